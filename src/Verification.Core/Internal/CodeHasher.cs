@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Verification;
+
+/// <summary>Draws codes from the CSPRNG and hashes them with HMAC-SHA256 bound to their record.</summary>
+internal sealed class CodeHasher(byte[] key)
+{
+    public const int HashLength = 32;
+    private const int MaxCodeLength = 10;
+
+    /// <summary>A code of <paramref name="length"/> decimal digits, leading zeros kept, each digit drawn without modulo bias.</summary>
+    public static string Generate(int length) =>
+        string.Create(length, 0, static (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)('0' + RandomNumberGenerator.GetInt32(10));
+            }
+        });
+
+    /// <summary>A fresh per-record nonce (the <c>t</c> claim).</summary>
+    public static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>HMAC-SHA256(key, record id ‖ nonce ‖ code).</summary>
+    public byte[] Hash(Guid recordId, string nonce, ReadOnlySpan<char> code)
+    {
+        // 16 bytes of id, the ASCII nonce (32 hex characters) and at most 10 digits.
+        Span<byte> input = stackalloc byte[16 + 64 + MaxCodeLength];
+        if (!recordId.TryWriteBytes(input))
+        {
+            throw new InvalidOperationException("A Guid always fits in 16 bytes.");
+        }
+
+        var written = 16;
+        written += Encoding.ASCII.GetBytes(nonce.AsSpan(0, Math.Min(nonce.Length, 64)), input[written..]);
+        written += Encoding.ASCII.GetBytes(code[..Math.Min(code.Length, MaxCodeLength)], input[written..]);
+        return HMACSHA256.HashData(key, input[..written]);
+    }
+}

@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Text;
+using PhoneNumbers;
+
+namespace Verification;
+
+/// <summary>A contact after validation: its normalized form and the key its limits are counted under.</summary>
+/// <param name="Channel">SMS or email.</param>
+/// <param name="Normalized">E.164 phone number, or the email with its domain lower-cased and IDN-encoded.</param>
+/// <param name="Key">The limit key: the E.164 number, or the whole email case-folded.</param>
+/// <param name="Region">The phone number's ISO region; null for email.</param>
+internal readonly record struct ParsedContact(VerificationChannel Channel, string Normalized, string Key, string? Region);
+
+/// <summary>
+/// Validates and normalizes phone numbers (libphonenumber) and email addresses, so that every spelling of one
+/// contact maps to one key. Every failure is a <see cref="VerificationError"/>, never an exception.
+/// </summary>
+internal sealed class ContactParser
+{
+    public const int MaxPhoneLength = 32;
+    public const int MaxEmailLength = 254;
+    private const int MaxLocalPartLength = 64;
+
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true, AllowUnassigned = false };
+
+    private readonly HashSet<string>? _allowedRegions;
+    private readonly HashSet<PhoneNumberType> _allowedTypes;
+
+    public ContactParser(PhoneOptions options)
+    {
+        var regions = options.AllowedRegions.Count == 0 ? ["CN"] : options.AllowedRegions;
+        _allowedRegions = regions.Any(r => r.Trim() == "*")
+            ? null
+            : new HashSet<string>(regions.Select(r => r.Trim().ToUpperInvariant()), StringComparer.Ordinal);
+
+        var kinds = options.AllowedNumberTypes.Count == 0 ? [PhoneNumberKind.Mobile] : options.AllowedNumberTypes;
+        _allowedTypes = [];
+        foreach (var kind in kinds)
+        {
+            _allowedTypes.Add(ToLibraryType(kind));
+        }
+
+        // libphonenumber cannot tell fixed lines from mobiles in some regions (the US among them).
+        if (kinds.Contains(PhoneNumberKind.Mobile) || kinds.Contains(PhoneNumberKind.FixedLine))
+        {
+            _allowedTypes.Add(PhoneNumberType.FIXED_LINE_OR_MOBILE);
+        }
+    }
+
+    /// <summary>Whether a region code is known to libphonenumber (for options validation).</summary>
+    public static bool IsKnownRegion(string region) => Util.GetSupportedRegions().Contains(region.Trim().ToUpperInvariant());
+
+    public bool TryParsePhone(string input, out ParsedContact contact, out VerificationError? error)
+    {
+        contact = default;
+        const string field = "phone_number";
+        if (input.Length > MaxPhoneLength)
+        {
+            error = VerificationError.InvalidArgument(field, VerificationErrorReasons.TooLong, $"phone_number is longer than {MaxPhoneLength} characters.");
+            return false;
+        }
+
+        if (HasControlCharacters(input))
+        {
+            error = VerificationError.InvalidArgument(field, VerificationErrorReasons.ControlCharacters, "phone_number contains control or formatting characters.");
+            return false;
+        }
+
+        foreach (var c in input)
+        {
+            // libphonenumber would read letters as a keypad spelling ("1-800-FLOWERS") or an extension;
+            // neither belongs in a number that receives codes.
+            if (char.IsLetter(c) || c is '#' or '*' or ';' or ',')
+            {
+                error = VerificationError.InvalidPhoneNumber(VerificationErrorReasons.Malformed, "phone_number may hold only digits, '+', spaces, dashes, dots and parentheses.");
+                return false;
+            }
+        }
+
+        var trimmed = input.Trim();
+        if (trimmed.Length == 0 || (trimmed[0] != '+' && trimmed[0] != '\uFF0B'))
+        {
+            error = VerificationError.InvalidPhoneNumber(VerificationErrorReasons.MissingCountryCode, "phone_number must start with '+' and the country code, for example \"+86 15588665555\".");
+            return false;
+        }
+
+        PhoneNumber number;
+        try
+        {
+            number = Util.Parse(trimmed, null);
+        }
+        catch (NumberParseException e)
+        {
+            var reason = e.ErrorType == ErrorType.INVALID_COUNTRY_CODE
+                ? VerificationErrorReasons.MissingCountryCode
+                : VerificationErrorReasons.Malformed;
+            error = VerificationError.InvalidPhoneNumber(reason, "phone_number is not a phone number with a valid country code.");
+            return false;
+        }
+
+        if (number.HasExtension || !Util.IsValidNumber(number))
+        {
+            error = VerificationError.InvalidPhoneNumber(VerificationErrorReasons.Malformed, "phone_number is not a valid phone number.");
+            return false;
+        }
+
+        var region = Util.GetRegionCodeForNumber(number);
+        if (_allowedRegions is not null && (region is null || !_allowedRegions.Contains(region)))
+        {
+            error = VerificationError.InvalidPhoneNumber(VerificationErrorReasons.RegionNotAllowed, "Phone numbers of this region are not accepted.");
+            return false;
+        }
+
+        if (!_allowedTypes.Contains(Util.GetNumberType(number)))
+        {
+            error = VerificationError.InvalidPhoneNumber(VerificationErrorReasons.NumberTypeNotAllowed, "Phone numbers of this type are not accepted; use a mobile number.");
+            return false;
+        }
+
+        var e164 = Util.Format(number, PhoneNumberFormat.E164);
+        contact = new ParsedContact(VerificationChannel.Sms, e164, e164, region);
+        error = null;
+        return true;
+    }
+
+    public static bool TryParseEmail(string input, out ParsedContact contact, out VerificationError? error)
+    {
+        contact = default;
+        const string field = "email";
+        if (input.Length > MaxEmailLength)
+        {
+            error = VerificationError.InvalidArgument(field, VerificationErrorReasons.TooLong, $"email is longer than {MaxEmailLength} characters.");
+            return false;
+        }
+
+        if (HasControlCharacters(input))
+        {
+            error = VerificationError.InvalidArgument(field, VerificationErrorReasons.ControlCharacters, "email contains control or formatting characters.");
+            return false;
+        }
+
+        var email = input.Trim(' ', '\t');
+        var at = email.IndexOf('@');
+        if (at <= 0 || at != email.LastIndexOf('@') || at == email.Length - 1)
+        {
+            error = Malformed("email must be one address of the form name@example.com.");
+            return false;
+        }
+
+        var local = email[..at];
+        var domain = email[(at + 1)..];
+        if (!IsValidLocalPart(local))
+        {
+            error = Malformed("The part of email before '@' is not valid (no display names, quotes or spaces).");
+            return false;
+        }
+
+        string asciiDomain;
+        try
+        {
+            asciiDomain = Idn.GetAscii(domain.TrimEnd('.')).ToLowerInvariant();
+        }
+        catch (ArgumentException)
+        {
+            error = Malformed("The domain of email is not valid.");
+            return false;
+        }
+
+        if (!IsValidDomain(asciiDomain))
+        {
+            error = Malformed("The domain of email is not valid.");
+            return false;
+        }
+
+        var normalized = string.Concat(local, "@", asciiDomain);
+        if (normalized.Length > MaxEmailLength)
+        {
+            error = VerificationError.InvalidArgument(field, VerificationErrorReasons.TooLong, $"email is longer than {MaxEmailLength} characters once its domain is encoded.");
+            return false;
+        }
+
+        contact = new ParsedContact(VerificationChannel.Email, normalized, normalized.ToLowerInvariant(), null);
+        error = null;
+        return true;
+
+        static VerificationError Malformed(string description) =>
+            VerificationError.InvalidArgument(field, VerificationErrorReasons.Malformed, description);
+    }
+
+    /// <summary>Rebuilds the limit key of a contact already normalized (from a token claim).</summary>
+    public static string KeyOf(VerificationChannel channel, string normalized) =>
+        channel == VerificationChannel.Email ? normalized.ToLowerInvariant() : normalized;
+
+    internal static bool HasControlCharacters(string value)
+    {
+        foreach (var rune in value.EnumerateRunes())
+        {
+            // EnumerateRunes yields U+FFFD for a lone surrogate; refuse it as well as a literal one.
+            if (rune == Rune.ReplacementChar)
+            {
+                return true;
+            }
+
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsValidLocalPart(string local)
+    {
+        if (local.Length is 0 or > MaxLocalPartLength || local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var c in local)
+        {
+            var ok = c < 128
+                ? char.IsAsciiLetterOrDigit(c) || "!#$%&'*+/=?^_`{|}~-.".Contains(c)
+                : char.IsLetterOrDigit(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsValidDomain(string domain)
+    {
+        if (domain.Length is 0 or > 253)
+        {
+            return false;
+        }
+
+        var labels = domain.Split('.');
+        if (labels.Length < 2)
+        {
+            return false;
+        }
+
+        foreach (var label in labels)
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
+            foreach (var c in label)
+            {
+                if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c) && c != '-')
+                {
+                    return false;
+                }
+            }
+        }
+
+        // A top-level domain is never all digits; this also refuses bare IPv4 addresses.
+        return !labels[^1].All(char.IsAsciiDigit);
+    }
+
+    private static PhoneNumberType ToLibraryType(PhoneNumberKind kind) => kind switch
+    {
+        PhoneNumberKind.Mobile => PhoneNumberType.MOBILE,
+        PhoneNumberKind.FixedLine => PhoneNumberType.FIXED_LINE,
+        PhoneNumberKind.Voip => PhoneNumberType.VOIP,
+        PhoneNumberKind.TollFree => PhoneNumberType.TOLL_FREE,
+        PhoneNumberKind.PersonalNumber => PhoneNumberType.PERSONAL_NUMBER,
+        PhoneNumberKind.Pager => PhoneNumberType.PAGER,
+        PhoneNumberKind.Uan => PhoneNumberType.UAN,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown phone number kind."),
+    };
+}

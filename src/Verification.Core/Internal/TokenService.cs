@@ -1,0 +1,161 @@
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Verification;
+
+/// <summary>The kinds of tokens; each has its own <c>typ</c> so none is ever accepted as another.</summary>
+internal enum TokenKind
+{
+    VerificationId,
+    VerificationToken,
+}
+
+internal enum TokenCheckStatus
+{
+    Valid,
+    Expired,
+    Invalid,
+}
+
+/// <summary>The outcome of checking a token; <see cref="Token"/> is set when valid.</summary>
+internal readonly record struct TokenCheck(TokenCheckStatus Status, JsonWebToken? Token = null);
+
+/// <summary>
+/// Creates and checks the signed JWTs: the <c>verification_id</c> (claims <c>e</c>, <c>exp</c>, <c>kid</c>,
+/// <c>pj</c>, <c>t</c>, and <c>u</c> when a usage is given) and the <c>verification_token</c> (<c>e</c>,
+/// <c>exp</c>, <c>jti</c>, <c>pj</c>, <c>u</c>). Algorithms are pinned, the key id must be known, key-carrying
+/// headers are refused, and expiry follows the engine's clock.
+/// </summary>
+internal sealed class TokenService
+{
+    /// <summary>Tokens longer than this are refused before parsing.</summary>
+    public const int MaxTokenLength = 2048;
+
+    public const string VerificationIdType = "vid+jwt";
+    public const string VerificationTokenType = "vt+jwt";
+
+    private static readonly string[] ForbiddenHeaders = ["jku", "x5u", "jwk", "x5c", "crit"];
+
+    private readonly JsonWebTokenHandler _handler = new()
+    {
+        SetDefaultTimesOnTokenCreation = false,
+        MaximumTokenSizeInBytes = MaxTokenLength,
+        MapInboundClaims = false,
+    };
+
+    private readonly SigningKeyRing _keys;
+    private readonly string _projectId;
+    private readonly TimeSpan _clockSkew;
+    private readonly TokenValidationParameters _verificationIdParameters;
+    private readonly TokenValidationParameters _verificationTokenParameters;
+
+    public TokenService(SigningKeyRing keys, string projectId, TimeSpan clockSkew)
+    {
+        _keys = keys;
+        _projectId = projectId;
+        _clockSkew = clockSkew;
+        _verificationIdParameters = Parameters(VerificationIdType);
+        _verificationTokenParameters = Parameters(VerificationTokenType);
+    }
+
+    public bool IsEphemeral => _keys.IsEphemeral;
+
+    public string CreateVerificationId(Guid recordId, string nonce, string contact, VerificationUsage? usage, DateTimeOffset expiresAt)
+    {
+        var claims = new Dictionary<string, object>(6, StringComparer.Ordinal)
+        {
+            ["e"] = contact,
+            ["kid"] = recordId.ToString("D"),
+            ["pj"] = _projectId,
+            ["t"] = nonce,
+        };
+        if (usage is { } u)
+        {
+            claims["u"] = WireNames.Of(u);
+        }
+
+        return Create(VerificationIdType, claims, expiresAt);
+    }
+
+    public string CreateVerificationToken(string tokenId, string contact, VerificationUsage? usage, DateTimeOffset expiresAt)
+    {
+        var claims = new Dictionary<string, object>(5, StringComparer.Ordinal)
+        {
+            ["e"] = contact,
+            ["jti"] = tokenId,
+            ["pj"] = _projectId,
+        };
+        if (usage is { } u)
+        {
+            claims["u"] = WireNames.Of(u);
+        }
+
+        return Create(VerificationTokenType, claims, expiresAt);
+    }
+
+    public async ValueTask<TokenCheck> CheckAsync(string token, TokenKind kind, DateTimeOffset now)
+    {
+        if (token.Length is 0 or > MaxTokenLength)
+        {
+            return new(TokenCheckStatus.Invalid);
+        }
+
+        var parameters = kind == TokenKind.VerificationId ? _verificationIdParameters : _verificationTokenParameters;
+        var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            return new(TokenCheckStatus.Invalid);
+        }
+
+        foreach (var header in ForbiddenHeaders)
+        {
+            if (jwt.TryGetHeaderValue<object>(header, out _))
+            {
+                return new(TokenCheckStatus.Invalid);
+            }
+        }
+
+        if (string.IsNullOrEmpty(jwt.Kid)
+            || !jwt.TryGetPayloadValue<string>("pj", out var project)
+            || !string.Equals(project, _projectId, StringComparison.Ordinal)
+            || !jwt.TryGetPayloadValue<string>("e", out var contact)
+            || string.IsNullOrEmpty(contact)
+            || !jwt.TryGetPayloadValue<long>("exp", out _))
+        {
+            return new(TokenCheckStatus.Invalid);
+        }
+
+        var utcNow = now.UtcDateTime;
+        if (jwt.TryGetPayloadValue<long>("nbf", out _) && jwt.ValidFrom > utcNow + _clockSkew)
+        {
+            return new(TokenCheckStatus.Invalid);
+        }
+
+        return jwt.ValidTo + _clockSkew <= utcNow ? new(TokenCheckStatus.Expired, jwt) : new(TokenCheckStatus.Valid, jwt);
+    }
+
+    private string Create(string type, Dictionary<string, object> claims, DateTimeOffset expiresAt) =>
+        _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = type,
+            Claims = claims,
+            Expires = expiresAt.UtcDateTime,
+            SigningCredentials = _keys.SigningCredentials,
+        });
+
+    private TokenValidationParameters Parameters(string type) => new()
+    {
+        ValidAlgorithms = [_keys.Algorithm],
+        ValidTypes = [type],
+        IssuerSigningKeys = _keys.ValidationKeys,
+        TryAllIssuerSigningKeys = false,
+        RequireSignedTokens = true,
+        ValidateIssuer = false,
+        ValidateAudience = false,
+
+        // Expiry is judged below from the engine's TimeProvider, not from the machine clock.
+        ValidateLifetime = false,
+        RequireExpirationTime = false,
+        ValidateIssuerSigningKey = false,
+    };
+}

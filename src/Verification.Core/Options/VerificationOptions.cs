@@ -1,0 +1,208 @@
+namespace Verification;
+
+/// <summary>
+/// Settings of the verification service, bound from the <c>Verification</c> configuration section
+/// (environment variables use <c>__</c>: <c>Verification__Code__Length=8</c>). Validated at start; every
+/// failure message names the setting to fix.
+/// </summary>
+public sealed class VerificationOptions
+{
+    /// <summary>The configuration section the options bind from: <c>"Verification"</c>.</summary>
+    public const string SectionName = "Verification";
+
+    /// <summary>
+    /// The project id, written into every token as the <c>pj</c> claim; tokens of another project are refused.
+    /// </summary>
+    /// <value>Default <c>"default"</c>. 1–64 characters.</value>
+    public string ProjectId { get; set; } = "default";
+
+    /// <summary>
+    /// A folder where the development pickup-directory sender writes each message as one JSON file. When set,
+    /// it delivers every channel that has no other sender registered.
+    /// </summary>
+    /// <value>Default null (off).</value>
+    public string? PickupDirectory { get; set; }
+
+    /// <summary>
+    /// Whether send answers carry <c>is_user</c> when an <see cref="IUserDirectory"/> is registered. Turn it off
+    /// to stop the send endpoint from telling who has an account.
+    /// </summary>
+    /// <value>Default true.</value>
+    public bool IncludeIsUser { get; set; } = true;
+
+    /// <summary>The codes: length, lifetime, attempts.</summary>
+    public CodeOptions Code { get; set; } = new();
+
+    /// <summary>Signing keys and token lifetimes.</summary>
+    public TokenOptions Tokens { get; set; } = new();
+
+    /// <summary>Per-contact limits.</summary>
+    public ThrottlingOptions Throttling { get; set; } = new();
+
+    /// <summary>Which phone numbers are accepted.</summary>
+    public PhoneOptions Phone { get; set; } = new();
+
+    /// <summary>Message wording.</summary>
+    public MessageOptions Messages { get; set; } = new();
+
+    /// <summary>Delivery to the senders.</summary>
+    public DeliveryOptions Delivery { get; set; } = new();
+}
+
+/// <summary>Settings of the one-time codes (<c>Verification:Code</c>).</summary>
+public sealed class CodeOptions
+{
+    /// <summary>Digits per code.</summary>
+    /// <value>Default 6. 4–10.</value>
+    public int Length { get; set; } = 6;
+
+    /// <summary>How long a code stays valid (also the <c>expires_in</c> of the send answer), as <c>hh:mm:ss</c>.</summary>
+    /// <value>Default 00:10:00 (600 s). At most 10 minutes unless <see cref="AllowLongLifetime"/> is set; never more than a day.</value>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Allows a <see cref="Lifetime"/> above 10 minutes (up to a day), which NIST advises against for SMS.</summary>
+    /// <value>Default false.</value>
+    public bool AllowLongLifetime { get; set; }
+
+    /// <summary>Attempts per code; the attempt that reaches it burns the code.</summary>
+    /// <value>Default 5. 1–10.</value>
+    public int MaxAttempts { get; set; } = 5;
+}
+
+/// <summary>Signing and hashing keys, token lifetimes (<c>Verification:Tokens</c>).</summary>
+public sealed class TokenOptions
+{
+    /// <summary>The JWT algorithm of every token: <c>RS256</c>, <c>ES256</c> or <c>HS256</c>.</summary>
+    /// <value>Default <c>"RS256"</c>.</value>
+    public string Algorithm { get; set; } = "RS256";
+
+    /// <summary>
+    /// The signing keys: the first signs, all validate (rotation). RS256 wants an RSA private key of at least
+    /// 2048 bits, ES256 a P-256 private key, both as PEM (<see cref="SigningKeyOptions.Pem"/> or
+    /// <see cref="SigningKeyOptions.PemFile"/>); HS256 a base64 <see cref="SigningKeyOptions.Secret"/> of at least 32 bytes.
+    /// </summary>
+    /// <value>Default empty: the service refuses to start unless <see cref="AllowEphemeralKey"/> is set.</value>
+    public IList<SigningKeyOptions> SigningKeys { get; set; } = new List<SigningKeyOptions>();
+
+    /// <summary>
+    /// The HMAC-SHA256 secret that stored codes are hashed with, base64, at least 32 bytes. Instances of one
+    /// deployment share it.
+    /// </summary>
+    /// <value>Default null: required unless <see cref="AllowEphemeralKey"/> is set.</value>
+    public string? HashKey { get; set; }
+
+    /// <summary>
+    /// Development only: when no signing key or hash key is configured, make random ones for this process.
+    /// Tokens then die with the process and are not shared between instances.
+    /// </summary>
+    /// <value>Default false.</value>
+    public bool AllowEphemeralKey { get; set; }
+
+    /// <summary>How long a verification token stays redeemable (its <c>expires_in</c>).</summary>
+    /// <value>Default 00:10:00. 1 second to 1 day.</value>
+    public TimeSpan VerificationTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Tolerated clock difference when checking token expiry.</summary>
+    /// <value>Default 00:00:10. At most 30 seconds.</value>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>One signing key (<c>Verification:Tokens:SigningKeys:N</c>). Set exactly one of Pem, PemFile and Secret.</summary>
+public sealed class SigningKeyOptions
+{
+    /// <summary>The key id written in the JWT header (<c>kid</c>).</summary>
+    /// <value>Default null: derived from the key (its RFC 7638 thumbprint, or a hash of the secret).</value>
+    public string? KeyId { get; set; }
+
+    /// <summary>A PKCS#8 or PKCS#1/SEC1 private key in PEM (RS256, ES256).</summary>
+    public string? Pem { get; set; }
+
+    /// <summary>The path of a PEM file holding the private key (RS256, ES256).</summary>
+    public string? PemFile { get; set; }
+
+    /// <summary>A base64 secret of at least 32 bytes (HS256).</summary>
+    public string? Secret { get; set; }
+}
+
+/// <summary>Per-contact limits (<c>Verification:Throttling</c>).</summary>
+public sealed class ThrottlingOptions
+{
+    /// <summary>The time between two sends to one contact (<c>rate_limit_exceeded</c>, reason <c>resend_cooldown</c>).</summary>
+    /// <value>Default 00:01:00. Zero turns it off; at most a day.</value>
+    public TimeSpan ResendCooldown { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Sends to one contact per 24 hours (<c>rate_limit_exceeded</c>, reason <c>daily_limit</c>).</summary>
+    /// <value>Default 30. 1–100000.</value>
+    public int DailyLimitPerContact { get; set; } = 30;
+
+    /// <summary>
+    /// Failed verifications per contact per <see cref="FailedAttemptsWindow"/>, across resends: a new code never
+    /// resets them. When spent, sends and verifies for the contact pause (<c>rate_limit_exceeded</c>, reason
+    /// <c>failure_budget</c>).
+    /// </summary>
+    /// <value>Default 10. 1–100000.</value>
+    public int FailedAttemptsPerContact { get; set; } = 10;
+
+    /// <summary>The window of <see cref="FailedAttemptsPerContact"/>.</summary>
+    /// <value>Default 1.00:00:00 (24 hours). 1 minute to 30 days.</value>
+    public TimeSpan FailedAttemptsWindow { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>Which phone numbers are accepted (<c>Verification:Phone</c>).</summary>
+public sealed class PhoneOptions
+{
+    /// <summary>
+    /// ISO 3166 region codes whose numbers are accepted, for example <c>["CN", "HK"]</c>; <c>["*"]</c> accepts every region.
+    /// </summary>
+    /// <value>Default empty, which means <c>["CN"]</c> (mainland China, the documented "domestic" rule).</value>
+    public IList<string> AllowedRegions { get; set; } = new List<string>();
+
+    /// <summary>Number types accepted. Numbers that libphonenumber cannot tell apart count as both fixed line and mobile.</summary>
+    /// <value>Default empty, which means <c>["Mobile"]</c>.</value>
+    public IList<PhoneNumberKind> AllowedNumberTypes { get; set; } = new List<PhoneNumberKind>();
+}
+
+/// <summary>Kinds of phone numbers (<c>Verification:Phone:AllowedNumberTypes</c>).</summary>
+public enum PhoneNumberKind
+{
+    /// <summary>Mobile numbers.</summary>
+    Mobile = 1,
+
+    /// <summary>Fixed-line numbers.</summary>
+    FixedLine = 2,
+
+    /// <summary>Voice-over-IP numbers.</summary>
+    Voip = 3,
+
+    /// <summary>Toll-free numbers.</summary>
+    TollFree = 4,
+
+    /// <summary>Personal numbers.</summary>
+    PersonalNumber = 5,
+
+    /// <summary>Pagers.</summary>
+    Pager = 6,
+
+    /// <summary>Universal access numbers.</summary>
+    Uan = 7,
+}
+
+/// <summary>Message wording (<c>Verification:Messages</c>).</summary>
+public sealed class MessageOptions
+{
+    /// <summary>The product name the built-in templates mention, for example <c>"Contoso"</c>.</summary>
+    /// <value>Default null (not mentioned). At most 64 characters.</value>
+    public string? ProductName { get; set; }
+
+    /// <summary>The culture of messages when the request names none: <c>"en"</c> or <c>"zh-CN"</c> (any culture name).</summary>
+    /// <value>Default <c>"en"</c>.</value>
+    public string DefaultCulture { get; set; } = "en";
+}
+
+/// <summary>Delivery to the senders (<c>Verification:Delivery</c>).</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>The longest one sender may take before the next one is tried.</summary>
+    /// <value>Default 00:00:10. 100 ms to 2 minutes.</value>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}

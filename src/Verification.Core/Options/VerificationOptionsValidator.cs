@@ -1,0 +1,222 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Verification;
+
+/// <summary>
+/// Validates <see cref="VerificationOptions"/> at start. Every message names the configuration key to fix.
+/// </summary>
+/// <remarks>
+/// Written by hand rather than with data annotations: most rules span fields (a lifetime allowed by a switch,
+/// keys that must match the algorithm and parse), and the messages name configuration keys, not C# members.
+/// </remarks>
+public sealed class VerificationOptionsValidator : IValidateOptions<VerificationOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, VerificationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        ValidateRoot(options, errors);
+        ValidateCode(options.Code, errors);
+        ValidateTokens(options.Tokens, errors);
+        ValidateThrottling(options.Throttling, errors);
+        ValidatePhone(options.Phone, errors);
+        ValidateMessages(options.Messages, errors);
+        ValidateRange("Delivery:Timeout", options.Delivery?.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2), errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> when <paramref name="options"/> are invalid.</summary>
+    internal static void ThrowIfInvalid(VerificationOptions options)
+    {
+        var result = new VerificationOptionsValidator().Validate(Options.DefaultName, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(VerificationOptions), result.Failures);
+        }
+    }
+
+    private static void ValidateRoot(VerificationOptions options, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(options.ProjectId) || options.ProjectId.Length > 64 || ContactParser.HasControlCharacters(options.ProjectId))
+        {
+            errors.Add("Verification:ProjectId must be 1–64 printable characters (it is the 'pj' claim of every token).");
+        }
+
+        if (options.PickupDirectory is { } folder && (folder.Length == 0 || folder.AsSpan().IndexOfAny(Path.GetInvalidPathChars()) >= 0))
+        {
+            errors.Add($"Verification:PickupDirectory '{folder}' is not a usable folder path; set a folder or remove the key.");
+        }
+
+        foreach (var (section, value) in new (string, object?)[]
+        {
+            ("Code", options.Code), ("Tokens", options.Tokens), ("Throttling", options.Throttling), ("Phone", options.Phone),
+            ("Messages", options.Messages), ("Delivery", options.Delivery),
+        })
+        {
+            if (value is null)
+            {
+                errors.Add($"Verification:{section} must not be null; remove the assignment to use the defaults.");
+            }
+        }
+    }
+
+    private static void ValidateCode(CodeOptions? code, List<string> errors)
+    {
+        if (code is null)
+        {
+            return;
+        }
+
+        if (code.Length is < 4 or > 10)
+        {
+            errors.Add($"Verification:Code:Length is {code.Length}; use 4 to 10 digits (6 is the default).");
+        }
+
+        if (code.MaxAttempts is < 1 or > 10)
+        {
+            errors.Add($"Verification:Code:MaxAttempts is {code.MaxAttempts}; use 1 to 10 (5 is the default).");
+        }
+
+        if (code.Lifetime <= TimeSpan.Zero || code.Lifetime > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Verification:Code:Lifetime is {code.Lifetime}; use a positive duration of at most a day, written hh:mm:ss (00:10:00 is the default).");
+        }
+        else if (code.Lifetime > TimeSpan.FromMinutes(10) && !code.AllowLongLifetime)
+        {
+            errors.Add($"Verification:Code:Lifetime is {code.Lifetime}, more than the 10 minutes NIST allows for SMS codes; shorten it or set Verification:Code:AllowLongLifetime=true.");
+        }
+    }
+
+    private static void ValidateTokens(TokenOptions? tokens, List<string> errors)
+    {
+        if (tokens is null)
+        {
+            return;
+        }
+
+        if (tokens.SigningKeys is null)
+        {
+            errors.Add("Verification:Tokens:SigningKeys must not be null.");
+        }
+        else if (tokens.SigningKeys.Any(k => k is null))
+        {
+            errors.Add("Verification:Tokens:SigningKeys holds an empty entry; remove it.");
+        }
+        else
+        {
+            SigningKeyRing.Load(tokens, errors);
+        }
+
+        if (tokens.HashKey is null)
+        {
+            if (!tokens.AllowEphemeralKey)
+            {
+                errors.Add("Verification:Tokens:HashKey is not set. Set it to base64 of at least 32 random bytes (for example 'openssl rand -base64 32'), shared by every instance, or, for development only, set Verification:Tokens:AllowEphemeralKey=true.");
+            }
+        }
+        else if (SigningKeyRing.TryDecodeBase64(tokens.HashKey) is not { Length: >= 32 })
+        {
+            errors.Add("Verification:Tokens:HashKey must be base64 of at least 32 random bytes (for example 'openssl rand -base64 32').");
+        }
+
+        ValidateRange("Tokens:VerificationTokenLifetime", tokens.VerificationTokenLifetime, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), errors);
+        ValidateRange("Tokens:ClockSkew", tokens.ClockSkew, TimeSpan.Zero, TimeSpan.FromSeconds(30), errors);
+    }
+
+    private static void ValidateThrottling(ThrottlingOptions? throttling, List<string> errors)
+    {
+        if (throttling is null)
+        {
+            return;
+        }
+
+        ValidateRange("Throttling:ResendCooldown", throttling.ResendCooldown, TimeSpan.Zero, TimeSpan.FromDays(1), errors);
+        ValidateRange("Throttling:FailedAttemptsWindow", throttling.FailedAttemptsWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30), errors);
+        if (throttling.DailyLimitPerContact is < 1 or > 100_000)
+        {
+            errors.Add($"Verification:Throttling:DailyLimitPerContact is {throttling.DailyLimitPerContact}; use 1 to 100000 (30 is the default).");
+        }
+
+        if (throttling.FailedAttemptsPerContact is < 1 or > 100_000)
+        {
+            errors.Add($"Verification:Throttling:FailedAttemptsPerContact is {throttling.FailedAttemptsPerContact}; use 1 to 100000 (10 is the default).");
+        }
+    }
+
+    private static void ValidatePhone(PhoneOptions? phone, List<string> errors)
+    {
+        if (phone is null)
+        {
+            return;
+        }
+
+        if (phone.AllowedRegions is null || phone.AllowedNumberTypes is null)
+        {
+            errors.Add("Verification:Phone:AllowedRegions and Verification:Phone:AllowedNumberTypes must not be null; leave them empty for the defaults.");
+            return;
+        }
+
+        foreach (var region in phone.AllowedRegions)
+        {
+            if (region is null || (region.Trim() != "*" && !ContactParser.IsKnownRegion(region)))
+            {
+                errors.Add($"Verification:Phone:AllowedRegions holds '{region}', which is not an ISO 3166 region code known to libphonenumber (for example CN, HK, US), nor '*'.");
+            }
+        }
+
+        foreach (var kind in phone.AllowedNumberTypes)
+        {
+            if (!Enum.IsDefined(kind))
+            {
+                errors.Add($"Verification:Phone:AllowedNumberTypes holds {kind}; use {string.Join(", ", Enum.GetNames<PhoneNumberKind>())}.");
+            }
+        }
+    }
+
+    private static void ValidateMessages(MessageOptions? messages, List<string> errors)
+    {
+        if (messages is null)
+        {
+            return;
+        }
+
+        if (messages.ProductName is { } product && (product.Length > 64 || ContactParser.HasControlCharacters(product)))
+        {
+            errors.Add("Verification:Messages:ProductName must be at most 64 printable characters.");
+        }
+
+        if (!TryGetCulture(messages.DefaultCulture, out _))
+        {
+            errors.Add($"Verification:Messages:DefaultCulture '{messages.DefaultCulture}' is not a culture name; use for example \"en\" or \"zh-CN\".");
+        }
+    }
+
+    internal static bool TryGetCulture(string? name, out CultureInfo culture)
+    {
+        culture = CultureInfo.InvariantCulture;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return false;
+        }
+
+        try
+        {
+            culture = CultureInfo.GetCultureInfo(name, predefinedOnly: true);
+            return true;
+        }
+        catch (CultureNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private static void ValidateRange(string key, TimeSpan? value, TimeSpan min, TimeSpan max, List<string> errors)
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            errors.Add($"Verification:{key} is {v}; use a duration from {min} to {max}, written [d.]hh:mm:ss[.fff].");
+        }
+    }
+}

@@ -1,0 +1,672 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Verification;
+
+/// <summary>
+/// The engine: <see cref="IVerificationService"/> over an <see cref="ICodeStore"/>, the senders, and the optional
+/// user directory and captcha validator. Thread-safe; create one per application (a singleton).
+/// </summary>
+/// <remarks>
+/// Usable without a DI container:
+/// <code>
+/// var service = new VerificationService(Options.Create(options), new InMemoryCodeStore(), [smsSender], [emailSender]);
+/// </code>
+/// The constructor validates the options and loads the keys; it throws <see cref="OptionsValidationException"/>
+/// with messages naming the setting to fix.
+/// </remarks>
+public sealed class VerificationService : IVerificationService
+{
+    internal const int MaxCaptchaTokenLength = 4096;
+    internal const int MaxContextFieldLength = 128;
+    private const int MaxCodeInputLength = 32;
+
+    private readonly ICodeStore _store;
+    private readonly ISmsSender[] _smsSenders;
+    private readonly IEmailSender[] _emailSenders;
+    private readonly IUserDirectory? _userDirectory;
+    private readonly ICaptchaValidator? _captchaValidator;
+    private readonly IVerificationMessageRenderer _renderer;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly TokenService _tokens;
+    private readonly CodeHasher _hasher;
+    private readonly ContactParser _parser;
+    private readonly ResiliencePipeline _delivery;
+    private readonly CultureInfo _defaultCulture;
+
+    private readonly int _codeLength;
+    private readonly TimeSpan _codeLifetime;
+    private readonly int _maxAttempts;
+    private readonly TimeSpan _tokenLifetime;
+    private readonly TimeSpan _clockSkew;
+    private readonly TimeSpan _resendCooldown;
+    private readonly int _dailyLimit;
+    private readonly int _failureBudget;
+    private readonly TimeSpan _failureWindow;
+    private readonly bool _includeIsUser;
+    private readonly string? _productName;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="store">Where codes and counters live.</param>
+    /// <param name="smsSenders">SMS senders, tried in order. Empty disables SMS unless <see cref="VerificationOptions.PickupDirectory"/> is set.</param>
+    /// <param name="emailSenders">Email senders, tried in order. Empty disables email unless <see cref="VerificationOptions.PickupDirectory"/> is set.</param>
+    /// <param name="userDirectory">Answers whether an account exists; enables <c>is_user</c> and the USER / NOT_USER targets.</param>
+    /// <param name="captchaValidator">Checks captcha tokens.</param>
+    /// <param name="messageRenderer">Renders the message text; the built-in English / Chinese wording when null.</param>
+    /// <param name="timeProvider">The clock; the system clock when null.</param>
+    /// <param name="logger">The logger; none when null.</param>
+    /// <exception cref="OptionsValidationException">The options are invalid; the messages say which setting to fix.</exception>
+    public VerificationService(
+        IOptions<VerificationOptions> options,
+        ICodeStore store,
+        IEnumerable<ISmsSender> smsSenders,
+        IEnumerable<IEmailSender> emailSenders,
+        IUserDirectory? userDirectory = null,
+        ICaptchaValidator? captchaValidator = null,
+        IVerificationMessageRenderer? messageRenderer = null,
+        TimeProvider? timeProvider = null,
+        ILogger<VerificationService>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(smsSenders);
+        ArgumentNullException.ThrowIfNull(emailSenders);
+
+        var settings = options.Value;
+        VerificationOptionsValidator.ThrowIfInvalid(settings);
+
+        _store = store;
+        _userDirectory = userDirectory;
+        _captchaValidator = captchaValidator;
+        _renderer = messageRenderer ?? new BuiltInMessageRenderer();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+
+        var errors = new List<string>();
+        var keys = SigningKeyRing.Load(settings.Tokens, errors)
+            ?? throw new OptionsValidationException(Options.DefaultName, typeof(VerificationOptions), errors);
+        var hashKey = settings.Tokens.HashKey is { } configured ? SigningKeyRing.TryDecodeBase64(configured)! : RandomNumberGenerator.GetBytes(32);
+        if (keys.IsEphemeral || settings.Tokens.HashKey is null)
+        {
+            Log.EphemeralKey(_logger, keys.Algorithm);
+        }
+
+        _tokens = new TokenService(keys, settings.ProjectId, settings.Tokens.ClockSkew);
+        _hasher = new CodeHasher(hashKey);
+        _parser = new ContactParser(settings.Phone);
+
+        _smsSenders = [.. smsSenders];
+        _emailSenders = [.. emailSenders];
+        if (settings.PickupDirectory is { } folder && (_smsSenders.Length == 0 || _emailSenders.Length == 0))
+        {
+            var pickup = new PickupDirectorySender(folder, _timeProvider);
+            _smsSenders = _smsSenders.Length == 0 ? [pickup] : _smsSenders;
+            _emailSenders = _emailSenders.Length == 0 ? [pickup] : _emailSenders;
+        }
+
+        _delivery = new ResiliencePipelineBuilder { TimeProvider = _timeProvider }
+            .AddTimeout(settings.Delivery.Timeout)
+            .Build();
+
+        VerificationOptionsValidator.TryGetCulture(settings.Messages.DefaultCulture, out _defaultCulture);
+        _codeLength = settings.Code.Length;
+        _codeLifetime = settings.Code.Lifetime;
+        _maxAttempts = settings.Code.MaxAttempts;
+        _tokenLifetime = settings.Tokens.VerificationTokenLifetime;
+        _clockSkew = settings.Tokens.ClockSkew;
+        _resendCooldown = settings.Throttling.ResendCooldown;
+        _dailyLimit = settings.Throttling.DailyLimitPerContact;
+        _failureBudget = settings.Throttling.FailedAttemptsPerContact;
+        _failureWindow = settings.Throttling.FailedAttemptsWindow;
+        _includeIsUser = settings.IncludeIsUser;
+        _productName = settings.Messages.ProductName;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<VerificationResult<VerificationResponse>> SendAsync(
+        VerificationRequest request,
+        VerificationContext? context = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (CheckSendInput(request, context) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var phone = !string.IsNullOrWhiteSpace(request.PhoneNumber);
+        var parsed = phone
+            ? _parser.TryParsePhone(request.PhoneNumber!, out var contact, out var error)
+            : ContactParser.TryParseEmail(request.Email!, out contact, out error);
+        if (!parsed)
+        {
+            return error!;
+        }
+
+        var masked = new MaskedContact(contact.Channel, contact.Normalized);
+        var senders = contact.Channel == VerificationChannel.Sms ? _smsSenders.Length : _emailSenders.Length;
+        if (senders == 0)
+        {
+            var channel = contact.Channel == VerificationChannel.Sms ? "SMS" : "Email";
+            return Refused(masked, new VerificationError(
+                VerificationErrorCodes.FailedPrecondition,
+                $"{channel} is not enabled: no {channel} sender is registered.")
+            { Reason = VerificationErrorReasons.ChannelDisabled, Field = phone ? "phone_number" : "email" });
+        }
+
+        bool? exists = null;
+        if (request.Target != VerificationTarget.Any && _userDirectory is null)
+        {
+            return Refused(masked, new VerificationError(
+                VerificationErrorCodes.FailedPrecondition,
+                "target USER and NOT_USER need a user directory; none is registered.")
+            { Reason = VerificationErrorReasons.NoUserDirectory, Field = "target" });
+        }
+
+        if (_userDirectory is not null)
+        {
+            try
+            {
+                exists = await _userDirectory.ExistsAsync(contact.Channel, contact.Normalized, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
+            {
+                Log.UserDirectoryFailed(_logger, e);
+                return VerificationError.Unavailable(VerificationErrorReasons.UserDirectoryUnavailable, "The user directory is unavailable; try again later.");
+            }
+
+            if (request.Target == VerificationTarget.User && exists == false)
+            {
+                return Refused(masked, new VerificationError(VerificationErrorCodes.UserNotFound, "No account exists for this contact.") { Field = phone ? "phone_number" : "email" });
+            }
+
+            if (request.Target == VerificationTarget.NotUser && exists == true)
+            {
+                return Refused(masked, new VerificationError(VerificationErrorCodes.AlreadyExists, "An account already exists for this contact.") { Field = phone ? "phone_number" : "email" });
+            }
+        }
+
+        var waiveSoftLimits = false;
+        if (!string.IsNullOrEmpty(request.CaptchaToken) && _captchaValidator is not null)
+        {
+            if (await CheckCaptchaAsync(request.CaptchaToken, context, cancellationToken).ConfigureAwait(false) is { } captchaError)
+            {
+                return Refused(masked, captchaError);
+            }
+
+            waiveSoftLimits = true;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var code = CodeHasher.Generate(_codeLength);
+        var recordId = Guid.NewGuid();
+        var nonce = CodeHasher.NewNonce();
+        var expiresAt = now + _codeLifetime;
+        var record = new CodeRecord
+        {
+            Id = recordId,
+            ContactKey = contact.Key,
+            CodeHash = _hasher.Hash(recordId, nonce, code),
+            ExpiresAt = expiresAt,
+        };
+        var charges = SendCharges(contact.Key);
+
+        SaveOutcome saved;
+        try
+        {
+            saved = await _store.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
+        {
+            Log.StoreFailed(_logger, e, "send");
+            return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; nothing was sent. Try again later.");
+        }
+
+        switch (saved.Status)
+        {
+            case SaveStatus.RateLimited:
+                return Refused(masked, VerificationError.RateLimited(
+                    saved.RefusedBy?.Reason ?? VerificationErrorReasons.ResendCooldown,
+                    saved.RetryAfter,
+                    DescribeLimit(saved.RefusedBy?.Reason)));
+            case SaveStatus.CaptchaRequired:
+                return Refused(masked, new VerificationError(VerificationErrorCodes.CaptchaRequired, "Solve a captcha and send its token with the request.")
+                {
+                    Reason = saved.RefusedBy?.Reason,
+                    RetryAfter = saved.RetryAfter,
+                });
+        }
+
+        var verificationId = _tokens.CreateVerificationId(recordId, nonce, contact.Normalized, request.Usage, expiresAt);
+        var culture = context?.Culture ?? _defaultCulture;
+        var rendered = _renderer.Render(new MessageRenderContext(contact.Channel, code, _codeLifetime, request.Usage, culture, _productName));
+        var message = new VerificationMessage
+        {
+            Channel = contact.Channel,
+            To = contact.Normalized,
+            Subject = rendered.Subject,
+            Body = rendered.Body,
+            HtmlBody = rendered.HtmlBody,
+            Code = code,
+            Lifetime = _codeLifetime,
+            Usage = request.Usage,
+            Culture = culture,
+        };
+
+        var failure = await DeliverAsync(message, masked, record, charges, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        return new VerificationResponse(verificationId, (int)_codeLifetime.TotalSeconds, _includeIsUser ? exists : null);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<VerificationResult<VerifyResponse>> VerifyAsync(
+        VerifyRequest request,
+        VerificationContext? context = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (request is null)
+        {
+            return VerificationError.InvalidArgument("verification_id", VerificationErrorReasons.Missing, "The request is missing.");
+        }
+
+        if (CheckToken(request.VerificationId, "verification_id") is { } idError)
+        {
+            return idError;
+        }
+
+        if (!TryNormalizeCode(request.VerificationCode, out var code, out var codeError))
+        {
+            return codeError!;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var check = await _tokens.CheckAsync(request.VerificationId!, TokenKind.VerificationId, now).ConfigureAwait(false);
+        if (check.Status != TokenCheckStatus.Valid)
+        {
+            var expired = check.Status == TokenCheckStatus.Expired;
+            Log.TokenRefused(_logger, TokenKind.VerificationId, expired ? VerificationErrorReasons.Expired : VerificationErrorReasons.Unknown);
+            return expired
+                ? VerificationError.InvalidCode(VerificationErrorReasons.Expired, "The code expired; ask for a new one.")
+                : VerificationError.InvalidCode(VerificationErrorReasons.Unknown, "The verification id is not valid.");
+        }
+
+        var jwt = check.Token!;
+        if (!jwt.TryGetPayloadValue<string>("kid", out var kid) || !Guid.TryParseExact(kid, "D", out var recordId)
+            || !jwt.TryGetPayloadValue<string>("t", out var nonce) || string.IsNullOrEmpty(nonce)
+            || !TryReadUsage(jwt, out var usage))
+        {
+            Log.TokenRefused(_logger, TokenKind.VerificationId, "claims");
+            return VerificationError.InvalidCode(VerificationErrorReasons.Unknown, "The verification id is not valid.");
+        }
+
+        var contact = jwt.GetPayloadValue<string>("e");
+        var channel = ChannelOf(contact);
+        var masked = new MaskedContact(channel, contact);
+        var failureCharge = FailureCharge(ContactParser.KeyOf(channel, contact), amount: 1);
+
+        AttemptOutcome outcome;
+        try
+        {
+            outcome = await _store.AttemptAsync(recordId, _hasher.Hash(recordId, nonce, code), _maxAttempts, failureCharge, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
+        {
+            Log.StoreFailed(_logger, e, "verify");
+            return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; try again later.");
+        }
+
+        VerificationError failure;
+        switch (outcome.Status)
+        {
+            case AttemptStatus.Verified:
+                Log.CodeVerified(_logger, recordId, masked);
+                var expiresAt = now + _tokenLifetime;
+                var token = _tokens.CreateVerificationToken(Guid.NewGuid().ToString("N"), contact, usage, expiresAt);
+                return new VerifyResponse(token, (int)_tokenLifetime.TotalSeconds);
+            case AttemptStatus.Mismatch:
+                failure = VerificationError.InvalidCode(VerificationErrorReasons.Wrong, "The code is wrong.", outcome.AttemptsRemaining);
+                break;
+            case AttemptStatus.Exhausted:
+            case AttemptStatus.Burned:
+                failure = VerificationError.InvalidCode(VerificationErrorReasons.Exhausted, "Too many wrong attempts; ask for a new code.", 0);
+                break;
+            case AttemptStatus.Used:
+                failure = VerificationError.InvalidCode(VerificationErrorReasons.Used, "The code was already used; ask for a new one.");
+                break;
+            case AttemptStatus.Superseded:
+                failure = VerificationError.InvalidCode(VerificationErrorReasons.Superseded, "A newer code was sent; use the latest one.");
+                break;
+            case AttemptStatus.RateLimited:
+                failure = VerificationError.RateLimited(VerificationErrorReasons.FailureBudget, outcome.RetryAfter, DescribeLimit(VerificationErrorReasons.FailureBudget));
+                break;
+            case AttemptStatus.Expired:
+                failure = VerificationError.InvalidCode(VerificationErrorReasons.Expired, "The code expired; ask for a new one.");
+                break;
+            default:
+                // A record forgotten after expiry, within the tolerated clock skew, is an expired code.
+                failure = now.UtcDateTime >= jwt.ValidTo
+                    ? VerificationError.InvalidCode(VerificationErrorReasons.Expired, "The code expired; ask for a new one.")
+                    : VerificationError.InvalidCode(VerificationErrorReasons.Unknown, "The verification id is not valid.");
+                break;
+        }
+
+        Log.VerifyRefused(_logger, masked, failure.Reason!);
+        return failure;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<VerificationResult<VerifiedContact>> RedeemVerificationTokenAsync(
+        string verificationToken,
+        CancellationToken cancellationToken = default)
+    {
+        if (CheckToken(verificationToken, "verification_token") is { } invalid)
+        {
+            return invalid;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var check = await _tokens.CheckAsync(verificationToken, TokenKind.VerificationToken, now).ConfigureAwait(false);
+        if (check.Status != TokenCheckStatus.Valid)
+        {
+            var expired = check.Status == TokenCheckStatus.Expired;
+            Log.TokenRefused(_logger, TokenKind.VerificationToken, expired ? VerificationErrorReasons.Expired : VerificationErrorReasons.Unknown);
+            return expired
+                ? VerificationError.InvalidToken(VerificationErrorReasons.Expired, "The verification token expired; verify a new code.")
+                : VerificationError.InvalidToken(VerificationErrorReasons.Unknown, "The verification token is not valid.");
+        }
+
+        var jwt = check.Token!;
+        if (!jwt.TryGetPayloadValue<string>("jti", out var tokenId) || string.IsNullOrEmpty(tokenId) || !TryReadUsage(jwt, out var usage))
+        {
+            Log.TokenRefused(_logger, TokenKind.VerificationToken, "claims");
+            return VerificationError.InvalidToken(VerificationErrorReasons.Unknown, "The verification token is not valid.");
+        }
+
+        var contact = jwt.GetPayloadValue<string>("e");
+        var channel = ChannelOf(contact);
+        bool first;
+        try
+        {
+            first = await _store.TryUseOnceAsync("redeemed:" + tokenId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) + _clockSkew, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
+        {
+            Log.StoreFailed(_logger, e, "redeem");
+            return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; try again later.");
+        }
+
+        if (!first)
+        {
+            Log.TokenRefused(_logger, TokenKind.VerificationToken, VerificationErrorReasons.Used);
+            return VerificationError.InvalidToken(VerificationErrorReasons.Used, "The verification token was already redeemed.");
+        }
+
+        Log.TokenRedeemed(_logger, new MaskedContact(channel, contact));
+        return new VerifiedContact(channel, contact, usage);
+    }
+
+    private VerificationError? CheckSendInput(VerificationRequest? request, VerificationContext? context)
+    {
+        if (request is null)
+        {
+            return VerificationError.InvalidArgument("phone_number", VerificationErrorReasons.Missing, "The request is missing.");
+        }
+
+        if (!Enum.IsDefined(request.Target))
+        {
+            return VerificationError.InvalidArgument("target", VerificationErrorReasons.UnknownValue, "target must be ANY, USER or NOT_USER.");
+        }
+
+        if (request.Usage is { } usage && !Enum.IsDefined(usage))
+        {
+            return VerificationError.InvalidArgument("usage", VerificationErrorReasons.UnknownValue, "usage must be REGISTER, SIGN_IN, PASSWORD_RESET, EMAIL_ADDRESS_CHANGE or PHONE_NUMBER_CHANGE.");
+        }
+
+        var phone = !string.IsNullOrWhiteSpace(request.PhoneNumber);
+        var email = !string.IsNullOrWhiteSpace(request.Email);
+        if (phone == email)
+        {
+            return VerificationError.InvalidArgument(
+                phone ? "email" : "phone_number",
+                VerificationErrorReasons.ExactlyOneContact,
+                "Give exactly one of phone_number and email.");
+        }
+
+        if (request.CaptchaToken is { } captcha && (captcha.Length > MaxCaptchaTokenLength || ContactParser.HasControlCharacters(captcha)))
+        {
+            return VerificationError.InvalidArgument("captcha_token", captcha.Length > MaxCaptchaTokenLength ? VerificationErrorReasons.TooLong : VerificationErrorReasons.ControlCharacters, "The captcha token is not valid.");
+        }
+
+        return CheckContextField(context?.DeviceId, "device_id") ?? CheckContextField(context?.IdempotencyKey, "idempotency_key");
+    }
+
+    private static VerificationError? CheckContextField(string? value, string field)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Length > MaxContextFieldLength)
+        {
+            return VerificationError.InvalidArgument(field, VerificationErrorReasons.TooLong, $"{field} is longer than {MaxContextFieldLength} characters.");
+        }
+
+        return ContactParser.HasControlCharacters(value)
+            ? VerificationError.InvalidArgument(field, VerificationErrorReasons.ControlCharacters, $"{field} contains control characters.")
+            : null;
+    }
+
+    private static VerificationError? CheckToken(string? token, string field)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return VerificationError.InvalidArgument(field, VerificationErrorReasons.Missing, $"{field} is required.");
+        }
+
+        return token.Length > TokenService.MaxTokenLength
+            ? VerificationError.InvalidArgument(field, VerificationErrorReasons.TooLong, $"{field} is longer than {TokenService.MaxTokenLength} characters.")
+            : null;
+    }
+
+    /// <summary>Accepts 4–10 decimal digits in any script (full-width too), with surrounding spaces; yields ASCII digits.</summary>
+    private static bool TryNormalizeCode(string? input, out string code, out VerificationError? error)
+    {
+        code = string.Empty;
+        const string field = "verification_code";
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            error = VerificationError.InvalidArgument(field, VerificationErrorReasons.Missing, "verification_code is required.");
+            return false;
+        }
+
+        if (input.Length > MaxCodeInputLength)
+        {
+            error = VerificationError.InvalidArgument(field, VerificationErrorReasons.TooLong, "verification_code is too long.");
+            return false;
+        }
+
+        var trimmed = input.AsSpan().Trim();
+        Span<char> digits = stackalloc char[MaxCodeInputLength];
+        var count = 0;
+        foreach (var c in trimmed)
+        {
+            var value = CharUnicodeInfo.GetDecimalDigitValue(c);
+            if (value < 0 || CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.DecimalDigitNumber)
+            {
+                error = VerificationError.InvalidArgument(field, VerificationErrorReasons.Malformed, "verification_code must be the digits that were sent.");
+                return false;
+            }
+
+            digits[count++] = (char)('0' + value);
+        }
+
+        if (count is < 4 or > 10)
+        {
+            error = VerificationError.InvalidArgument(field, VerificationErrorReasons.Malformed, "verification_code must be 4 to 10 digits.");
+            return false;
+        }
+
+        code = new string(digits[..count]);
+        error = null;
+        return true;
+    }
+
+    private async ValueTask<VerificationError?> CheckCaptchaAsync(string token, VerificationContext? context, CancellationToken cancellationToken)
+    {
+        CaptchaValidationResult result;
+        try
+        {
+            result = await _captchaValidator!.ValidateAsync(token, context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
+        {
+            Log.CaptchaValidatorFailed(_logger, e);
+            result = new CaptchaValidationResult(CaptchaValidationStatus.Unavailable, VerificationErrorReasons.CaptchaUnavailable);
+        }
+
+        switch (result.Status)
+        {
+            case CaptchaValidationStatus.Valid:
+                return null;
+            case CaptchaValidationStatus.Unavailable:
+                Log.CaptchaRefused(_logger, result.Status, result.Reason);
+                return VerificationError.Unavailable(VerificationErrorReasons.CaptchaUnavailable, "The captcha service is unavailable; try again later.");
+            default:
+                Log.CaptchaRefused(_logger, result.Status, result.Reason);
+                return new VerificationError(VerificationErrorCodes.CaptchaInvalid, "The captcha token is forged, expired or already used.") { Reason = result.Reason };
+        }
+    }
+
+    /// <summary>Tries the channel's senders in order; on final failure releases the record and refunds its charges.</summary>
+    private async ValueTask<VerificationError?> DeliverAsync(VerificationMessage message, MaskedContact masked, CodeRecord record, RateCharge[] charges, CancellationToken cancellationToken)
+    {
+        var invalidRecipient = false;
+        var count = message.Channel == VerificationChannel.Sms ? _smsSenders.Length : _emailSenders.Length;
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                string name;
+                try
+                {
+                    if (message.Channel == VerificationChannel.Sms)
+                    {
+                        var sender = _smsSenders[i];
+                        name = sender.Name;
+                        await _delivery.ExecuteAsync(static (state, ct) => state.sender.SendAsync(state.message, ct), (sender, message), cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        var sender = _emailSenders[i];
+                        name = sender.Name;
+                        await _delivery.ExecuteAsync(static (state, ct) => state.sender.SendAsync(state.message, ct), (sender, message), cancellationToken).ConfigureAwait(false);
+                    }
+
+                    Log.CodeSent(_logger, message.Channel, masked, name, record.Id);
+                    return null;
+                }
+                catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
+                {
+                    var kind = (e as DeliveryException)?.Kind ?? DeliveryFailureKind.Unknown;
+                    Log.DeliveryFailed(_logger, e, SenderName(message.Channel, i), message.Channel, masked, kind);
+                    if (kind is DeliveryFailureKind.Permanent or DeliveryFailureKind.InvalidRecipient)
+                    {
+                        // A refusal for good: another provider would refuse too, or deliver what must not be.
+                        invalidRecipient = kind == DeliveryFailureKind.InvalidRecipient;
+                        break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await ReleaseAsync(record, charges).ConfigureAwait(false);
+            throw;
+        }
+
+        Log.DeliveryExhausted(_logger, message.Channel, masked);
+        await ReleaseAsync(record, charges).ConfigureAwait(false);
+        if (invalidRecipient)
+        {
+            return message.Channel == VerificationChannel.Sms
+                ? VerificationError.InvalidPhoneNumber(VerificationErrorReasons.Malformed, "The SMS provider refused this phone number.")
+                : VerificationError.InvalidArgument("email", VerificationErrorReasons.Malformed, "The email provider refused this address.");
+        }
+
+        return VerificationError.Unavailable(VerificationErrorReasons.DeliveryFailed, "The message could not be delivered; nothing was charged. Try again later.");
+    }
+
+    private async ValueTask ReleaseAsync(CodeRecord record, RateCharge[] charges)
+    {
+        try
+        {
+            await _store.ReleaseAsync(record, charges, _timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.ReleaseFailed(_logger, e, record.Id);
+        }
+    }
+
+    private string SenderName(VerificationChannel channel, int index) =>
+        channel == VerificationChannel.Sms ? _smsSenders[index].Name : _emailSenders[index].Name;
+
+    /// <summary>The charges of one send, the longest-lived first so that the refusal reported is the one that lasts.</summary>
+    private RateCharge[] SendCharges(string contactKey)
+    {
+        var failureCheck = FailureCharge(contactKey, amount: 0);
+        var daily = new RateCharge("daily:" + contactKey, _dailyLimit, TimeSpan.FromDays(1), 1, RateLimitKind.Hard, VerificationErrorReasons.DailyLimit);
+        return _resendCooldown > TimeSpan.Zero
+            ? [failureCheck, daily, new RateCharge("cooldown:" + contactKey, 1, _resendCooldown, 1, RateLimitKind.Hard, VerificationErrorReasons.ResendCooldown)]
+            : [failureCheck, daily];
+    }
+
+    private RateCharge FailureCharge(string contactKey, long amount) =>
+        new("failures:" + contactKey, _failureBudget, _failureWindow, amount, RateLimitKind.Hard, VerificationErrorReasons.FailureBudget);
+
+    private static string DescribeLimit(string? reason) => reason switch
+    {
+        VerificationErrorReasons.DailyLimit => "Too many codes were sent to this contact today; try again later.",
+        VerificationErrorReasons.FailureBudget => "Too many wrong codes for this contact; try again later.",
+        _ => "A code was sent to this contact moments ago; wait before asking again.",
+    };
+
+    private VerificationError Refused(MaskedContact contact, VerificationError error)
+    {
+        Log.SendRefused(_logger, contact, error.Code, error.Reason);
+        return error;
+    }
+
+    private static bool TryReadUsage(Microsoft.IdentityModel.JsonWebTokens.JsonWebToken jwt, out VerificationUsage? usage)
+    {
+        usage = null;
+        if (!jwt.TryGetPayloadValue<string>("u", out var value))
+        {
+            return true;
+        }
+
+        if (WireNames.TryParseUsage(value, out var parsed))
+        {
+            usage = parsed;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static VerificationChannel ChannelOf(string contact) =>
+        contact.Contains('@', StringComparison.Ordinal) ? VerificationChannel.Email : VerificationChannel.Sms;
+
+    private static bool IsCallerCancellation(Exception e, CancellationToken cancellationToken) =>
+        e is OperationCanceledException && cancellationToken.IsCancellationRequested;
+}

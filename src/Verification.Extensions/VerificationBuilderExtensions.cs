@@ -1,0 +1,143 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Verification;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds senders, seams and stores to Verification.</summary>
+public static class VerificationBuilderExtensions
+{
+    /// <summary>Adds an SMS sender. Senders are tried in the order they are added; adding one type twice is harmless.</summary>
+    /// <typeparam name="TSender">The sender type, resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddSmsSender<TSender>(this IVerificationBuilder builder)
+        where TSender : class, ISmsSender
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, TSender>());
+        return builder;
+    }
+
+    /// <summary>Adds an SMS sender instance. Senders are tried in the order they are added.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="sender">The sender.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddSmsSender(this IVerificationBuilder builder, ISmsSender sender)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(sender);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(ISmsSender) && ReferenceEquals(d.ImplementationInstance, sender)))
+        {
+            builder.Services.AddSingleton(sender);
+        }
+
+        return builder;
+    }
+
+    /// <summary>Adds an email sender. Senders are tried in the order they are added; adding one type twice is harmless.</summary>
+    /// <typeparam name="TSender">The sender type, resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddEmailSender<TSender>(this IVerificationBuilder builder)
+        where TSender : class, IEmailSender
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEmailSender, TSender>());
+        return builder;
+    }
+
+    /// <summary>Adds an email sender instance. Senders are tried in the order they are added.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="sender">The sender.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddEmailSender(this IVerificationBuilder builder, IEmailSender sender)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(sender);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IEmailSender) && ReferenceEquals(d.ImplementationInstance, sender)))
+        {
+            builder.Services.AddSingleton(sender);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Development only: prints every message, code included, to standard output, for both channels.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddConsoleSender(this IVerificationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<ConsoleVerificationSender>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, ConsoleVerificationSender>(static sp => sp.GetRequiredService<ConsoleVerificationSender>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEmailSender, ConsoleVerificationSender>(static sp => sp.GetRequiredService<ConsoleVerificationSender>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Development only: writes every message as a JSON file into <paramref name="directory"/>, for both channels.
+    /// (Setting <c>Verification:PickupDirectory</c> does the same for channels that have no other sender.)
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="directory">The pickup folder, created when missing.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddPickupDirectorySender(this IVerificationBuilder builder, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        builder.Services.TryAddSingleton(sp => new PickupDirectorySender(directory, sp.GetService<TimeProvider>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, PickupDirectorySender>(static sp => sp.GetRequiredService<PickupDirectorySender>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IEmailSender, PickupDirectorySender>(static sp => sp.GetRequiredService<PickupDirectorySender>()));
+        return builder;
+    }
+
+    /// <summary>Sets the user directory that answers whether an account exists (enables <c>is_user</c>, USER and NOT_USER).</summary>
+    /// <typeparam name="TDirectory">The directory type, resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddUserDirectory<TDirectory>(this IVerificationBuilder builder)
+        where TDirectory : class, IUserDirectory
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IUserDirectory, TDirectory>());
+        return builder;
+    }
+
+    /// <summary>Sets the captcha validator.</summary>
+    /// <typeparam name="TValidator">The validator type, resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddCaptchaValidator<TValidator>(this IVerificationBuilder builder)
+        where TValidator : class, ICaptchaValidator
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator, TValidator>());
+        return builder;
+    }
+
+    /// <summary>Replaces the message wording.</summary>
+    /// <typeparam name="TRenderer">The renderer type, resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder UseMessageRenderer<TRenderer>(this IVerificationBuilder builder)
+        where TRenderer : class, IVerificationMessageRenderer
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IVerificationMessageRenderer, TRenderer>());
+        return builder;
+    }
+
+    /// <summary>Replaces the in-memory store with another <see cref="ICodeStore"/>.</summary>
+    /// <typeparam name="TStore">The store type, resolved as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder UseCodeStore<TStore>(this IVerificationBuilder builder)
+        where TStore : class, ICodeStore
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICodeStore, TStore>());
+        return builder;
+    }
+}
