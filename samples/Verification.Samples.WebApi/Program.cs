@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Verification;
+using Verification.AspNetCore;
+using Verification.Samples.WebApi;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Everything comes from appsettings.json and Verification__… environment variables (section "Verification").
+var verification = builder.Services.AddVerification();
+if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirectory"]))
+{
+    // Embedded default: print each message, code included, on this console.
+    verification.AddConsoleSender();
+}
+
+// With Verification:PickupDirectory set, the library writes each message as a JSON file into that folder instead.
+builder.Services.AddSingleton<DemoAccounts>();
+builder.Services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<DemoAccounts>());
+
+var app = builder.Build();
+
+app.UseExceptionHandler(error => error.Run(context =>
+    VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.Internal, "An unexpected error occurred.")).ExecuteAsync(context)));
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
+// Routing after the static files, so that the JSON fallback below never hides the demo page.
+app.UseRouting();
+
+// POST /auth/v1/verification and /auth/v1/verification/verify.
+app.MapVerificationEndpoints();
+
+// The host's own sign-up and sign-in: each redeems the verification_token exactly once.
+app.MapPost("/auth/v1/signup", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
+{
+    var body = await SampleBody.ReadAsync(request);
+    if (body.Error is not null)
+    {
+        return VerificationHttpResults.Error(body.Error);
+    }
+
+    var redeemed = await service.RedeemVerificationTokenAsync(body.Get("verification_token") ?? string.Empty, request.HttpContext.RequestAborted);
+    if (!redeemed.Succeeded)
+    {
+        return VerificationHttpResults.Error(redeemed.Error);
+    }
+
+    var contact = redeemed.Value;
+    if (SampleBody.Mismatch(contact, body.Get("phone_number"), body.Get("email")) is { } mismatch)
+    {
+        return VerificationHttpResults.Error(mismatch);
+    }
+
+    return accounts.TryCreate(contact, out var account)
+        ? Results.Json(new { user_id = account.UserId, contact = account.Contact, status = "signed_up" })
+        : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.AlreadyExists, "An account already exists for this contact; sign in instead."));
+});
+
+app.MapPost("/auth/v1/signin", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
+{
+    var body = await SampleBody.ReadAsync(request);
+    if (body.Error is not null)
+    {
+        return VerificationHttpResults.Error(body.Error);
+    }
+
+    var redeemed = await service.RedeemVerificationTokenAsync(body.Get("verification_token") ?? string.Empty, request.HttpContext.RequestAborted);
+    if (!redeemed.Succeeded)
+    {
+        return VerificationHttpResults.Error(redeemed.Error);
+    }
+
+    return accounts.Find(redeemed.Value) is { } account
+        ? Results.Json(new { user_id = account.UserId, contact = account.Contact, status = "signed_in" })
+        : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.UserNotFound, "No account exists for this contact; sign up instead."));
+});
+
+// A trivial JSON endpoint (health probe, and the baseline of the HTTP benchmark).
+app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+
+// Everything else answers JSON too, so API clients never see an HTML error page.
+app.MapFallback(() => VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.NotFound, "No endpoint exists at this path.")));
+
+app.Run();
+
+/// <summary>The small JSON bodies of the demo's sign-up and sign-in, read whatever the content type.</summary>
+internal sealed class SampleBody
+{
+    private readonly Dictionary<string, string?> _values = new(StringComparer.Ordinal);
+
+    public VerificationError? Error { get; private init; }
+
+    public string? Get(string name) => _values.GetValueOrDefault(name);
+
+    public static async Task<SampleBody> ReadAsync(HttpRequest request)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 8 }, request.HttpContext.RequestAborted);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Invalid("The request body must be a JSON object.");
+            }
+
+            var body = new SampleBody();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Value.ValueKind == JsonValueKind.String)
+                {
+                    body._values[property.Name] = property.Value.GetString();
+                }
+                else if (property.Value.ValueKind != JsonValueKind.Null && property.Name is "verification_token" or "phone_number" or "email")
+                {
+                    return Invalid($"{property.Name} must be a string.");
+                }
+            }
+
+            return body;
+        }
+        catch (JsonException)
+        {
+            return Invalid("The request body is not valid JSON.");
+        }
+    }
+
+    /// <summary>A contact in the body must be the one the token proves (compared on digits for phones).</summary>
+    public static VerificationError? Mismatch(VerifiedContact contact, string? phone, string? email)
+    {
+        var given = contact.Channel == VerificationChannel.Sms ? phone : email;
+        if (string.IsNullOrWhiteSpace(given))
+        {
+            return null;
+        }
+
+        var same = contact.Channel == VerificationChannel.Sms
+            ? new string(given.Where(char.IsAsciiDigit).ToArray()) == contact.Contact.TrimStart('+')
+            : string.Equals(given.Trim(), contact.Contact, StringComparison.OrdinalIgnoreCase);
+        return same
+            ? null
+            : new VerificationError(VerificationErrorCodes.InvalidArgument, "The contact differs from the one the verification token proves.")
+            {
+                Field = contact.Channel == VerificationChannel.Sms ? "phone_number" : "email",
+                Reason = VerificationErrorReasons.Malformed,
+            };
+    }
+
+    private static SampleBody Invalid(string description) => new()
+    {
+        Error = new VerificationError(VerificationErrorCodes.InvalidArgument, description) { Field = "body", Reason = VerificationErrorReasons.Malformed },
+    };
+}
+
+/// <summary>Lets tests start the sample in-process.</summary>
+public partial class Program;
