@@ -35,7 +35,10 @@ internal sealed class SigningKeyRing
     }
 
     /// <summary>Loads the configured keys; returns null and fills <paramref name="errors"/> when they are unusable.</summary>
-    public static SigningKeyRing? Load(TokenOptions options, ICollection<string> errors)
+    /// <param name="options">The token options.</param>
+    /// <param name="errors">Receives what is wrong, naming the keys to fix.</param>
+    /// <param name="validateOnly">Checks without making an ephemeral key (validation at start need not pay for one).</param>
+    public static SigningKeyRing? Load(TokenOptions options, ICollection<string> errors, bool validateOnly = false)
     {
         if (!TryNormalizeAlgorithm(options.Algorithm, out var algorithm))
         {
@@ -47,7 +50,7 @@ internal sealed class SigningKeyRing
         {
             if (options.AllowEphemeralKey)
             {
-                return Ephemeral(algorithm);
+                return validateOnly ? null : Ephemeral(algorithm);
             }
 
             errors.Add(

@@ -106,7 +106,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         }
         else
         {
-            SigningKeyRing.Load(tokens, errors);
+            SigningKeyRing.Load(tokens, errors, validateOnly: true);
         }
 
         if (tokens.HashKey is null)
