@@ -266,6 +266,8 @@ public sealed class ContactParserTests
     [InlineData("ALICE@EXAMPLE.COM")]
     [InlineData("Alice@Example.Com")]
     [InlineData(" alice@example.com ")]
+    [InlineData("alice@example.com.")]
+    [InlineData("alice@ｅｘａｍｐｌｅ.com")]
     public void TryParseEmail_SpellingsOfOneAddress_ShareOneKey(string input)
     {
         var ok = ContactParser.TryParseEmail(input, out var contact, out var error);

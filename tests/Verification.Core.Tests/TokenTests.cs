@@ -147,7 +147,7 @@ public sealed class TokenTests
     }
 
     [Fact]
-    public async Task EndToEnd_Es256_SignsVerifiesAndRedeems()
+    public async Task SendVerifyRedeem_Es256Keys_SucceedWithEs256Tokens()
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var h = CreateHarness(o =>
@@ -160,7 +160,7 @@ public sealed class TokenTests
     }
 
     [Fact]
-    public async Task EndToEnd_Hs256_SignsVerifiesAndRedeems()
+    public async Task SendVerifyRedeem_Hs256Secret_SucceedWithHs256Tokens()
     {
         var h = CreateHarness(o =>
         {
