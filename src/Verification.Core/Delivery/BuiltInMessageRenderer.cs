@@ -25,14 +25,14 @@ internal sealed class BuiltInMessageRenderer : IVerificationMessageRenderer
         if (chinese)
         {
             subject = $"{product}{purpose}验证码";
-            lead = $"您的{purpose}验证码为：";
+            lead = $"您的{product}{purpose}验证码为：";
             expiry = $"{minutes}分钟内有效。";
             warning = "如果不是您本人操作，请忽略此邮件。请勿将验证码告诉任何人。";
         }
         else
         {
             subject = $"Your {(product is null ? string.Empty : product + " ")}{purpose} code";
-            lead = $"Your {purpose} code is:";
+            lead = $"Your {(product is null ? string.Empty : product + " ")}{purpose} code is:";
             expiry = $"It expires in {minutes} minutes.";
             warning = "If you did not ask for it, ignore this email. Never share the code with anyone.";
         }

@@ -1,0 +1,261 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Verification.Tests;
+
+public sealed class SenderTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
+
+    // Each test gets its own folder; Dispose deletes it.
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"verification-tests-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task PickupDirectorySender_SmsMessage_WritesOneJsonFileWithExactlyTheDocumentedFields()
+    {
+        var sender = new PickupDirectorySender(_folder, new FakeTimeProvider(Now));
+
+        await sender.SendAsync(Message(VerificationChannel.Sms, "+8615588665555", subject: null, body: "012345 is your code."));
+
+        var file = Assert.Single(Directory.GetFiles(_folder));
+        Assert.EndsWith(".json", file, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+        var root = json.RootElement;
+        Assert.Equal(new[] { "body", "channel", "created_at", "subject", "to" }, root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("sms", root.GetProperty("channel").GetString());
+        Assert.Equal("+8615588665555", root.GetProperty("to").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("subject").ValueKind);
+        Assert.Equal("012345 is your code.", root.GetProperty("body").GetString());
+        Assert.Equal("2026-03-01T08:00:00.1234567Z", root.GetProperty("created_at").GetString());
+    }
+
+    [Fact]
+    public async Task PickupDirectorySender_EmailMessage_WritesChannelEmailAndSubject()
+    {
+        var sender = new PickupDirectorySender(_folder, new FakeTimeProvider(Now));
+
+        await sender.SendAsync(Message(VerificationChannel.Email, "Alice@example.com", "Your code", "Your code is: 012345"));
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_folder))));
+        var root = json.RootElement;
+        Assert.Equal(new[] { "body", "channel", "created_at", "subject", "to" }, root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("email", root.GetProperty("channel").GetString());
+        Assert.Equal("Alice@example.com", root.GetProperty("to").GetString());
+        Assert.Equal("Your code", root.GetProperty("subject").GetString());
+        Assert.Equal("Your code is: 012345", root.GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task PickupDirectorySender_ThreeMessagesAtTheSameInstant_WritesThreeFilesAndNoTemporaryOnes()
+    {
+        var sender = new PickupDirectorySender(_folder, new FakeTimeProvider(Now));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await sender.SendAsync(Message(VerificationChannel.Sms, "+8615588665555", null, $"message {i}"));
+        }
+
+        var files = Directory.GetFiles(_folder);
+        Assert.Equal(3, files.Length);
+        Assert.All(files, f => Assert.EndsWith(".json", f, StringComparison.Ordinal));
+        Assert.Equal(new[] { "message 0", "message 1", "message 2" }, ReadPickupFiles().Select(f => f.Body).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task PickupDirectorySender_FolderMissing_CreatesIt()
+    {
+        var nested = Path.Combine(_folder, "a", "b");
+        var sender = new PickupDirectorySender(nested, new FakeTimeProvider(Now));
+        Assert.False(Directory.Exists(nested));
+
+        await sender.SendAsync(Message(VerificationChannel.Sms, "+8615588665555", null, "body"));
+
+        Assert.Single(Directory.GetFiles(nested));
+        Assert.Equal(Path.GetFullPath(nested), sender.Directory);
+    }
+
+    [Fact]
+    public async Task PickupDirectorySender_PathIsAFile_ThrowsTransientDeliveryException()
+    {
+        Directory.CreateDirectory(_folder);
+        var file = Path.Combine(_folder, "not-a-folder");
+        await File.WriteAllTextAsync(file, "x");
+        var sender = new PickupDirectorySender(file, new FakeTimeProvider(Now));
+
+        var e = await Assert.ThrowsAsync<DeliveryException>(async () => await sender.SendAsync(Message(VerificationChannel.Sms, "+8615588665555", null, "012345 is your code.")));
+
+        Assert.Equal(DeliveryFailureKind.Transient, e.Kind);
+        Assert.DoesNotContain("012345", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void PickupDirectorySender_BlankFolder_ThrowsArgumentException(string folder)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => new PickupDirectorySender(folder));
+
+        Assert.Equal("directory", e.ParamName);
+    }
+
+    [Fact]
+    public async Task ConsoleVerificationSender_Sms_PrintsRecipientAndBody()
+    {
+        using var writer = new StringWriter();
+        var sender = new ConsoleVerificationSender(writer);
+
+        await sender.SendAsync(Message(VerificationChannel.Sms, "+8615588665555", null, "012345 is your code."));
+
+        var text = writer.ToString();
+        Assert.Contains("SMS", text, StringComparison.Ordinal);
+        Assert.Contains("+8615588665555", text, StringComparison.Ordinal);
+        Assert.Contains("012345 is your code.", text, StringComparison.Ordinal);
+        Assert.EndsWith(Environment.NewLine, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsoleVerificationSender_Email_PrintsRecipientSubjectAndBody()
+    {
+        using var writer = new StringWriter();
+        var sender = new ConsoleVerificationSender(writer);
+
+        await sender.SendAsync(Message(VerificationChannel.Email, "alice@example.com", "Your sign-in code", "Your code is: 012345"));
+
+        var text = writer.ToString();
+        Assert.Contains("Email", text, StringComparison.Ordinal);
+        Assert.Contains("alice@example.com", text, StringComparison.Ordinal);
+        Assert.Contains("Your sign-in code", text, StringComparison.Ordinal);
+        Assert.Contains("Your code is: 012345", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ConsoleVerificationSender_NullWriter_ThrowsArgumentNullException()
+    {
+        var e = Assert.Throws<ArgumentNullException>(() => new ConsoleVerificationSender(null!));
+
+        Assert.Equal("writer", e.ParamName);
+    }
+
+    [Fact]
+    public async Task SendAsync_PickupDirectoryAndNoSenders_DeliversBothChannelsToTheFolder()
+    {
+        var service = CreateService(o => o.PickupDirectory = _folder, smsSenders: [], emailSenders: []);
+
+        var sms = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
+        var email = await service.SendAsync(new VerificationRequest(Email: "alice@example.com"));
+
+        Assert.True(sms.Succeeded, sms.ToString());
+        Assert.True(email.Succeeded, email.ToString());
+        var documents = ReadPickupFiles();
+        Assert.Equal(2, documents.Count);
+        var smsFile = Assert.Single(documents, d => d.Channel == "sms");
+        var emailFile = Assert.Single(documents, d => d.Channel == "email");
+        Assert.Equal("+8615588665555", smsFile.To);
+        Assert.Equal("alice@example.com", emailFile.To);
+        Assert.False(string.IsNullOrEmpty(emailFile.Subject));
+        Assert.Equal(Now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture), smsFile.CreatedAt);
+
+        // The code in the file is the one that verifies.
+        var verified = await service.VerifyAsync(new VerifyRequest(sms.Value.VerificationId, CodeIn(smsFile.Body)));
+        Assert.True(verified.Succeeded, verified.ToString());
+    }
+
+    [Fact]
+    public async Task SendAsync_SmsSenderRegisteredAndPickupDirectory_SendsSmsToTheSenderAndEmailToTheFolder()
+    {
+        var outbox = new Outbox();
+        var service = CreateService(o => o.PickupDirectory = _folder, smsSenders: [outbox], emailSenders: []);
+
+        var sms = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
+        Assert.True(sms.Succeeded, sms.ToString());
+        Assert.Single(outbox.Messages);
+        Assert.False(Directory.Exists(_folder) && Directory.EnumerateFiles(_folder).Any(), "The SMS went to the pickup folder too.");
+
+        var email = await service.SendAsync(new VerificationRequest(Email: "alice@example.com"));
+
+        Assert.True(email.Succeeded, email.ToString());
+        Assert.Single(outbox.Messages);
+        var file = Assert.Single(ReadPickupFiles());
+        Assert.Equal("email", file.Channel);
+        Assert.Equal("alice@example.com", file.To);
+    }
+
+    [Fact]
+    public async Task SendAsync_NoEmailSenderAndNoPickupDirectory_IsFailedPreconditionChannelDisabled()
+    {
+        var outbox = new Outbox();
+        var service = CreateService(_ => { }, smsSenders: [outbox], emailSenders: []);
+
+        var email = await service.SendAsync(new VerificationRequest(Email: "alice@example.com"));
+
+        Assert.False(email.Succeeded);
+        Assert.Equal(VerificationErrorCodes.FailedPrecondition, email.Error.Code);
+        Assert.Equal(VerificationErrorReasons.ChannelDisabled, email.Error.Reason);
+        Assert.Equal("email", email.Error.Field);
+        Assert.Empty(outbox.Messages);
+    }
+
+    private static VerificationMessage Message(VerificationChannel channel, string to, string? subject, string body) => new()
+    {
+        Channel = channel,
+        To = to,
+        Subject = subject,
+        Body = body,
+        HtmlBody = subject is null ? null : "<p>" + body + "</p>",
+        Code = "012345",
+        Lifetime = TimeSpan.FromMinutes(10),
+        Culture = CultureInfo.GetCultureInfo("en-US"),
+    };
+
+    private static string CodeIn(string body) => Regex.Match(body, @"\b\d{6}\b", RegexOptions.None, TimeSpan.FromSeconds(1)).Value;
+
+    private List<PickupFile> ReadPickupFiles() =>
+        Directory.GetFiles(_folder, "*.json")
+            .Select(f =>
+            {
+                using var json = JsonDocument.Parse(File.ReadAllText(f));
+                var root = json.RootElement;
+                return new PickupFile(
+                    root.GetProperty("channel").GetString()!,
+                    root.GetProperty("to").GetString()!,
+                    root.GetProperty("subject").GetString(),
+                    root.GetProperty("body").GetString()!,
+                    root.GetProperty("created_at").GetString()!);
+            })
+            .ToList();
+
+    private static VerificationService CreateService(Action<VerificationOptions> configure, ISmsSender[] smsSenders, IEmailSender[] emailSenders)
+    {
+        var options = new VerificationOptions();
+        options.Tokens.Algorithm = "HS256";
+        options.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = "hs-test", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
+        options.Tokens.HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        configure(options);
+        return new VerificationService(Options.Create(options), new InMemoryCodeStore(), smsSenders, emailSenders, timeProvider: new FakeTimeProvider(Now));
+    }
+
+    private sealed record PickupFile(string Channel, string To, string? Subject, string Body, string CreatedAt);
+
+    private sealed class Outbox : ISmsSender, IEmailSender
+    {
+        public List<VerificationMessage> Messages { get; } = [];
+
+        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
+        {
+            Messages.Add(message);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
