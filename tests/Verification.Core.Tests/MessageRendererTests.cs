@@ -71,6 +71,19 @@ public sealed class MessageRendererTests
         Assert.Contains($"{minutes} minute", email.HtmlBody, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(60, "1 minute.")]
+    [InlineData(120, "2 minutes.")]
+    public void Render_EnglishLifetime_AgreesInNumber(int seconds, string expected)
+    {
+        var sms = Render(VerificationChannel.Sms, "en-US", lifetime: TimeSpan.FromSeconds(seconds));
+        var email = Render(VerificationChannel.Email, "en-US", lifetime: TimeSpan.FromSeconds(seconds));
+
+        Assert.Contains(expected, sms.Body, StringComparison.Ordinal);
+        Assert.Contains(expected, email.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 minutes", sms.Body + email.Body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Render_EmailInEnglish_HasSubjectTextAndHtmlWithCodeAndMinutes()
     {

@@ -8,7 +8,8 @@ internal sealed class BuiltInMessageRenderer : IVerificationMessageRenderer
 {
     public RenderedMessage Render(MessageRenderContext context)
     {
-        var minutes = (int)Math.Ceiling(context.Lifetime.TotalMinutes);
+        var minutes = Math.Max(1, (int)Math.Ceiling(context.Lifetime.TotalMinutes));
+        var englishMinutes = minutes == 1 ? "1 minute" : $"{minutes} minutes";
         var chinese = IsChinese(context.Culture);
         var product = string.IsNullOrWhiteSpace(context.ProductName) ? null : context.ProductName.Trim();
         var purpose = chinese ? ChinesePurpose(context.Usage) : EnglishPurpose(context.Usage);
@@ -17,7 +18,7 @@ internal sealed class BuiltInMessageRenderer : IVerificationMessageRenderer
         {
             var text = chinese
                 ? $"{(product is null ? string.Empty : $"【{product}】")}您的{purpose}验证码为：{context.Code}，{minutes}分钟内有效。请勿泄露给他人。"
-                : $"{context.Code} is your {(product is null ? string.Empty : product + " ")}{purpose} code. It expires in {minutes} minutes. Do not share it with anyone.";
+                : $"{context.Code} is your {(product is null ? string.Empty : product + " ")}{purpose} code. It expires in {englishMinutes}. Do not share it with anyone.";
             return new RenderedMessage(null, text, null);
         }
 
@@ -33,7 +34,7 @@ internal sealed class BuiltInMessageRenderer : IVerificationMessageRenderer
         {
             subject = $"Your {(product is null ? string.Empty : product + " ")}{purpose} code";
             lead = $"Your {(product is null ? string.Empty : product + " ")}{purpose} code is:";
-            expiry = $"It expires in {minutes} minutes.";
+            expiry = $"It expires in {englishMinutes}.";
             warning = "If you did not ask for it, ignore this email. Never share the code with anyone.";
         }
 

@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Verification;
 
 /// <summary>The signing keys of one algorithm: the first signs, all validate.</summary>
-internal sealed class SigningKeyRing
+internal sealed class SigningKeyRing : IDisposable
 {
     private SigningKeyRing(string algorithm, SecurityKey signingKey, IReadOnlyList<SecurityKey> validationKeys, bool ephemeral)
     {
@@ -21,6 +21,16 @@ internal sealed class SigningKeyRing
     public IReadOnlyList<SecurityKey> ValidationKeys { get; }
 
     public bool IsEphemeral { get; }
+
+    /// <summary>Releases the asymmetric keys (only for rings that were loaded to be checked, never for one in use).</summary>
+    public void Dispose()
+    {
+        foreach (var key in ValidationKeys)
+        {
+            (key as RsaSecurityKey)?.Rsa?.Dispose();
+            (key as ECDsaSecurityKey)?.ECDsa?.Dispose();
+        }
+    }
 
     public static bool TryNormalizeAlgorithm(string? algorithm, out string normalized)
     {

@@ -106,7 +106,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         }
         else
         {
-            SigningKeyRing.Load(tokens, errors, validateOnly: true);
+            SigningKeyRing.Load(tokens, errors, validateOnly: true)?.Dispose();
         }
 
         if (tokens.HashKey is null)
