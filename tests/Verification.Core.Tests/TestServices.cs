@@ -32,6 +32,7 @@ internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
 {
     private readonly ConcurrentQueue<Func<VerificationMessage, CancellationToken, ValueTask>> _script = new();
     private readonly ConcurrentQueue<VerificationMessage> _delivered = new();
+    private readonly ConcurrentQueue<VerificationMessage> _attempted = new();
     private int _calls;
 
     public string Name => name;
@@ -39,6 +40,9 @@ internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
     public int Calls => Volatile.Read(ref _calls);
 
     public IReadOnlyList<VerificationMessage> Delivered => [.. _delivered];
+
+    /// <summary>Every message handed to the sender, whether or not it was delivered.</summary>
+    public IReadOnlyList<VerificationMessage> Attempted => [.. _attempted];
 
     /// <summary>Set when a <see cref="ThenHang"/> step is entered.</summary>
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -48,6 +52,12 @@ internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
         _script.Enqueue(step);
         return this;
     }
+
+    public ScriptedSender ThenDeliver() => Then((message, _) =>
+    {
+        _delivered.Enqueue(message);
+        return ValueTask.CompletedTask;
+    });
 
     public ScriptedSender ThenThrow(Exception exception) => Then((_, _) => ValueTask.FromException(exception));
 
@@ -61,6 +71,7 @@ internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
     public async ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
+        _attempted.Enqueue(message);
         if (_script.TryDequeue(out var step))
         {
             await step(message, cancellationToken);
