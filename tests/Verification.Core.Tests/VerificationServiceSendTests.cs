@@ -102,6 +102,20 @@ public sealed class VerificationServiceSendTests
     }
 
     [Theory]
+    [InlineData(ServiceHarness.Phone, "")]
+    [InlineData(ServiceHarness.Phone, "  ")]
+    [InlineData("", ServiceHarness.Email)]
+    [InlineData(null, ServiceHarness.Email)]
+    public async Task SendAsync_OtherContactEmpty_TreatedAsAbsent(string? phone, string? email)
+    {
+        var h = new ServiceHarness();
+
+        ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: phone, Email: email)));
+
+        Assert.Equal(string.IsNullOrWhiteSpace(phone) ? VerificationChannel.Email : VerificationChannel.Sms, Assert.Single(h.Outbox.Messages).Channel);
+    }
+
+    [Theory]
     [InlineData(-1)]
     [InlineData(3)]
     [InlineData(42)]
@@ -611,6 +625,33 @@ public sealed class VerificationServiceSendTests
         ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
     }
 
+    [Fact]
+    public async Task SendAsync_PreCancelledToken_ThrowsAndChargesNothing()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var h = new ServiceHarness();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone), cancellationToken: cts.Token).AsTask());
+
+        Assert.Empty(h.Outbox.Messages);
+        ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
+    }
+
+    [Fact]
+    public async Task SendAsync_SenderThrowsItsOwnCancellation_FailsOverAsAFailure()
+    {
+        // An HttpClient timeout surfaces as TaskCanceledException although the caller cancelled nothing.
+        var first = new ScriptedSender("first").ThenThrow(new TaskCanceledException("HttpClient.Timeout of 100 seconds elapsing"));
+        var second = new ScriptedSender("second");
+        var h = new ServiceHarness(smsSenders: [first, second]);
+
+        ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
+
+        Assert.Single(second.Delivered);
+    }
+
     // ---- Store faults ---------------------------------------------------------------------------------------
 
     [Fact]
@@ -638,6 +679,21 @@ public sealed class VerificationServiceSendTests
 
         ResultAssert.Failed(
             await h.Service.SendAsync(new VerificationRequest(Email: ServiceHarness.Email)),
+            VerificationErrorCodes.Unavailable,
+            VerificationErrorReasons.StoreUnavailable);
+
+        Assert.Empty(h.Outbox.Messages);
+    }
+
+    [Fact]
+    public async Task SendAsync_StoreThrowsItsOwnCancellation_Unavailable()
+    {
+        var store = Substitute.For<ICodeStore>();
+        store.SaveAsync(default!, default!, default, default, default).ThrowsAsyncForAnyArgs(new OperationCanceledException("command timed out"));
+        var h = new ServiceHarness(store: store);
+
+        ResultAssert.Failed(
+            await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)),
             VerificationErrorCodes.Unavailable,
             VerificationErrorReasons.StoreUnavailable);
 
