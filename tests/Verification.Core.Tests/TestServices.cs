@@ -1,0 +1,273 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Verification.Tests;
+
+/// <summary>A sender for both channels that keeps every message it is given.</summary>
+internal sealed class OutboxSender(string name = "outbox") : ISmsSender, IEmailSender
+{
+    private readonly ConcurrentQueue<VerificationMessage> _messages = new();
+
+    public string Name => name;
+
+    public IReadOnlyList<VerificationMessage> Messages => [.. _messages];
+
+    public VerificationMessage Last => _messages.Last();
+
+    public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
+    {
+        _messages.Enqueue(message);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A sender that plays scripted steps, one per call, then delivers normally (keeps the message) once the
+/// script is used up.
+/// </summary>
+internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
+{
+    private readonly ConcurrentQueue<Func<VerificationMessage, CancellationToken, ValueTask>> _script = new();
+    private readonly ConcurrentQueue<VerificationMessage> _delivered = new();
+    private readonly ConcurrentQueue<VerificationMessage> _attempted = new();
+    private int _calls;
+
+    public string Name => name;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public IReadOnlyList<VerificationMessage> Delivered => [.. _delivered];
+
+    /// <summary>Every message handed to the sender, whether or not it was delivered.</summary>
+    public IReadOnlyList<VerificationMessage> Attempted => [.. _attempted];
+
+    /// <summary>Set when a <see cref="ThenHang"/> step is entered.</summary>
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ScriptedSender Then(Func<VerificationMessage, CancellationToken, ValueTask> step)
+    {
+        _script.Enqueue(step);
+        return this;
+    }
+
+    public ScriptedSender ThenDeliver() => Then((message, _) =>
+    {
+        _delivered.Enqueue(message);
+        return ValueTask.CompletedTask;
+    });
+
+    public ScriptedSender ThenThrow(Exception exception) => Then((_, _) => ValueTask.FromException(exception));
+
+    /// <summary>Waits until the delivery is cancelled (by the timeout or the caller), like a provider that never answers.</summary>
+    public ScriptedSender ThenHang() => Then(async (_, ct) =>
+    {
+        Entered.TrySetResult();
+        await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+    });
+
+    public async ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        _attempted.Enqueue(message);
+        if (_script.TryDequeue(out var step))
+        {
+            await step(message, cancellationToken);
+            return;
+        }
+
+        _delivered.Enqueue(message);
+    }
+}
+
+/// <summary>
+/// An <see cref="InMemoryCodeStore"/> that records what the engine asks of it and can be switched "down"
+/// (every call throws, like an unreachable Redis).
+/// </summary>
+internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
+{
+    private readonly ConcurrentQueue<(CodeRecord Record, RateCharge[] Charges, bool WaiveSoftLimits)> _saves = new();
+    private readonly ConcurrentQueue<CodeRecord> _releases = new();
+    private volatile bool _down;
+
+    public ObservableStore()
+        : this(new InMemoryCodeStore())
+    {
+    }
+
+    public InMemoryCodeStore Inner => inner;
+
+    public bool Down
+    {
+        get => _down;
+        set => _down = value;
+    }
+
+    public IReadOnlyList<(CodeRecord Record, RateCharge[] Charges, bool WaiveSoftLimits)> Saves => [.. _saves];
+
+    public IReadOnlyList<CodeRecord> Releases => [.. _releases];
+
+    public ValueTask<SaveOutcome> SaveAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, bool waiveSoftLimits, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        _saves.Enqueue((record, [.. charges], waiveSoftLimits));
+        return inner.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken);
+    }
+
+    public ValueTask<AttemptOutcome> AttemptAsync(Guid recordId, ReadOnlyMemory<byte> presentedHash, int maxAttempts, RateCharge failureCharge, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        return inner.AttemptAsync(recordId, presentedHash, maxAttempts, failureCharge, now, cancellationToken);
+    }
+
+    public ValueTask ReleaseAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        _releases.Enqueue(record);
+        return inner.ReleaseAsync(record, charges, now, cancellationToken);
+    }
+
+    public ValueTask<bool> TryUseOnceAsync(string key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        return inner.TryUseOnceAsync(key, expiresAt, now, cancellationToken);
+    }
+
+    private void ThrowIfDown()
+    {
+        if (_down)
+        {
+            throw new InvalidOperationException("The test store is down.");
+        }
+    }
+}
+
+/// <summary>
+/// A <see cref="VerificationService"/> with its own keys (HS256, fast to create), a fake clock, an observable
+/// in-memory store and an outbox sender for both channels; every part can be replaced.
+/// </summary>
+internal sealed class ServiceHarness
+{
+    public const string Phone = "+86 15588665555";
+    public const string PhoneE164 = "+8615588665555";
+    public const string Email = "alice@example.com";
+
+    public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    public ServiceHarness(
+        Action<VerificationOptions>? configure = null,
+        ICodeStore? store = null,
+        IEnumerable<ISmsSender>? smsSenders = null,
+        IEnumerable<IEmailSender>? emailSenders = null,
+        IUserDirectory? userDirectory = null,
+        ICaptchaValidator? captchaValidator = null,
+        ILogger<VerificationService>? logger = null)
+    {
+        Options = CreateOptions();
+        configure?.Invoke(Options);
+        Service = new VerificationService(
+            MsOptions.Create(Options),
+            store ?? Store,
+            smsSenders ?? [Outbox],
+            emailSenders ?? [Outbox],
+            userDirectory,
+            captchaValidator,
+            timeProvider: Time,
+            logger: logger);
+    }
+
+    public VerificationOptions Options { get; }
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public ObservableStore Store { get; } = new();
+
+    public OutboxSender Outbox { get; } = new();
+
+    public VerificationService Service { get; }
+
+    /// <summary>Options with fresh keys owned by one test.</summary>
+    public static VerificationOptions CreateOptions()
+    {
+        var options = new VerificationOptions();
+        options.Tokens.Algorithm = "HS256";
+        options.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = "test", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
+        options.Tokens.HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        return options;
+    }
+
+    /// <summary>A code that differs from <paramref name="code"/> in its last digit only.</summary>
+    public static string WrongCode(string code) => string.Concat(code.AsSpan(0, code.Length - 1), ((char)('0' + ((code[^1] - '0' + 1) % 10))).ToString());
+
+    /// <summary>Sends a code that must succeed; returns its verification id and the delivered code.</summary>
+    public async Task<(string VerificationId, string Code)> SendAsync(VerificationRequest request)
+    {
+        var result = await Service.SendAsync(request);
+        Assert.True(result.Succeeded, result.ToString());
+        return (result.Value.VerificationId, Outbox.Last.Code);
+    }
+
+    public Task<(string VerificationId, string Code)> SendPhoneAsync(string phone = Phone, VerificationUsage? usage = null) =>
+        SendAsync(new VerificationRequest(PhoneNumber: phone, Usage: usage));
+
+    public Task<(string VerificationId, string Code)> SendEmailAsync(string email = Email, VerificationUsage? usage = null) =>
+        SendAsync(new VerificationRequest(Email: email, Usage: usage));
+
+    /// <summary>Verifies a code that must be accepted; returns the verification token.</summary>
+    public async Task<string> VerifyAsync(string verificationId, string code)
+    {
+        var result = await Service.VerifyAsync(new VerifyRequest(verificationId, code));
+        Assert.True(result.Succeeded, result.ToString());
+        return result.Value.VerificationToken;
+    }
+}
+
+internal static class ResultAssert
+{
+    public static T Succeeded<T>(VerificationResult<T> result)
+        where T : class
+    {
+        Assert.True(result.Succeeded, result.ToString());
+        return result.Value;
+    }
+
+    public static VerificationError Failed<T>(VerificationResult<T> result, string code, string? reason = null)
+        where T : class
+    {
+        Assert.False(result.Succeeded, $"Expected {code} ({reason}), got {result}.");
+        Assert.Equal(code, result.Error.Code);
+        if (reason is not null)
+        {
+            Assert.Equal(reason, result.Error.Reason);
+        }
+
+        return result.Error;
+    }
+}
+
+internal static class Concurrently
+{
+    /// <summary>
+    /// Starts <paramref name="count"/> thread-pool tasks held at one gate, opens it, and waits for all: the calls
+    /// really overlap without blocking pool threads (a blocking barrier of 100 would starve a 2-core pool).
+    /// </summary>
+    public static async Task<T[]> RunAsync<T>(int count, Func<int, ValueTask<T>> action)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = new Task<T>[count];
+        for (var i = 0; i < count; i++)
+        {
+            var index = i;
+            tasks[i] = Task.Run(async () =>
+            {
+                await gate.Task;
+                return await action(index);
+            });
+        }
+
+        gate.SetResult();
+        return await Task.WhenAll(tasks);
+    }
+}
