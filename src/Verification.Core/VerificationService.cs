@@ -563,13 +563,13 @@ public sealed class VerificationService : IVerificationService
                     {
                         var sender = _smsSenders[i];
                         name = sender.Name;
-                        await _delivery.ExecuteAsync(static (state, ct) => state.sender.SendAsync(state.message, ct), (sender, message), cancellationToken).ConfigureAwait(false);
+                        await _delivery.ExecuteAsync(static (state, ct) => Bounded(state.sender.SendAsync(state.message, ct), ct), (sender, message), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
                         var sender = _emailSenders[i];
                         name = sender.Name;
-                        await _delivery.ExecuteAsync(static (state, ct) => state.sender.SendAsync(state.message, ct), (sender, message), cancellationToken).ConfigureAwait(false);
+                        await _delivery.ExecuteAsync(static (state, ct) => Bounded(state.sender.SendAsync(state.message, ct), ct), (sender, message), cancellationToken).ConfigureAwait(false);
                     }
 
                     Log.CodeSent(_logger, message.Channel, masked, name, record.Id);
@@ -605,6 +605,13 @@ public sealed class VerificationService : IVerificationService
 
         return VerificationError.Unavailable(VerificationErrorReasons.DeliveryFailed, "The message could not be delivered; nothing was charged. Try again later.");
     }
+
+    /// <summary>
+    /// Ends the wait when the timeout (or the caller) cancels, even for a sender that ignores its token; such a
+    /// sender's call is abandoned, not awaited forever.
+    /// </summary>
+    private static ValueTask Bounded(ValueTask delivery, CancellationToken cancellationToken) =>
+        delivery.IsCompleted ? delivery : new ValueTask(delivery.AsTask().WaitAsync(cancellationToken));
 
     private async ValueTask ReleaseAsync(CodeRecord record, RateCharge[] charges)
     {

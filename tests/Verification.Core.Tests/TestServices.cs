@@ -68,6 +68,13 @@ internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
         await Task.Delay(Timeout.InfiniteTimeSpan, ct);
     });
 
+    /// <summary>Never completes and ignores its cancellation token, like a badly written provider client.</summary>
+    public ScriptedSender ThenIgnoreCancellation() => Then((_, _) =>
+    {
+        Entered.TrySetResult();
+        return new ValueTask(new TaskCompletionSource().Task);
+    });
+
     public async ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);

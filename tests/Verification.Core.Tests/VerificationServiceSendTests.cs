@@ -574,6 +574,22 @@ public sealed class VerificationServiceSendTests
     }
 
     [Fact]
+    public async Task SendAsync_SenderIgnoringCancellation_StillTimesOutAndFailsOver()
+    {
+        var first = new ScriptedSender("deaf").ThenIgnoreCancellation();
+        var second = new ScriptedSender("second");
+        var h = new ServiceHarness(o => o.Delivery.Timeout = TimeSpan.FromSeconds(5), smsSenders: [first, second]);
+
+        var pending = h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)).AsTask();
+        await first.Entered.Task;
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        var result = await pending.WaitAsync(TimeSpan.FromSeconds(30));
+
+        ResultAssert.Succeeded(result);
+        Assert.Single(second.Delivered);
+    }
+
+    [Fact]
     public async Task SendAsync_FirstSenderHangsPastTimeout_FailsOverToSecond()
     {
         var first = new ScriptedSender("hanging").ThenHang();
