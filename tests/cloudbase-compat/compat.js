@@ -6,6 +6,12 @@
 //   node compat.js <baseUrl> <pickupDir> [email]
 //   node compat.js http://127.0.0.1:5080 /tmp/pickup
 //
+// What @cloudbase/oauth 3.3.3 sends (read from its code and seen here): POST <apiOrigin>/auth/v1/verification and
+// /auth/v1/verification/verify with "?client_id=<clientId>" appended, the JSON body as a string with no
+// Content-Type of its own (so fetch sends text/plain;charset=UTF-8), headers x-request-id and x-device-id, and
+// a header named "undefined" (its i18n language header when no i18n is configured). Errors are thrown as the
+// response's JSON body plus error_uri and requestId, not as Error objects.
+//
 // Prints one "key: value" line per fact (read by tests/Verification.Samples.Tests/CloudBaseCompatTests.cs);
 // exits 0 when every step behaved, 1 otherwise, 2 on a usage error, 3 on the overall time limit.
 'use strict';
