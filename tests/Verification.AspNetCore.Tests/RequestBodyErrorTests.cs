@@ -206,10 +206,44 @@ public sealed class RequestBodyErrorTests
     }
 
     [Fact]
+    public async Task Send_WithUtf8ByteOrderMarkBeforeTheJson_Sends()
+    {
+        await using var app = await TestApp.StartAsync();
+        byte[] body = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes($$"""{"email":"{{TestApp.Email}}"}""")];
+
+        using var response = await app.PostBytesAsync(Send, body, "text/plain;charset=UTF-8");
+
+        await Json.ReadSuccessAsync(response);
+        Assert.Equal(TestApp.Email, app.Outbox.Last.To);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF })]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, 0x7B, 0x7D })]
+    public async Task Send_WithOnlyAByteOrderMarkOrTwo_AnswersInvalidArgumentOnBody(byte[] body)
+    {
+        await using var app = await TestApp.StartAsync();
+
+        using var response = await app.PostBytesAsync(Send, body);
+
+        await Json.AssertInvalidArgumentAsync(response, "body", "malformed");
+    }
+
+    [Fact]
+    public async Task Send_WithLoneSurrogateEscapeInAField_AnswersInvalidArgumentOnBody()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        using var response = await app.PostAsync(Send, """{"phone_number":"\ud800"}""");
+
+        await Json.AssertInvalidArgumentAsync(response, "body", "malformed");
+    }
+
+    [Fact]
     public async Task Send_WithInvalidUtf8OutsideStrings_AnswersInvalidArgumentOnBody()
     {
         await using var app = await TestApp.StartAsync();
-        byte[] body = [0xEF, 0xBB, 0xBF, 0xFF, .. Encoding.UTF8.GetBytes("""{"email":"someone@example.com"}""")];
+        byte[] body = [0xFF, .. Encoding.UTF8.GetBytes("""{"email":"someone@example.com"}""")];
 
         using var response = await app.PostBytesAsync(Send, body);
 
