@@ -61,6 +61,9 @@ public sealed class SampleWebApiTests
         using var missing = await sample.Client.GetAsync("/missing");
         await Json.AssertErrorAsync(missing, HttpStatusCode.NotFound, "not_found", 4040);
 
+        using var wrongMethod = await sample.Client.GetAsync("/auth/v1/verification");
+        await Json.AssertErrorAsync(wrongMethod, HttpStatusCode.MethodNotAllowed, "method_not_allowed", 4050);
+
         using var missingUnderPrefix = await sample.Client.PostAsync("/auth/v1/nope", new StringContent("{}"));
         await Json.AssertErrorAsync(missingUnderPrefix, HttpStatusCode.NotFound, "not_found", 4040);
 

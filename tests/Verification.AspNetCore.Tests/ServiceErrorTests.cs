@@ -177,6 +177,44 @@ public sealed class ServiceErrorTests
         Assert.Equal(2, app.Outbox.Messages.Count);
     }
 
+    [Fact]
+    public async Task VerifyAndSend_AfterTheContactsFailureBudgetIsSpent_Answer429WithRetryAfter()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero));
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.Time = time;
+            o.Verification = v =>
+            {
+                v.Throttling.FailedAttemptsPerContact = 2;
+                v.Throttling.FailedAttemptsWindow = TimeSpan.FromHours(1);
+            };
+        });
+        var id = await app.SendAsync(PhoneJson);
+        var code = app.Outbox.Last.Code;
+        for (var i = 0; i < 2; i++)
+        {
+            using var wrong = await app.PostAsync(Verify, VerificationFlowTests.VerifyJson(id, WrongCode(code)));
+            await Json.AssertErrorAsync(wrong, HttpStatusCode.BadRequest, "invalid_verification_code", 4003);
+        }
+
+        // Even the right code is refused while the budget is spent.
+        using var verifyRefused = await app.PostAsync(Verify, VerificationFlowTests.VerifyJson(id, code));
+        var verifyBody = await Json.AssertErrorAsync(verifyRefused, (HttpStatusCode)429, "rate_limit_exceeded", 4029);
+        Assert.Equal("failure_budget", Json.Detail(verifyBody, "reason"));
+        Assert.Equal("3600", Json.Detail(verifyBody, "retry_after"));
+        Assert.Equal(["3600"], verifyRefused.Headers.GetValues("Retry-After"));
+
+        // And so are sends; the wait is rounded up to whole seconds.
+        time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromMilliseconds(1));
+        using var refused = await app.PostAsync(Send, PhoneJson);
+
+        var body = await Json.AssertErrorAsync(refused, (HttpStatusCode)429, "rate_limit_exceeded", 4029);
+        Assert.Equal("failure_budget", Json.Detail(body, "reason"));
+        Assert.Equal("3000", Json.Detail(body, "retry_after"));
+        Assert.Equal(TimeSpan.FromSeconds(3000), refused.Headers.RetryAfter?.Delta);
+    }
+
     [Theory]
     [InlineData("POST", "/auth/v1/nope")]
     [InlineData("GET", "/auth/v1/nope/deeper")]
