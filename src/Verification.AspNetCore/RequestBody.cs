@@ -57,6 +57,12 @@ internal static class RequestBody
 
     internal static VerificationError? Parse(ReadOnlySpan<byte> json, string[] fields, string?[] values)
     {
+        // A leading UTF-8 byte order mark is ignored (RFC 8259 §8.1), as System.Text.Json's own readers of whole documents do.
+        if (json.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
         try
         {

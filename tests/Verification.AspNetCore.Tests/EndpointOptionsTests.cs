@@ -1,0 +1,49 @@
+using System.Net;
+
+namespace Verification.AspNetCore.Tests;
+
+/// <summary>The route prefix from configuration and from code.</summary>
+public sealed class EndpointOptionsTests
+{
+    private static readonly string PhoneJson = $$"""{"phone_number":"{{TestApp.Phone}}"}""";
+
+    [Fact]
+    public async Task MapVerificationEndpoints_WithRoutePrefixFromConfiguration_MovesTheEndpoints()
+    {
+        await using var app = await TestApp.StartAsync(o => o.Configuration["Verification:Http:RoutePrefix"] = "/api/auth");
+
+        using var moved = await app.PostAsync("/api/auth/verification", PhoneJson);
+        var id = (await Json.ReadSuccessAsync(moved)).GetProperty("verification_id").GetString()!;
+        using var verified = await app.PostAsync("/api/auth/verification/verify", VerificationFlowTests.VerifyJson(id, app.Outbox.Last.Code));
+        await Json.ReadSuccessAsync(verified);
+        using var old = await app.PostAsync("/auth/v1/verification", PhoneJson);
+        using var unknown = await app.PostAsync("/api/auth/nope", "{}");
+
+        Assert.Equal(HttpStatusCode.NotFound, old.StatusCode);
+        await Json.AssertErrorAsync(unknown, HttpStatusCode.NotFound, "not_found", 4040);
+    }
+
+    [Fact]
+    public async Task MapVerificationEndpoints_WithRoutePrefixInCode_OverridesConfiguration()
+    {
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.Configuration["Verification:Http:RoutePrefix"] = "/api/auth";
+            o.Endpoints = e => e.RoutePrefix = "/v2/";
+        });
+
+        using var response = await app.PostAsync("/v2/verification", PhoneJson);
+
+        await Json.ReadSuccessAsync(response);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("auth/v1")]
+    public async Task MapVerificationEndpoints_WithPrefixNotStartingWithSlash_ThrowsNamingTheSetting(string prefix)
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(o => o.Endpoints = e => e.RoutePrefix = prefix));
+
+        Assert.Contains("Verification:Http:RoutePrefix", error.Message, StringComparison.Ordinal);
+    }
+}
