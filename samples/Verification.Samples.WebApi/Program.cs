@@ -33,44 +33,31 @@ app.MapVerificationEndpoints();
 // The host's own sign-up and sign-in: each redeems the verification_token exactly once.
 app.MapPost("/auth/v1/signup", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
 {
-    var body = await SampleBody.ReadAsync(request);
-    if (body.Error is not null)
+    var (body, contact, error) = await SampleBody.RedeemAsync(request, service);
+    if (error is not null)
     {
-        return VerificationHttpResults.Error(body.Error);
+        return error;
     }
 
-    var redeemed = await service.RedeemVerificationTokenAsync(body.Get("verification_token") ?? string.Empty, request.HttpContext.RequestAborted);
-    if (!redeemed.Succeeded)
-    {
-        return VerificationHttpResults.Error(redeemed.Error);
-    }
-
-    var contact = redeemed.Value;
-    if (SampleBody.Mismatch(contact, body.Get("phone_number"), body.Get("email")) is { } mismatch)
+    if (SampleBody.Mismatch(contact!, body!.Get("phone_number"), body.Get("email")) is { } mismatch)
     {
         return VerificationHttpResults.Error(mismatch);
     }
 
-    return accounts.TryCreate(contact, out var account)
+    return accounts.TryCreate(contact!, out var account)
         ? Results.Json(new { user_id = account.UserId, contact = account.Contact, status = "signed_up" })
         : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.AlreadyExists, "An account already exists for this contact; sign in instead."));
 });
 
 app.MapPost("/auth/v1/signin", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
 {
-    var body = await SampleBody.ReadAsync(request);
-    if (body.Error is not null)
+    var (_, contact, error) = await SampleBody.RedeemAsync(request, service);
+    if (error is not null)
     {
-        return VerificationHttpResults.Error(body.Error);
+        return error;
     }
 
-    var redeemed = await service.RedeemVerificationTokenAsync(body.Get("verification_token") ?? string.Empty, request.HttpContext.RequestAborted);
-    if (!redeemed.Succeeded)
-    {
-        return VerificationHttpResults.Error(redeemed.Error);
-    }
-
-    return accounts.Find(redeemed.Value) is { } account
+    return accounts.Find(contact!) is { } account
         ? Results.Json(new { user_id = account.UserId, contact = account.Contact, status = "signed_in" })
         : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.UserNotFound, "No account exists for this contact; sign up instead."));
 });
@@ -79,7 +66,7 @@ app.MapPost("/auth/v1/signin", async (HttpRequest request, IVerificationService 
 app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
 
 // Everything else answers JSON too, so API clients never see an HTML error page.
-app.MapFallback(() => VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.NotFound, "No endpoint exists at this path.")));
+app.MapFallback("{*path}", () => VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.NotFound, "No endpoint exists at this path.")));
 
 app.Run();
 
@@ -92,11 +79,39 @@ internal sealed class SampleBody
 
     public string? Get(string name) => _values.GetValueOrDefault(name);
 
+    /// <summary>Reads the body and redeems its verification_token; the error, when there is one, is ready to return.</summary>
+    public static async Task<(SampleBody? Body, VerifiedContact? Contact, IResult? Error)> RedeemAsync(HttpRequest request, IVerificationService service)
+    {
+        var body = await ReadAsync(request);
+        if (body.Error is not null)
+        {
+            return (null, null, VerificationHttpResults.Error(body.Error));
+        }
+
+        var redeemed = await service.RedeemVerificationTokenAsync(body.Get("verification_token") ?? string.Empty, request.HttpContext.RequestAborted);
+        return redeemed.Succeeded ? (body, redeemed.Value, null) : (null, null, VerificationHttpResults.Error(redeemed.Error));
+    }
+
     public static async Task<SampleBody> ReadAsync(HttpRequest request)
     {
+        // The same 4 KiB cap as the library's endpoints: read at most one byte more than allowed.
+        const int max = VerificationEndpointOptions.MaxRequestBodySize;
+        var buffer = new byte[max + 1];
+        var length = 0;
+        int read;
+        while (length <= max && (read = await request.Body.ReadAsync(buffer.AsMemory(length), request.HttpContext.RequestAborted)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > max)
+        {
+            return Invalid($"The request body is larger than {max} bytes.", VerificationErrorReasons.TooLong);
+        }
+
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 8 }, request.HttpContext.RequestAborted);
+            using var document = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = 8 });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return Invalid("The request body must be a JSON object.");
@@ -144,9 +159,9 @@ internal sealed class SampleBody
             };
     }
 
-    private static SampleBody Invalid(string description) => new()
+    private static SampleBody Invalid(string description, string reason = VerificationErrorReasons.Malformed) => new()
     {
-        Error = new VerificationError(VerificationErrorCodes.InvalidArgument, description) { Field = "body", Reason = VerificationErrorReasons.Malformed },
+        Error = new VerificationError(VerificationErrorCodes.InvalidArgument, description) { Field = "body", Reason = reason },
     };
 }
 

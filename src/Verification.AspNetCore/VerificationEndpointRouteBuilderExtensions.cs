@@ -7,8 +7,6 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the documented verification API.</summary>
 public static class VerificationEndpointRouteBuilderExtensions
 {
-    private static readonly string[] OtherMethods = ["GET", "HEAD", "PUT", "DELETE", "PATCH"];
-
     /// <summary>
     /// Maps <c>POST {prefix}/verification</c> (send a code) and <c>POST {prefix}/verification/verify</c> (check it)
     /// onto <see cref="Verification.IVerificationService"/>, with JSON errors for every failure under the prefix
@@ -34,7 +32,7 @@ public static class VerificationEndpointRouteBuilderExtensions
         Map(group, "/verification/verify", handlers.VerifyAsync, handlers);
 
         // The captcha endpoints (/captcha/data, /captcha/data/verify) join here with the abuse-protection package.
-        group.Map("/{**path}", handlers.NotFoundAsync).WithDisplayName("Verification: not found");
+        group.Map("/{**path}", handlers.NotFoundAsync).WithOrder(2).WithDisplayName("Verification: not found");
         return group;
     }
 
@@ -42,6 +40,8 @@ public static class VerificationEndpointRouteBuilderExtensions
     {
         group.MapPost(pattern, handler).WithDisplayName("Verification: POST " + pattern);
         group.MapMethods(pattern, ["OPTIONS"], handlers.PreflightAsync).WithDisplayName("Verification: OPTIONS " + pattern);
-        group.MapMethods(pattern, OtherMethods, handlers.MethodNotAllowedAsync).WithDisplayName("Verification: 405 " + pattern);
+
+        // Every other method (GET, TRACE, made-up ones…) gets the JSON 405; the order keeps POST and OPTIONS first.
+        group.Map(pattern, handlers.MethodNotAllowedAsync).WithOrder(1).WithDisplayName("Verification: 405 " + pattern);
     }
 }

@@ -61,6 +61,9 @@ public sealed class SampleWebApiTests
         using var missing = await sample.Client.GetAsync("/missing");
         await Json.AssertErrorAsync(missing, HttpStatusCode.NotFound, "not_found", 4040);
 
+        using var missingFile = await sample.Client.GetAsync("/missing.png");
+        await Json.AssertErrorAsync(missingFile, HttpStatusCode.NotFound, "not_found", 4040);
+
         using var wrongMethod = await sample.Client.GetAsync("/auth/v1/verification");
         await Json.AssertErrorAsync(wrongMethod, HttpStatusCode.MethodNotAllowed, "method_not_allowed", 4050);
 
@@ -78,6 +81,9 @@ public sealed class SampleWebApiTests
 
         using var malformed = await PostAsync(sample, "/auth/v1/signup", "{\"verification_token\":");
         await Json.AssertInvalidArgumentAsync(malformed, "body", "malformed");
+
+        using var oversize = await PostAsync(sample, "/auth/v1/signin", "{\"pad\":\"" + new string('x', 5000) + "\"}");
+        await Json.AssertInvalidArgumentAsync(oversize, "body", "too_long");
 
         using var wrongType = await PostAsync(sample, "/auth/v1/signup", """{"verification_token":42}""");
         await Json.AssertInvalidArgumentAsync(wrongType, "body", "malformed");

@@ -234,6 +234,8 @@ public sealed class ServiceErrorTests
     [InlineData("PUT", "/auth/v1/verification")]
     [InlineData("DELETE", "/auth/v1/verification/verify")]
     [InlineData("PATCH", "/auth/v1/verification/verify")]
+    [InlineData("TRACE", "/auth/v1/verification")]
+    [InlineData("PROPFIND", "/auth/v1/verification/verify")]
     public async Task Request_WithOtherMethodThanPost_AnswersJsonMethodNotAllowed405WithAllow(string method, string path)
     {
         await using var app = await TestApp.StartAsync();
