@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -50,6 +53,9 @@ public sealed class VerificationService : IVerificationService
     private readonly TimeSpan _failureWindow;
     private readonly bool _includeIsUser;
     private readonly string? _productName;
+    private readonly ThrottlingOptions _throttling;
+    private readonly bool _alwaysRequireCaptcha;
+    private readonly VerificationMetrics _metrics;
 
     /// <summary>Creates the service.</summary>
     /// <param name="options">The settings; validated here.</param>
@@ -61,6 +67,7 @@ public sealed class VerificationService : IVerificationService
     /// <param name="messageRenderer">Renders the message text; the built-in English / Chinese wording when null.</param>
     /// <param name="timeProvider">The clock; the system clock when null.</param>
     /// <param name="logger">The logger; none when null.</param>
+    /// <param name="meterFactory">Creates the <c>Verification</c> meter; a standalone meter when null.</param>
     /// <exception cref="OptionsValidationException">The options are invalid; the messages say which setting to fix.</exception>
     public VerificationService(
         IOptions<VerificationOptions> options,
@@ -71,7 +78,8 @@ public sealed class VerificationService : IVerificationService
         ICaptchaValidator? captchaValidator = null,
         IVerificationMessageRenderer? messageRenderer = null,
         TimeProvider? timeProvider = null,
-        ILogger<VerificationService>? logger = null)
+        ILogger<VerificationService>? logger = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -126,6 +134,9 @@ public sealed class VerificationService : IVerificationService
         _failureWindow = settings.Throttling.FailedAttemptsWindow;
         _includeIsUser = settings.IncludeIsUser;
         _productName = settings.Messages.ProductName;
+        _throttling = settings.Throttling;
+        _alwaysRequireCaptcha = settings.Captcha.AlwaysRequire;
+        _metrics = new VerificationMetrics(meterFactory);
     }
 
     /// <inheritdoc />
@@ -157,6 +168,16 @@ public sealed class VerificationService : IVerificationService
                 VerificationErrorCodes.FailedPrecondition,
                 $"{channel} is not enabled: no {channel} sender is registered.")
             { Reason = VerificationErrorReasons.ChannelDisabled, Field = phone ? "phone_number" : "email" });
+        }
+
+        var idempotencyKey = context?.IdempotencyKey is { Length: > 0 } key && _resendCooldown > TimeSpan.Zero ? "idempotency:" + key : null;
+        if (idempotencyKey is not null)
+        {
+            var replay = await ReplayAsync(idempotencyKey, contact.Key, masked, cancellationToken).ConfigureAwait(false);
+            if (replay is not null)
+            {
+                return replay;
+            }
         }
 
         bool? exists = null;
@@ -214,7 +235,7 @@ public sealed class VerificationService : IVerificationService
             CodeHash = _hasher.Hash(recordId, nonce, code),
             ExpiresAt = expiresAt,
         };
-        var charges = SendCharges(contact.Key);
+        var charges = SendCharges(contact, context);
 
         SaveOutcome saved;
         try
@@ -264,7 +285,63 @@ public sealed class VerificationService : IVerificationService
             return failure;
         }
 
-        return new VerificationResponse(verificationId, (int)_codeLifetime.TotalSeconds, _includeIsUser ? exists : null);
+        _metrics.Sent(contact.Channel, contact.Normalized);
+        var isUser = _includeIsUser ? exists : null;
+        if (idempotencyKey is not null)
+        {
+            await RememberAsync(idempotencyKey, contact.Key, verificationId, expiresAt, isUser, now).ConfigureAwait(false);
+        }
+
+        return new VerificationResponse(verificationId, (int)_codeLifetime.TotalSeconds, isUser);
+    }
+
+    /// <summary>
+    /// An <c>Idempotency-Key</c> seen within the cooldown: the same contact gets the same answer and no new message;
+    /// another contact is refused. Null when the key is new.
+    /// </summary>
+    private async ValueTask<VerificationResult<VerificationResponse>?> ReplayAsync(string key, string contactKey, MaskedContact masked, CancellationToken cancellationToken)
+    {
+        string? stored;
+        try
+        {
+            stored = await _store.GetValueAsync(key, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
+        {
+            Log.StoreFailed(_logger, e, "idempotency");
+            return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; nothing was sent. Try again later.");
+        }
+
+        if (stored?.Split('\n') is not [var storedContact, var verificationId, var expiresAtText, var isUserText])
+        {
+            return null;
+        }
+
+        if (!string.Equals(storedContact, contactKey, StringComparison.Ordinal))
+        {
+            return Refused(masked, VerificationError.InvalidArgument(
+                "idempotency_key",
+                VerificationErrorReasons.IdempotencyKeyReused,
+                "This Idempotency-Key was used for another contact; use a new key per request."));
+        }
+
+        var remaining = DateTimeOffset.FromUnixTimeSeconds(long.Parse(expiresAtText, CultureInfo.InvariantCulture)) - _timeProvider.GetUtcNow();
+        bool? isUser = isUserText switch { "1" => true, "0" => false, _ => null };
+        return new VerificationResponse(verificationId, Math.Max(0, (int)Math.Ceiling(remaining.TotalSeconds)), isUser);
+    }
+
+    private async ValueTask RememberAsync(string key, string contactKey, string verificationId, DateTimeOffset expiresAt, bool? isUser, DateTimeOffset now)
+    {
+        var value = string.Join('\n', contactKey, verificationId, expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), isUser switch { true => "1", false => "0", _ => string.Empty });
+        try
+        {
+            await _store.GetOrAddValueAsync(key, value, now + _resendCooldown, now, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The code is sent; losing the replay record only means a retry gets the cooldown answer instead.
+            Log.StoreFailed(_logger, e, "idempotency");
+        }
     }
 
     /// <inheritdoc />
@@ -329,6 +406,7 @@ public sealed class VerificationService : IVerificationService
         {
             case AttemptStatus.Verified:
                 Log.CodeVerified(_logger, recordId, masked);
+                _metrics.Verified(channel, contact, "verified");
                 var expiresAt = now + _tokenLifetime;
                 var token = _tokens.CreateVerificationToken(Guid.NewGuid().ToString("N"), contact, usage, expiresAt);
                 return new VerifyResponse(token, (int)_tokenLifetime.TotalSeconds);
@@ -360,6 +438,7 @@ public sealed class VerificationService : IVerificationService
         }
 
         Log.VerifyRefused(_logger, masked, failure.Reason!);
+        _metrics.Verified(channel, contact, failure.Reason!);
         return failure;
     }
 
@@ -628,14 +707,83 @@ public sealed class VerificationService : IVerificationService
     private string SenderName(VerificationChannel channel, int index) =>
         channel == VerificationChannel.Sms ? _smsSenders[index].Name : _emailSenders[index].Name;
 
-    /// <summary>The charges of one send, the longest-lived first so that the refusal reported is the one that lasts.</summary>
-    private RateCharge[] SendCharges(string contactKey)
+    /// <summary>
+    /// The charges of one send. Hard limits come longest-lived first, so the refusal reported is the one that lasts;
+    /// soft limits follow (the store reports hard refusals before soft ones anyway).
+    /// </summary>
+    private RateCharge[] SendCharges(ParsedContact contact, VerificationContext? context)
     {
-        var failureCheck = FailureCharge(contactKey, amount: 0);
-        var daily = new RateCharge("daily:" + contactKey, _dailyLimit, TimeSpan.FromDays(1), 1, RateLimitKind.Hard, VerificationErrorReasons.DailyLimit);
-        return _resendCooldown > TimeSpan.Zero
-            ? [failureCheck, daily, new RateCharge("cooldown:" + contactKey, 1, _resendCooldown, 1, RateLimitKind.Hard, VerificationErrorReasons.ResendCooldown)]
-            : [failureCheck, daily];
+        var key = contact.Key;
+        var charges = new List<RateCharge>(10)
+        {
+            FailureCharge(key, amount: 0),
+            new("daily:" + key, _dailyLimit, TimeSpan.FromDays(1), 1, RateLimitKind.Hard, VerificationErrorReasons.DailyLimit),
+        };
+        var sms = contact.Channel == VerificationChannel.Sms;
+        if (sms && _throttling.GlobalSmsPerDay > 0)
+        {
+            charges.Add(new("global-sms-day", _throttling.GlobalSmsPerDay, TimeSpan.FromDays(1), 1, RateLimitKind.Hard, VerificationErrorReasons.GlobalBudget));
+        }
+
+        if (sms && _throttling.GlobalSmsPerHour > 0)
+        {
+            charges.Add(new("global-sms-hour", _throttling.GlobalSmsPerHour, TimeSpan.FromHours(1), 1, RateLimitKind.Hard, VerificationErrorReasons.GlobalBudget));
+        }
+
+        if (_resendCooldown > TimeSpan.Zero)
+        {
+            charges.Add(new("cooldown:" + key, 1, _resendCooldown, 1, RateLimitKind.Hard, VerificationErrorReasons.ResendCooldown));
+        }
+
+        if (_alwaysRequireCaptcha)
+        {
+            // A window that is always full: without a valid captcha token every send is refused.
+            charges.Add(new("always", 0, TimeSpan.FromMinutes(1), 0, RateLimitKind.Soft, VerificationErrorReasons.Always));
+        }
+
+        if (context?.ClientIp is { } ip)
+        {
+            AddSoft(charges, "ip:" + IpBucket(ip), _throttling.PerIp, VerificationErrorReasons.IpLimit);
+        }
+
+        if (context?.DeviceId is { Length: > 0 } device)
+        {
+            AddSoft(charges, "device:" + device, _throttling.PerDevice, VerificationErrorReasons.DeviceLimit);
+        }
+
+        if (sms && key.Length > 8)
+        {
+            AddSoft(charges, "prefix:" + key[..^4], _throttling.PerNumberPrefix, VerificationErrorReasons.PrefixVelocity);
+        }
+
+        AddSoft(charges, "burst:" + key, _throttling.ContactBurst, VerificationErrorReasons.ContactBurst);
+        return [.. charges];
+
+        static void AddSoft(List<RateCharge> charges, string key, RateWindow window, string reason)
+        {
+            if (window.Limit > 0)
+            {
+                charges.Add(new(key, window.Limit, window.Window, 1, RateLimitKind.Soft, reason));
+            }
+        }
+    }
+
+    /// <summary>IPv4 addresses count alone; IPv6 addresses per /64, the block one subscriber usually holds.</summary>
+    private static string IpBucket(IPAddress ip)
+    {
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        if (ip.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return ip.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        ip.TryWriteBytes(bytes, out _);
+        return Convert.ToHexStringLower(bytes[..8]) + "::/64";
     }
 
     private RateCharge FailureCharge(string contactKey, long amount) =>
@@ -644,6 +792,7 @@ public sealed class VerificationService : IVerificationService
     private static string DescribeLimit(string? reason) => reason switch
     {
         VerificationErrorReasons.DailyLimit => "Too many codes were sent to this contact today; try again later.",
+        VerificationErrorReasons.GlobalBudget => "The service's SMS budget is spent for now; try again later.",
         VerificationErrorReasons.FailureBudget => "Too many wrong codes for this contact; try again later.",
         _ => "A code was sent to this contact moments ago; wait before asking again.",
     };
@@ -651,6 +800,7 @@ public sealed class VerificationService : IVerificationService
     private VerificationError Refused(MaskedContact contact, VerificationError error)
     {
         Log.SendRefused(_logger, contact, error.Code, error.Reason);
+        _metrics.Refused(error.Code, error.Reason);
         return error;
     }
 

@@ -142,6 +142,18 @@ internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
         return inner.TryUseOnceAsync(key, expiresAt, now, cancellationToken);
     }
 
+    public ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        return inner.GetOrAddValueAsync(key, value, expiresAt, now, cancellationToken);
+    }
+
+    public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        return inner.GetValueAsync(key, now, cancellationToken);
+    }
+
     private void ThrowIfDown()
     {
         if (_down)

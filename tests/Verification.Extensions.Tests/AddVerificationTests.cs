@@ -368,5 +368,11 @@ public sealed class AddVerificationTests
 
         public ValueTask<bool> TryUseOnceAsync(string key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             _inner.TryUseOnceAsync(key, expiresAt, now, cancellationToken);
+
+        public ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            _inner.GetOrAddValueAsync(key, value, expiresAt, now, cancellationToken);
+
+        public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            _inner.GetValueAsync(key, now, cancellationToken);
     }
 }

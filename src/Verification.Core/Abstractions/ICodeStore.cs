@@ -77,6 +77,32 @@ public interface ICodeStore
         DateTimeOffset expiresAt,
         DateTimeOffset now,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="value"/> under <paramref name="key"/> until <paramref name="expiresAt"/> unless the key
+    /// already holds a live value; returns the value the key holds afterwards (the existing one, or the new one).
+    /// Used for <c>Idempotency-Key</c> replays.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value to store when the key is free.</param>
+    /// <param name="expiresAt">When the value may be forgotten.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask<string> GetOrAddValueAsync(
+        string key,
+        string value,
+        DateTimeOffset expiresAt,
+        DateTimeOffset now,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The live value stored under <paramref name="key"/>, or null.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask<string?> GetValueAsync(
+        string key,
+        DateTimeOffset now,
+        CancellationToken cancellationToken = default);
 }
 
 /// <summary>A pending code as the store keeps it: a keyed hash, never the code.</summary>

@@ -136,6 +136,30 @@ public static class VerificationErrorReasons
     /// <summary>The contact used up its budget of failed verifications; sends and verifies pause.</summary>
     public const string FailureBudget = "failure_budget";
 
+    /// <summary>The deployment's hourly or daily SMS budget is spent.</summary>
+    public const string GlobalBudget = "global_budget";
+
+    /// <summary>Soft: the contact was sent several codes in a short time.</summary>
+    public const string ContactBurst = "contact_burst";
+
+    /// <summary>Soft: many sends came from this client IP.</summary>
+    public const string IpLimit = "ip_limit";
+
+    /// <summary>Soft: many sends came from this device.</summary>
+    public const string DeviceLimit = "device_limit";
+
+    /// <summary>Soft: many sends went to numbers sharing this number's prefix (SMS pumping guard).</summary>
+    public const string PrefixVelocity = "prefix_velocity";
+
+    /// <summary>Soft: every send needs a captcha (<c>Captcha:AlwaysRequire</c>).</summary>
+    public const string Always = "always";
+
+    /// <summary>This client asked for too many image-captcha challenges.</summary>
+    public const string CaptchaLimit = "captcha_limit";
+
+    /// <summary>The Idempotency-Key was used for another contact.</summary>
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+
     /// <summary>The field is missing or empty.</summary>
     public const string Missing = "missing";
 

@@ -47,6 +47,9 @@ public sealed class VerificationOptions
 
     /// <summary>Delivery to the senders.</summary>
     public DeliveryOptions Delivery { get; set; } = new();
+
+    /// <summary>Captcha escalation and the built-in image captcha.</summary>
+    public CaptchaOptions Captcha { get; set; } = new();
 }
 
 /// <summary>Settings of the one-time codes (<c>Verification:Code</c>).</summary>
@@ -146,6 +149,85 @@ public sealed class ThrottlingOptions
     /// <summary>The window of <see cref="FailedAttemptsPerContact"/>.</summary>
     /// <value>Default 1.00:00:00 (24 hours). 1 minute to 30 days.</value>
     public TimeSpan FailedAttemptsWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>SMS sends per hour for the whole deployment, against SMS pumping (hard: <c>rate_limit_exceeded</c>, reason <c>global_budget</c>).</summary>
+    /// <value>Default 1000. 0 turns it off.</value>
+    public int GlobalSmsPerHour { get; set; } = 1000;
+
+    /// <summary>SMS sends per day for the whole deployment (hard: <c>rate_limit_exceeded</c>, reason <c>global_budget</c>).</summary>
+    /// <value>Default 10000. 0 turns it off.</value>
+    public int GlobalSmsPerDay { get; set; } = 10_000;
+
+    /// <summary>Sends to one contact in a short burst before a captcha is asked (soft: <c>captcha_required</c>, reason <c>contact_burst</c>).</summary>
+    /// <value>Default 3 per 00:10:00.</value>
+    public RateWindow ContactBurst { get; set; } = new(3, TimeSpan.FromMinutes(10));
+
+    /// <summary>Sends from one client IP (IPv6 counted per /64) before a captcha is asked (soft, reason <c>ip_limit</c>).</summary>
+    /// <value>Default 10 per 01:00:00.</value>
+    public RateWindow PerIp { get; set; } = new(10, TimeSpan.FromHours(1));
+
+    /// <summary>Sends from one device id (<c>x-device-id</c>) before a captcha is asked (soft, reason <c>device_limit</c>).</summary>
+    /// <value>Default 5 per 01:00:00.</value>
+    public RateWindow PerDevice { get; set; } = new(5, TimeSpan.FromHours(1));
+
+    /// <summary>
+    /// SMS sends to one number prefix (the E.164 number without its last 4 digits) before a captcha is asked: the
+    /// velocity guard against SMS pumping through ranges of numbers (soft, reason <c>prefix_velocity</c>).
+    /// </summary>
+    /// <value>Default 10 per 01:00:00.</value>
+    public RateWindow PerNumberPrefix { get; set; } = new(10, TimeSpan.FromHours(1));
+}
+
+/// <summary>A counting window: at most <see cref="Limit"/> events per <see cref="Window"/>. A limit of 0 turns it off.</summary>
+public sealed class RateWindow
+{
+    /// <summary>Creates a window of 0 (off) per hour; configuration binding fills it.</summary>
+    public RateWindow()
+    {
+    }
+
+    /// <summary>Creates a window.</summary>
+    /// <param name="limit">Events per window; 0 turns it off.</param>
+    /// <param name="window">The window's length.</param>
+    public RateWindow(int limit, TimeSpan window)
+    {
+        Limit = limit;
+        Window = window;
+    }
+
+    /// <summary>Events per window; 0 turns the limit off.</summary>
+    public int Limit { get; set; }
+
+    /// <summary>The window's length, from its first event.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>Captcha escalation and the built-in image captcha (<c>Verification:Captcha</c>).</summary>
+public sealed class CaptchaOptions
+{
+    /// <summary>Every send needs a valid captcha token (answers <c>captcha_required</c>, reason <c>always</c>, without one).</summary>
+    /// <value>Default false.</value>
+    public bool AlwaysRequire { get; set; }
+
+    /// <summary>Characters per image-captcha key.</summary>
+    /// <value>Default 5. 4–6.</value>
+    public int KeyLength { get; set; } = 5;
+
+    /// <summary>How long an image-captcha challenge can be answered (its <c>expires_in</c>).</summary>
+    /// <value>Default 00:05:00. 10 seconds to 30 minutes.</value>
+    public TimeSpan ChallengeLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Answers per image-captcha challenge; a wrong answer does not burn it, the last allowed one does.</summary>
+    /// <value>Default 5. 1–10.</value>
+    public int MaxTries { get; set; } = 5;
+
+    /// <summary>How long a captcha token from a solved image captcha stays usable (once).</summary>
+    /// <value>Default 00:05:00. 10 seconds to 30 minutes.</value>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Image-captcha challenges one client IP may ask for per hour (hard, reason <c>captcha_limit</c>).</summary>
+    /// <value>Default 60. 0 turns it off.</value>
+    public int ChallengesPerIpPerHour { get; set; } = 60;
 }
 
 /// <summary>Which phone numbers are accepted (<c>Verification:Phone</c>).</summary>

@@ -24,6 +24,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         ValidatePhone(options.Phone, errors);
         ValidateMessages(options.Messages, errors);
         ValidateRange("Delivery:Timeout", options.Delivery?.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2), errors);
+        ValidateCaptcha(options.Captcha, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -52,7 +53,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         foreach (var (section, value) in new (string, object?)[]
         {
             ("Code", options.Code), ("Tokens", options.Tokens), ("Throttling", options.Throttling), ("Phone", options.Phone),
-            ("Messages", options.Messages), ("Delivery", options.Delivery),
+            ("Messages", options.Messages), ("Delivery", options.Delivery), ("Captcha", options.Captcha),
         })
         {
             if (value is null)
@@ -143,6 +144,61 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         {
             errors.Add($"Verification:Throttling:FailedAttemptsPerContact is {throttling.FailedAttemptsPerContact}; use 1 to 100000 (10 is the default).");
         }
+
+        if (throttling.GlobalSmsPerHour < 0 || throttling.GlobalSmsPerDay < 0)
+        {
+            errors.Add("Verification:Throttling:GlobalSmsPerHour and GlobalSmsPerDay must be 0 (off) or more.");
+        }
+
+        ValidateWindow("Throttling:ContactBurst", throttling.ContactBurst, errors);
+        ValidateWindow("Throttling:PerIp", throttling.PerIp, errors);
+        ValidateWindow("Throttling:PerDevice", throttling.PerDevice, errors);
+        ValidateWindow("Throttling:PerNumberPrefix", throttling.PerNumberPrefix, errors);
+    }
+
+    private static void ValidateWindow(string key, RateWindow? window, List<string> errors)
+    {
+        if (window is null)
+        {
+            errors.Add($"Verification:{key} must not be null; set its Limit to 0 to turn it off.");
+            return;
+        }
+
+        if (window.Limit is < 0 or > 1_000_000)
+        {
+            errors.Add($"Verification:{key}:Limit is {window.Limit}; use 0 (off) to 1000000.");
+        }
+
+        if (window.Limit > 0)
+        {
+            ValidateRange(key + ":Window", window.Window, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30), errors);
+        }
+    }
+
+    private static void ValidateCaptcha(CaptchaOptions? captcha, List<string> errors)
+    {
+        if (captcha is null)
+        {
+            return;
+        }
+
+        if (captcha.KeyLength is < 4 or > 6)
+        {
+            errors.Add($"Verification:Captcha:KeyLength is {captcha.KeyLength}; use 4 to 6 (5 is the default).");
+        }
+
+        if (captcha.MaxTries is < 1 or > 10)
+        {
+            errors.Add($"Verification:Captcha:MaxTries is {captcha.MaxTries}; use 1 to 10 (5 is the default).");
+        }
+
+        if (captcha.ChallengesPerIpPerHour < 0)
+        {
+            errors.Add("Verification:Captcha:ChallengesPerIpPerHour must be 0 (off) or more.");
+        }
+
+        ValidateRange("Captcha:ChallengeLifetime", captcha.ChallengeLifetime, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(30), errors);
+        ValidateRange("Captcha:TokenLifetime", captcha.TokenLifetime, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(30), errors);
     }
 
     private static void ValidatePhone(PhoneOptions? phone, List<string> errors)

@@ -18,6 +18,7 @@ public sealed class InMemoryCodeStore : ICodeStore
     private readonly Dictionary<string, Guid> _live = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _marks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Value, long Until)> _values = new(StringComparer.Ordinal);
     private readonly PriorityQueue<Expiry, long> _expiries = new();
 
     private enum State : byte
@@ -35,7 +36,7 @@ public sealed class InMemoryCodeStore : ICodeStore
         {
             lock (_gate)
             {
-                return _records.Count + _counters.Count + _marks.Count;
+                return _records.Count + _counters.Count + _marks.Count + _values.Count;
             }
         }
     }
@@ -182,6 +183,39 @@ public sealed class InMemoryCodeStore : ICodeStore
         }
     }
 
+    /// <inheritdoc />
+    public ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        var ticks = now.UtcTicks;
+        lock (_gate)
+        {
+            Sweep(ticks);
+            if (_values.TryGetValue(key, out var existing) && existing.Until > ticks)
+            {
+                return ValueTask.FromResult(existing.Value);
+            }
+
+            var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
+            _values[key] = (value, end);
+            _expiries.Enqueue(new Expiry(ExpiryKind.Value, default, key), end);
+            return ValueTask.FromResult(value);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var ticks = now.UtcTicks;
+        lock (_gate)
+        {
+            Sweep(ticks);
+            return ValueTask.FromResult(_values.TryGetValue(key, out var existing) && existing.Until > ticks ? existing.Value : null);
+        }
+    }
+
     private (RateCharge Charge, TimeSpan RetryAfter)? FirstRefused(IReadOnlyList<RateCharge> charges, RateLimitKind kind, long ticks)
     {
         foreach (var charge in charges)
@@ -256,6 +290,13 @@ public sealed class InMemoryCodeStore : ICodeStore
                     }
 
                     break;
+                case ExpiryKind.Value:
+                    if (_values.TryGetValue(item.Key!, out var stored) && stored.Until <= ticks)
+                    {
+                        _values.Remove(item.Key!);
+                    }
+
+                    break;
                 default:
                     if (_marks.TryGetValue(item.Key!, out var until) && until <= ticks)
                     {
@@ -272,6 +313,7 @@ public sealed class InMemoryCodeStore : ICodeStore
         Record,
         Counter,
         Mark,
+        Value,
     }
 
     private readonly record struct Expiry(ExpiryKind Kind, Guid Id, string? Key);
