@@ -9,7 +9,8 @@ public static class VerificationEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps <c>POST {prefix}/verification</c> (send a code) and <c>POST {prefix}/verification/verify</c> (check it)
-    /// onto <see cref="Verification.IVerificationService"/>, with JSON errors for every failure under the prefix
+    /// onto <see cref="Verification.IVerificationService"/>, and, when the built-in image captcha is registered
+    /// (<c>UseImageCaptcha()</c>), <c>POST {prefix}/captcha/data</c> and <c>POST {prefix}/captcha/data/verify</c>, with JSON errors for every failure under the prefix
     /// (400, 404, 405, 429, 500, 503…) and CORS for the configured origins. The prefix is <c>/auth/v1</c> unless
     /// <c>Verification:Http:RoutePrefix</c> or <paramref name="configure"/> says otherwise.
     /// </summary>
@@ -31,7 +32,12 @@ public static class VerificationEndpointRouteBuilderExtensions
         Map(group, "/verification", handlers.SendAsync, handlers);
         Map(group, "/verification/verify", handlers.VerifyAsync, handlers);
 
-        // The captcha endpoints (/captcha/data, /captcha/data/verify) join here with the abuse-protection package.
+        if (handlers.HasImageCaptcha)
+        {
+            Map(group, "/captcha/data", handlers.CaptchaDataAsync, handlers);
+            Map(group, "/captcha/data/verify", handlers.CaptchaVerifyAsync, handlers);
+        }
+
         group.Map("/{**path}", handlers.NotFoundAsync).WithOrder(2).WithDisplayName("Verification: not found");
         return group;
     }

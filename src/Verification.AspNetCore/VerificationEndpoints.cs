@@ -14,11 +14,13 @@ internal sealed class VerificationEndpoints
 {
     private static readonly string[] SendFields = ["phone_number", "email", "target", "usage"];
     private static readonly string[] VerifyFields = ["verification_id", "verification_code"];
+    private static readonly string[] CaptchaVerifyFields = ["token", "key"];
 
     private const string AllowedMethods = "POST, OPTIONS";
     private const string DefaultAllowedHeaders = "content-type, x-captcha-token, x-device-id, x-request-id, x-sdk-version, idempotency-key, accept-language";
 
     private readonly IVerificationService _service;
+    private readonly ImageCaptchaService? _captcha;
     private readonly ILogger _logger;
     private readonly HashSet<string> _origins;
     private readonly bool _anyOrigin;
@@ -26,10 +28,39 @@ internal sealed class VerificationEndpoints
     public VerificationEndpoints(IServiceProvider services, VerificationEndpointOptions options)
     {
         _service = services.GetRequiredService<IVerificationService>();
+        _captcha = services.GetService<ImageCaptchaService>();
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Verification.AspNetCore") ?? NullLogger.Instance;
         _anyOrigin = options.AllowedOrigins.Any(o => o.Trim() == "*");
         _origins = new HashSet<string>(options.AllowedOrigins.Select(o => o.Trim().TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>Whether the built-in image captcha is registered (then its endpoints are mapped).</summary>
+    public bool HasImageCaptcha => _captcha is not null;
+
+    public Task CaptchaDataAsync(HttpContext context) => GuardAsync(context, async () =>
+    {
+        // The body carries nothing the challenge needs; clients may send {} or nothing at all.
+        var result = await _captcha!.CreateChallengeAsync(Context(context), context.RequestAborted).ConfigureAwait(false);
+        await (result.Succeeded
+            ? VerificationHttpResults.WriteAsync(context.Response, result.Value)
+            : VerificationHttpResults.WriteErrorAsync(context.Response, result.Error)).ConfigureAwait(false);
+    });
+
+    public Task CaptchaVerifyAsync(HttpContext context) => GuardAsync(context, async () =>
+    {
+        var values = new string?[CaptchaVerifyFields.Length];
+        var error = await RequestBody.ReadAsync(context.Request, CaptchaVerifyFields, values, context.RequestAborted).ConfigureAwait(false);
+        if (error is not null)
+        {
+            await VerificationHttpResults.WriteErrorAsync(context.Response, error).ConfigureAwait(false);
+            return;
+        }
+
+        var result = await _captcha!.VerifyChallengeAsync(values[0], values[1], context.RequestAborted).ConfigureAwait(false);
+        await (result.Succeeded
+            ? VerificationHttpResults.WriteAsync(context.Response, result.Value)
+            : VerificationHttpResults.WriteErrorAsync(context.Response, result.Error)).ConfigureAwait(false);
+    });
 
     public static VerificationEndpointOptions ReadOptions(IServiceProvider services, Action<VerificationEndpointOptions>? configure)
     {

@@ -81,6 +81,22 @@ public static class VerificationHttpResults
             writer.WriteNumber("expires_in", v.ExpiresIn);
         });
 
+    internal static Task WriteAsync(HttpResponse response, CaptchaChallenge value) =>
+        WriteJsonAsync(response, value, static (writer, v) =>
+        {
+            writer.WriteString("data", v.Data);
+            writer.WriteString("type", v.Type);
+            writer.WriteString("token", v.Token);
+            writer.WriteNumber("expires_in", v.ExpiresIn);
+        });
+
+    internal static Task WriteAsync(HttpResponse response, CaptchaSolution value) =>
+        WriteJsonAsync(response, value, static (writer, v) =>
+        {
+            writer.WriteString("captcha_token", v.CaptchaToken);
+            writer.WriteNumber("expires_in", v.ExpiresIn);
+        });
+
     /// <summary>Whole seconds to wait, rounded up so that a client never retries too early.</summary>
     internal static long RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
 

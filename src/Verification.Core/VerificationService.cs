@@ -1,7 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -743,7 +741,7 @@ public sealed class VerificationService : IVerificationService
 
         if (context?.ClientIp is { } ip)
         {
-            AddSoft(charges, "ip:" + IpBucket(ip), _throttling.PerIp, VerificationErrorReasons.IpLimit);
+            AddSoft(charges, "ip:" + ClientKeys.IpBucket(ip), _throttling.PerIp, VerificationErrorReasons.IpLimit);
         }
 
         if (context?.DeviceId is { Length: > 0 } device)
@@ -766,24 +764,6 @@ public sealed class VerificationService : IVerificationService
                 charges.Add(new(key, window.Limit, window.Window, 1, RateLimitKind.Soft, reason));
             }
         }
-    }
-
-    /// <summary>IPv4 addresses count alone; IPv6 addresses per /64, the block one subscriber usually holds.</summary>
-    private static string IpBucket(IPAddress ip)
-    {
-        if (ip.IsIPv4MappedToIPv6)
-        {
-            ip = ip.MapToIPv4();
-        }
-
-        if (ip.AddressFamily != AddressFamily.InterNetworkV6)
-        {
-            return ip.ToString();
-        }
-
-        Span<byte> bytes = stackalloc byte[16];
-        ip.TryWriteBytes(bytes, out _);
-        return Convert.ToHexStringLower(bytes[..8]) + "::/64";
     }
 
     private RateCharge FailureCharge(string contactKey, long amount) =>

@@ -117,6 +117,21 @@ public static class VerificationBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Turns on the built-in image captcha: <see cref="ImageCaptchaService"/> answers the captcha endpoints and is
+    /// the <see cref="ICaptchaValidator"/> of sends. It needs an <see cref="ICaptchaImageRenderer"/>, for example
+    /// from Verification.Captcha.Image (<c>.AddImageCaptcha()</c> there does both).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder UseImageCaptcha(this IVerificationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<ImageCaptchaService>(sp));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(static sp => sp.GetRequiredService<ImageCaptchaService>()));
+        return builder;
+    }
+
     /// <summary>Replaces the message wording.</summary>
     /// <typeparam name="TRenderer">The renderer type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>

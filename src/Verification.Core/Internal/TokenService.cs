@@ -8,6 +8,8 @@ internal enum TokenKind
 {
     VerificationId,
     VerificationToken,
+    CaptchaChallenge,
+    CaptchaToken,
 }
 
 internal enum TokenCheckStatus
@@ -33,6 +35,8 @@ internal sealed class TokenService
 
     public const string VerificationIdType = "vid+jwt";
     public const string VerificationTokenType = "vt+jwt";
+    public const string CaptchaChallengeType = "captcha-challenge+jwt";
+    public const string CaptchaTokenType = "captcha+jwt";
 
     private static readonly string[] ForbiddenHeaders = ["jku", "x5u", "jwk", "x5c", "crit"];
 
@@ -46,16 +50,17 @@ internal sealed class TokenService
     private readonly SigningKeyRing _keys;
     private readonly string _projectId;
     private readonly TimeSpan _clockSkew;
-    private readonly TokenValidationParameters _verificationIdParameters;
-    private readonly TokenValidationParameters _verificationTokenParameters;
+    private readonly TokenValidationParameters[] _parameters;
 
     public TokenService(SigningKeyRing keys, string projectId, TimeSpan clockSkew)
     {
         _keys = keys;
         _projectId = projectId;
         _clockSkew = clockSkew;
-        _verificationIdParameters = Parameters(VerificationIdType);
-        _verificationTokenParameters = Parameters(VerificationTokenType);
+        _parameters =
+        [
+            Parameters(VerificationIdType), Parameters(VerificationTokenType), Parameters(CaptchaChallengeType), Parameters(CaptchaTokenType),
+        ];
     }
 
     public bool IsEphemeral => _keys.IsEphemeral;
@@ -93,6 +98,23 @@ internal sealed class TokenService
         return Create(VerificationTokenType, claims, expiresAt);
     }
 
+    /// <summary>An image-captcha challenge: claims <c>kid</c> (the challenge record), <c>t</c> (its nonce), <c>pj</c>, <c>exp</c>.</summary>
+    public string CreateCaptchaChallenge(Guid challengeId, string nonce, DateTimeOffset expiresAt) =>
+        Create(CaptchaChallengeType, new Dictionary<string, object>(3, StringComparer.Ordinal)
+        {
+            ["kid"] = challengeId.ToString("D"),
+            ["pj"] = _projectId,
+            ["t"] = nonce,
+        }, expiresAt);
+
+    /// <summary>A single-use captcha token: claims <c>jti</c>, <c>pj</c>, <c>exp</c>.</summary>
+    public string CreateCaptchaToken(string tokenId, DateTimeOffset expiresAt) =>
+        Create(CaptchaTokenType, new Dictionary<string, object>(2, StringComparer.Ordinal)
+        {
+            ["jti"] = tokenId,
+            ["pj"] = _projectId,
+        }, expiresAt);
+
     public async ValueTask<TokenCheck> CheckAsync(string token, TokenKind kind, DateTimeOffset now)
     {
         if (token.Length is 0 or > MaxTokenLength)
@@ -100,7 +122,7 @@ internal sealed class TokenService
             return new(TokenCheckStatus.Invalid);
         }
 
-        var parameters = kind == TokenKind.VerificationId ? _verificationIdParameters : _verificationTokenParameters;
+        var parameters = _parameters[(int)kind];
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
         {
@@ -118,8 +140,8 @@ internal sealed class TokenService
         if (string.IsNullOrEmpty(jwt.Kid)
             || !jwt.TryGetPayloadValue<string>("pj", out var project)
             || !string.Equals(project, _projectId, StringComparison.Ordinal)
-            || !jwt.TryGetPayloadValue<string>("e", out var contact)
-            || string.IsNullOrEmpty(contact)
+            || (kind is TokenKind.VerificationId or TokenKind.VerificationToken
+                && (!jwt.TryGetPayloadValue<string>("e", out var contact) || string.IsNullOrEmpty(contact)))
             || !jwt.TryGetPayloadValue<long>("exp", out _))
         {
             return new(TokenCheckStatus.Invalid);
