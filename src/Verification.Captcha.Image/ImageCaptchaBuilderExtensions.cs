@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Verification;
+using Verification.Captcha.Image;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the SkiaSharp image-captcha renderer to Verification.</summary>
+public static class ImageCaptchaBuilderExtensions
+{
+    /// <summary>
+    /// Sets <see cref="SkiaCaptchaImageRenderer"/> as the singleton <see cref="ICaptchaImageRenderer"/>, replacing
+    /// any other. Its <see cref="SkiaCaptchaImageOptions"/> bind from the <c>Verification:Captcha:Image</c> section of
+    /// the app's configuration (when one is registered) and are validated at start. Calling it again is harmless.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets options; runs after configuration binding, so it wins.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddImageCaptchaRenderer(this IVerificationBuilder builder, Action<SkiaCaptchaImageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<SkiaCaptchaImageOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SkiaCaptchaImageOptions>, BindFromAppConfiguration>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SkiaCaptchaImageOptions>, SkiaCaptchaImageOptionsValidator>());
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.Replace(ServiceDescriptor.Singleton<ICaptchaImageRenderer>(
+            static sp => new SkiaCaptchaImageRenderer(sp.GetRequiredService<IOptions<SkiaCaptchaImageOptions>>().Value)));
+        return builder;
+    }
+
+    /// <summary>Binds the app's <c>Verification:Captcha:Image</c> section, if the app has configuration.</summary>
+    private sealed class BindFromAppConfiguration(IConfiguration? configuration = null) : IConfigureOptions<SkiaCaptchaImageOptions>
+    {
+        public void Configure(SkiaCaptchaImageOptions options) =>
+            configuration?.GetSection(SkiaCaptchaImageOptions.SectionName).Bind(options);
+    }
+
+    /// <summary>Checks the size at start; messages name the configuration keys.</summary>
+    private sealed class SkiaCaptchaImageOptionsValidator : IValidateOptions<SkiaCaptchaImageOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SkiaCaptchaImageOptions options)
+        {
+            var errors = SkiaCaptchaImageOptions.Validate(options);
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}
