@@ -6,7 +6,8 @@ using Verification.Samples.WebApi;
 var builder = WebApplication.CreateBuilder(args);
 
 // Everything comes from appsettings.json and Verification__… environment variables (section "Verification").
-var verification = builder.Services.AddVerification();
+// The built-in image captcha answers /auth/v1/captcha/data; the page shows it when a send answers captcha_required.
+var verification = builder.Services.AddVerification().AddImageCaptcha();
 if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirectory"]))
 {
     // Embedded default: print each message, code included, on this console.

@@ -34,6 +34,17 @@ public static class ImageCaptchaBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Turns on the built-in image captcha with this renderer: <see cref="AddImageCaptchaRenderer"/> plus
+    /// <c>UseImageCaptcha()</c>, so <see cref="ImageCaptchaService"/> answers <c>POST /auth/v1/captcha/data</c> and
+    /// <c>/captcha/data/verify</c> and validates the captcha tokens of sends.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the picture's options; runs after configuration binding, so it wins.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddImageCaptcha(this IVerificationBuilder builder, Action<SkiaCaptchaImageOptions>? configure = null) =>
+        builder.AddImageCaptchaRenderer(configure).UseImageCaptcha();
+
     /// <summary>Binds the app's <c>Verification:Captcha:Image</c> section, if the app has configuration.</summary>
     private sealed class BindFromAppConfiguration(IConfiguration? configuration = null) : IConfigureOptions<SkiaCaptchaImageOptions>
     {

@@ -254,10 +254,11 @@ public sealed class VerificationService : IVerificationService
                     saved.RetryAfter,
                     DescribeLimit(saved.RefusedBy?.Reason)));
             case SaveStatus.CaptchaRequired:
+                // RetryAfter only when the window will lift by itself; an always-full one (AlwaysRequire) never does.
                 return Refused(masked, new VerificationError(VerificationErrorCodes.CaptchaRequired, "Solve a captcha and send its token with the request.")
                 {
                     Reason = saved.RefusedBy?.Reason,
-                    RetryAfter = saved.RetryAfter,
+                    RetryAfter = saved.RetryAfter > TimeSpan.Zero ? saved.RetryAfter : null,
                 });
         }
 
