@@ -184,7 +184,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
         {
             ip = ip.MapToIPv4();
         }
-        else if (ip.ScopeId != 0)
+        else if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && ip.ScopeId != 0)
         {
             ip = new IPAddress(ip.GetAddressBytes());
         }
