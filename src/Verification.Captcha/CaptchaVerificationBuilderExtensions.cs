@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Verification;
+using Verification.Captcha;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Adds a siteverify captcha validator (Cloudflare Turnstile, hCaptcha, Google reCAPTCHA v2 / v3) to Verification.
+/// </summary>
+/// <remarks>
+/// <para>Each method registers the validator as the single <see cref="ICaptchaValidator"/> (it replaces one registered
+/// before), binds <see cref="CaptchaOptions"/> from the <c>Verification:Captcha</c> section of the app's
+/// <see cref="IConfiguration"/> when one is registered, and validates them at start: the host fails to start (or
+/// resolving <see cref="IVerificationService"/> throws <see cref="OptionsValidationException"/>) with messages that
+/// name the key to fix. Code given to the methods runs after configuration binding, so it wins. Calling them again
+/// is harmless.</para>
+/// <para>The validators fail closed: a provider that cannot be asked or answers something unreadable makes the
+/// send answer <c>unavailable</c> (503), never pass. A token is accepted once: a replay answers
+/// <c>captcha_invalid</c> with reason <c>duplicate</c>. See <c>docs/captcha-providers.md</c>.</para>
+/// <para>Requests go through the <see cref="CaptchaOptions.HttpClientName"/> client of
+/// <see cref="System.Net.Http.IHttpClientFactory"/>, which follows no redirects.</para>
+/// </remarks>
+public static class CaptchaVerificationBuilderExtensions
+{
+    /// <summary>
+    /// Adds the captcha validator named by <c>Verification:Captcha:Provider</c> (<c>Turnstile</c>, <c>HCaptcha</c>,
+    /// <c>ReCaptchaV2</c> or <c>ReCaptchaV3</c>), configured from the <c>Verification:Captcha</c> section.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder)
+    {
+        AddCore(builder);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the captcha validator named by <c>Verification:Captcha:Provider</c> (or set by <paramref name="configure"/>),
+    /// configured from the <c>Verification:Captcha</c> section and then by <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets options; runs after configuration binding, so it wins.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        AddCore(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the captcha validator named by the <c>Provider</c> key of <paramref name="section"/>, with the options
+    /// bound from <paramref name="section"/> instead of the app's <c>Verification:Captcha</c> section.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section to bind, for example <c>configuration.GetSection("Captcha")</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        AddCore(builder);
+        builder.Services.AddSingleton(new ExplicitCaptchaSection(section));
+        return builder;
+    }
+
+    /// <summary>Adds Cloudflare Turnstile as the captcha validator.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">
+    /// Sets options (<see cref="CaptchaOptions.Secret"/> at least, unless configuration has it); runs after
+    /// configuration binding.
+    /// </param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddTurnstileCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions>? configure = null) =>
+        AddProvider(builder, static o => o.Provider = CaptchaProvider.Turnstile, configure);
+
+    /// <summary>Adds hCaptcha as the captcha validator.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">
+    /// Sets options (<see cref="CaptchaOptions.Secret"/> at least, and <see cref="CaptchaOptions.SiteKey"/> to bind
+    /// tokens to the site); runs after configuration binding.
+    /// </param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddHCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions>? configure = null) =>
+        AddProvider(builder, static o => o.Provider = CaptchaProvider.HCaptcha, configure);
+
+    /// <summary>
+    /// Adds Google reCAPTCHA as the captcha validator: v2, unless <see cref="CaptchaOptions.Provider"/> is
+    /// <see cref="CaptchaProvider.ReCaptchaV3"/> (in configuration, or set by <paramref name="configure"/>), which
+    /// also checks <see cref="CaptchaOptions.MinimumScore"/> and <see cref="CaptchaOptions.ExpectedAction"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets options (<see cref="CaptchaOptions.Secret"/> at least); runs after configuration binding.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddReCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions>? configure = null) =>
+        AddProvider(
+            builder,
+            static o => o.Provider = o.Provider == CaptchaProvider.ReCaptchaV3 ? CaptchaProvider.ReCaptchaV3 : CaptchaProvider.ReCaptchaV2,
+            configure);
+
+    private static IVerificationBuilder AddProvider(IVerificationBuilder builder, Action<CaptchaOptions> setProvider, Action<CaptchaOptions>? configure)
+    {
+        AddCore(builder);
+        builder.Services.Configure(setProvider);
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        return builder;
+    }
+
+    private static void AddCore(IVerificationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(CaptchaMarker)))
+        {
+            services.AddSingleton<CaptchaMarker>();
+            services.AddOptions<CaptchaOptions>().ValidateOnStart();
+            services.AddSingleton<IConfigureOptions<CaptchaOptions>, BindCaptchaConfiguration>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CaptchaOptions>, CaptchaOptionsValidator>());
+            services.TryAddSingleton(TimeProvider.System);
+
+            // A redirect would either drop the POST body (301/302) or re-post the secret elsewhere (307/308): refuse.
+            services.AddHttpClient(CaptchaOptions.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false });
+        }
+
+        // A singleton that asks IHttpClientFactory for a client per call, rather than a typed client captured for
+        // ever by the singleton engine: handler rotation (DNS changes) keeps working.
+        services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(SiteverifyCaptchaValidator.Create));
+    }
+
+    /// <summary>Marks that the captcha services are registered.</summary>
+    private sealed class CaptchaMarker;
+
+    /// <summary>A section given to <c>AddCaptcha(section)</c>; it replaces the app's <c>Verification:Captcha</c> section.</summary>
+    private sealed record ExplicitCaptchaSection(IConfigurationSection Section);
+
+    /// <summary>Binds the explicit sections if any were given, otherwise the app's <c>Verification:Captcha</c> section, if the app has configuration.</summary>
+    private sealed class BindCaptchaConfiguration(IEnumerable<ExplicitCaptchaSection> explicitSections, IConfiguration? configuration = null)
+        : IConfigureOptions<CaptchaOptions>
+    {
+        public void Configure(CaptchaOptions options)
+        {
+            var sections = explicitSections.Select(s => ((IConfiguration)s.Section, s.Section.Path)).ToList();
+            if (sections.Count == 0 && configuration is not null)
+            {
+                sections.Add((configuration.GetSection(CaptchaOptions.SectionName), CaptchaOptions.SectionName));
+            }
+
+            foreach (var (section, path) in sections)
+            {
+                CaptchaOptionsBinder.Bind(section, path, options);
+            }
+        }
+    }
+}

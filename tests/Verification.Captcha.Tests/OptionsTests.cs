@@ -1,0 +1,413 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Verification.Captcha.Tests;
+
+/// <summary>Binding from <c>Verification:Captcha</c>, validation at start, and the registrations.</summary>
+public sealed class OptionsTests
+{
+    private const string Secret = "0x4AAAAAAA-real-looking-secret-value";
+
+    [Fact]
+    public void AddCaptcha_WithConfiguration_BindsEveryKey()
+    {
+        using var provider = Build(b => b.AddCaptcha(), new()
+        {
+            ["Verification:Captcha:Provider"] = "recaptchav3",
+            ["Verification:Captcha:Secret"] = Secret,
+            ["Verification:Captcha:SiteKey"] = "6Lc-site-key",
+            ["Verification:Captcha:Endpoint"] = "https://recaptcha.net/recaptcha/api/siteverify",
+            ["Verification:Captcha:MinimumScore"] = "0.7",
+            ["Verification:Captcha:ExpectedAction"] = "send_code",
+            ["Verification:Captcha:ExpectedHostnames:0"] = "example.com",
+            ["Verification:Captcha:ExpectedHostnames:1"] = "www.example.com",
+            ["Verification:Captcha:Timeout"] = "00:00:02.5",
+        });
+
+        var options = provider.GetRequiredService<IOptions<CaptchaOptions>>().Value;
+        Assert.Equal(CaptchaProvider.ReCaptchaV3, options.Provider);
+        Assert.Equal(Secret, options.Secret);
+        Assert.Equal("6Lc-site-key", options.SiteKey);
+        Assert.Equal(new Uri("https://recaptcha.net/recaptcha/api/siteverify"), options.Endpoint);
+        Assert.Equal(0.7, options.MinimumScore);
+        Assert.Equal("send_code", options.ExpectedAction);
+        Assert.Equal(["example.com", "www.example.com"], options.ExpectedHostnames);
+        Assert.Equal(TimeSpan.FromMilliseconds(2500), options.Timeout);
+
+        var validator = Assert.IsType<ReCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
+        Assert.Equal(CaptchaProvider.ReCaptchaV3, validator.Provider);
+        Assert.Equal(new Uri("https://recaptcha.net/recaptcha/api/siteverify"), validator.Endpoint);
+    }
+
+    [Fact]
+    public void AddCaptcha_ExpectedHostnamesAsOneValue_SplitsOnCommas()
+    {
+        using var provider = Build(b => b.AddCaptcha(), new()
+        {
+            ["Verification:Captcha:Provider"] = "Turnstile",
+            ["Verification:Captcha:Secret"] = Secret,
+            ["Verification:Captcha:ExpectedHostnames"] = "example.com, www.example.com;login.example.com",
+        });
+
+        Assert.Equal(["example.com", "www.example.com", "login.example.com"], provider.GetRequiredService<IOptions<CaptchaOptions>>().Value.ExpectedHostnames);
+    }
+
+    [Fact]
+    public void Defaults_AreDocumentedValues()
+    {
+        var options = new CaptchaOptions();
+
+        Assert.Null(options.Provider);
+        Assert.Null(options.Secret);
+        Assert.Null(options.Endpoint);
+        Assert.Equal(0.5, options.MinimumScore);
+        Assert.Empty(options.ExpectedHostnames);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Timeout);
+        Assert.Equal("Verification:Captcha", CaptchaOptions.SectionName);
+    }
+
+    [Theory]
+    [InlineData("Turnstile", typeof(TurnstileCaptchaValidator), CaptchaOptions.TurnstileEndpoint)]
+    [InlineData("HCaptcha", typeof(HCaptchaValidator), CaptchaOptions.HCaptchaEndpoint)]
+    [InlineData("ReCaptchaV2", typeof(ReCaptchaValidator), CaptchaOptions.ReCaptchaEndpoint)]
+    [InlineData("ReCaptchaV3", typeof(ReCaptchaValidator), CaptchaOptions.ReCaptchaEndpoint)]
+    public void AddCaptcha_EachProvider_UsesItsDocumentedEndpointByDefault(string name, Type type, string endpoint)
+    {
+        using var provider = Build(b => b.AddCaptcha(), new() { ["Verification:Captcha:Provider"] = name, ["Verification:Captcha:Secret"] = Secret });
+
+        var validator = provider.GetRequiredService<ICaptchaValidator>();
+
+        Assert.IsType(type, validator);
+        Assert.Equal(new Uri(endpoint), ((SiteverifyCaptchaValidator)validator).Endpoint);
+    }
+
+    [Fact]
+    public void Documented_Endpoints_AreTheProvidersSiteverifyUrls()
+    {
+        Assert.Equal("https://challenges.cloudflare.com/turnstile/v0/siteverify", CaptchaOptions.TurnstileEndpoint);
+        Assert.Equal("https://api.hcaptcha.com/siteverify", CaptchaOptions.HCaptchaEndpoint);
+        Assert.Equal("https://www.google.com/recaptcha/api/siteverify", CaptchaOptions.ReCaptchaEndpoint);
+    }
+
+    [Fact]
+    public void AddTurnstileCaptcha_CodeRunsAfterConfiguration_AndWins()
+    {
+        using var provider = Build(b => b.AddTurnstileCaptcha(o => o.Secret = TestKeys.TurnstileAlwaysPasses), new()
+        {
+            ["Verification:Captcha:Provider"] = "HCaptcha",
+            ["Verification:Captcha:Secret"] = Secret,
+            ["Verification:Captcha:Timeout"] = "00:00:03",
+        });
+
+        var options = provider.GetRequiredService<IOptions<CaptchaOptions>>().Value;
+        Assert.Equal(CaptchaProvider.Turnstile, options.Provider);
+        Assert.Equal(TestKeys.TurnstileAlwaysPasses, options.Secret);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.Timeout);
+        Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
+    }
+
+    [Fact]
+    public void AddTurnstileCaptcha_WithoutCode_TakesTheSecretFromConfiguration()
+    {
+        using var provider = Build(b => b.AddTurnstileCaptcha(), new() { ["Verification:Captcha:Secret"] = Secret });
+
+        Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
+    }
+
+    [Fact]
+    public void AddReCaptcha_ByDefault_IsV2()
+    {
+        using var provider = Build(b => b.AddReCaptcha(o => o.Secret = Secret));
+
+        Assert.Equal(CaptchaProvider.ReCaptchaV2, Assert.IsType<ReCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>()).Provider);
+    }
+
+    [Fact]
+    public void AddReCaptcha_WithV3InConfiguration_IsV3()
+    {
+        using var provider = Build(b => b.AddReCaptcha(o => o.Secret = Secret), new() { ["Verification:Captcha:Provider"] = "ReCaptchaV3" });
+
+        Assert.Equal(CaptchaProvider.ReCaptchaV3, Assert.IsType<ReCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>()).Provider);
+    }
+
+    [Fact]
+    public void AddCaptcha_WithAnExplicitSection_BindsThatSection()
+    {
+        var configuration = Configuration(new() { ["Captcha:Provider"] = "HCaptcha", ["Captcha:Secret"] = Secret, ["Captcha:SiteKey"] = "site" });
+        using var provider = Build(b => b.AddCaptcha(configuration.GetSection("Captcha")));
+
+        var options = provider.GetRequiredService<IOptions<CaptchaOptions>>().Value;
+        Assert.Equal(CaptchaProvider.HCaptcha, options.Provider);
+        Assert.Equal("site", options.SiteKey);
+    }
+
+    [Fact]
+    public void Registrations_CalledTwice_AreHarmlessAndLeaveOneValidator()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddVerification(o => o.Tokens.AllowEphemeralKey = true);
+        builder.AddTurnstileCaptcha(o => o.Secret = Secret).AddTurnstileCaptcha(o => o.Secret = Secret).AddCaptcha();
+
+        Assert.Single(services, d => d.ServiceType == typeof(ICaptchaValidator));
+        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<CaptchaOptions>));
+        Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<CaptchaOptions>) && d.ImplementationType?.Name == "BindCaptchaConfiguration");
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
+    }
+
+    [Fact]
+    public void Registrations_TheLastProviderWins()
+    {
+        using var provider = Build(b => b.AddTurnstileCaptcha(o => o.Secret = Secret).AddHCaptcha());
+
+        Assert.IsType<HCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
+    }
+
+    [Fact]
+    public void AddTurnstileCaptcha_ReplacesAValidatorRegisteredBefore()
+    {
+        var services = new ServiceCollection();
+        services.AddVerification(o => o.Tokens.AllowEphemeralKey = true)
+            .AddCaptchaValidator<AlwaysValid>()
+            .AddTurnstileCaptcha(o => o.Secret = Secret);
+
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Single(services, d => d.ServiceType == typeof(ICaptchaValidator));
+        Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
+    }
+
+    [Fact]
+    public void AddCaptcha_RegistersTheNamedHttpClient()
+    {
+        using var provider = Build(b => b.AddTurnstileCaptcha(o => o.Secret = Secret));
+
+        using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(CaptchaOptions.HttpClientName);
+
+        Assert.NotNull(client);
+    }
+
+    [Theory]
+    [InlineData(null, "Verification:Captcha:Provider is not set")]
+    [InlineData("Recaptcha", "Verification:Captcha:Provider 'Recaptcha' is not a known captcha provider; use Turnstile, HCaptcha, ReCaptchaV2 or ReCaptchaV3")]
+    [InlineData("1", "Verification:Captcha:Provider '1' is not a known captcha provider")]
+    [InlineData("-1", "Verification:Captcha:Provider '-1' is not a known captcha provider")]
+    public void AddCaptcha_MissingOrUnknownProvider_FailsNamingTheKey(string? provider, string message)
+    {
+        var settings = new Dictionary<string, string?> { ["Verification:Captcha:Secret"] = Secret, ["Verification:Captcha:Provider"] = provider };
+
+        var failure = AssertInvalid(b => b.AddCaptcha(), settings);
+
+        Assert.Contains(failure.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
+        Assert.Single(failure.Failures);
+    }
+
+    [Fact]
+    public void AddCaptcha_UndefinedProviderValueInCode_FailsNamingTheKey()
+    {
+        var failure = AssertInvalid(b => b.AddCaptcha(o => { o.Provider = (CaptchaProvider)42; o.Secret = Secret; }));
+
+        Assert.Contains(failure.Failures, f => f.StartsWith("Verification:Captcha:Provider '42' is not a known captcha provider", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void AddTurnstileCaptcha_MissingSecret_FailsNamingTheKey(string? secret)
+    {
+        var failure = AssertInvalid(b => b.AddTurnstileCaptcha(o => o.Secret = secret));
+
+        Assert.Contains(failure.Failures, f => f.StartsWith("Verification:Captcha:Secret is missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddTurnstileCaptcha_SecretWithControlCharacters_FailsWithoutEchoingTheSecret()
+    {
+        var failure = AssertInvalid(b => b.AddTurnstileCaptcha(o => o.Secret = "top-secret-value\n"));
+
+        var message = Assert.Single(failure.Failures);
+        Assert.StartsWith("Verification:Captcha:Secret must be", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("top-secret-value", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.5", "Verification:Captcha:MinimumScore is 1.5; use 0.0 to 1.0")]
+    [InlineData("-0.1", "Verification:Captcha:MinimumScore is -0.1; use 0.0 to 1.0")]
+    [InlineData("NaN", "Verification:Captcha:MinimumScore is NaN; use 0.0 to 1.0")]
+    [InlineData("high", "Verification:Captcha:MinimumScore 'high' is not a number")]
+    public void AddCaptcha_MinimumScoreOutside0To1_FailsNamingTheKey(string score, string message)
+    {
+        var failure = AssertInvalid(b => b.AddCaptcha(), new()
+        {
+            ["Verification:Captcha:Provider"] = "ReCaptchaV3",
+            ["Verification:Captcha:Secret"] = Secret,
+            ["Verification:Captcha:MinimumScore"] = score,
+        });
+
+        Assert.Contains(failure.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("siteverify", "is not an absolute http(s) URL")]
+    [InlineData("/turnstile/v0/siteverify", "is not an absolute http(s) URL")]
+    [InlineData("ftp://example.com/siteverify", "is not an absolute http(s) URL")]
+    [InlineData("http://captcha.example.com/siteverify", "uses http; use https")]
+    public void AddCaptcha_EndpointNotAbsoluteHttps_FailsNamingTheKey(string endpoint, string message)
+    {
+        var failure = AssertInvalid(b => b.AddCaptcha(), new()
+        {
+            ["Verification:Captcha:Provider"] = "Turnstile",
+            ["Verification:Captcha:Secret"] = Secret,
+            ["Verification:Captcha:Endpoint"] = endpoint,
+        });
+
+        var failed = Assert.Single(failure.Failures);
+        Assert.StartsWith($"Verification:Captcha:Endpoint '{endpoint}' ", failed, StringComparison.Ordinal);
+        Assert.Contains(message, failed, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080/siteverify")]
+    [InlineData("http://localhost/siteverify")]
+    [InlineData("http://[::1]:5000/siteverify")]
+    [InlineData("https://captcha-proxy.internal.example/siteverify")]
+    public void AddCaptcha_HttpsOrLoopbackEndpoint_IsAccepted(string endpoint)
+    {
+        using var provider = Build(b => b.AddTurnstileCaptcha(o => { o.Secret = Secret; o.Endpoint = new Uri(endpoint); }));
+
+        Assert.Equal(new Uri(endpoint), ((SiteverifyCaptchaValidator)provider.GetRequiredService<ICaptchaValidator>()).Endpoint);
+    }
+
+    [Theory]
+    [InlineData("00:00:00", "Verification:Captcha:Timeout is 00:00:00; use 00:00:00.1 to 00:02:00")]
+    [InlineData("00:05:00", "Verification:Captcha:Timeout is 00:05:00; use 00:00:00.1 to 00:02:00")]
+    [InlineData("-00:00:01", "Verification:Captcha:Timeout is -00:00:01; use 00:00:00.1 to 00:02:00")]
+    [InlineData("five seconds", "Verification:Captcha:Timeout 'five seconds' is not a duration")]
+    public void AddCaptcha_TimeoutOutOfRange_FailsNamingTheKey(string timeout, string message)
+    {
+        var failure = AssertInvalid(b => b.AddCaptcha(), new()
+        {
+            ["Verification:Captcha:Provider"] = "Turnstile",
+            ["Verification:Captcha:Secret"] = Secret,
+            ["Verification:Captcha:Timeout"] = timeout,
+        });
+
+        Assert.Contains(failure.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("HCaptcha")]
+    [InlineData("ReCaptchaV2")]
+    public void AddCaptcha_ExpectedActionForAProviderWithoutActions_FailsNamingTheKey(string provider)
+    {
+        var failure = AssertInvalid(b => b.AddCaptcha(), new()
+        {
+            ["Verification:Captcha:Provider"] = provider,
+            ["Verification:Captcha:Secret"] = Secret,
+            ["Verification:Captcha:ExpectedAction"] = "login",
+        });
+
+        Assert.Contains(failure.Failures, f => f.StartsWith($"Verification:Captcha:ExpectedAction is set but {provider} answers carry no action", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddTurnstileCaptcha_EmptyExpectedHostname_FailsNamingTheKey()
+    {
+        var failure = AssertInvalid(b => b.AddTurnstileCaptcha(o => { o.Secret = Secret; o.ExpectedHostnames = ["example.com", " "]; }));
+
+        Assert.Contains(failure.Failures, f => f.StartsWith("Verification:Captcha:ExpectedHostnames", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddCaptcha_SeveralMistakes_AreReportedTogether()
+    {
+        var failure = AssertInvalid(b => b.AddCaptcha(), new()
+        {
+            ["Verification:Captcha:Provider"] = "Turnstyle",
+            ["Verification:Captcha:MinimumScore"] = "2",
+            ["Verification:Captcha:Endpoint"] = "siteverify",
+        });
+
+        Assert.Equal(4, failure.Failures.Count());
+        Assert.All(failure.Failures, f => Assert.StartsWith("Verification:Captcha:", f, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Host_WithInvalidCaptchaOptions_FailsToStart()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Verification:Tokens:AllowEphemeralKey"] = "true",
+            ["Verification:Captcha:Provider"] = "Turnstile",
+        });
+        builder.Services.AddVerification().AddCaptcha();
+        using var host = builder.Build();
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(failure.Failures, f => f.StartsWith("Verification:Captcha:Secret is missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Host_WithValidCaptchaOptions_StartsAndResolvesTheService()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Verification:Tokens:AllowEphemeralKey"] = "true",
+            ["Verification:Captcha:Provider"] = "Turnstile",
+            ["Verification:Captcha:Secret"] = TestKeys.TurnstileAlwaysPasses,
+        });
+        builder.Services.AddVerification().AddCaptcha();
+        using var host = builder.Build();
+
+        await host.StartAsync();
+
+        Assert.NotNull(host.Services.GetRequiredService<IVerificationService>());
+        Assert.IsType<TurnstileCaptchaValidator>(host.Services.GetRequiredService<ICaptchaValidator>());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void ResolvingTheVerificationService_WithInvalidCaptchaOptions_Throws()
+    {
+        var services = new ServiceCollection();
+        services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddTurnstileCaptcha();
+        using var provider = services.BuildServiceProvider();
+
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IVerificationService>());
+
+        Assert.Contains(failure.Failures, f => f.StartsWith("Verification:Captcha:Secret is missing", StringComparison.Ordinal));
+    }
+
+    private static ServiceProvider Build(Action<IVerificationBuilder> register, Dictionary<string, string?>? settings = null)
+    {
+        var services = new ServiceCollection();
+        if (settings is not null)
+        {
+            services.AddSingleton<IConfiguration>(Configuration(settings));
+        }
+
+        register(services.AddVerification(o => o.Tokens.AllowEphemeralKey = true));
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    private static OptionsValidationException AssertInvalid(Action<IVerificationBuilder> register, Dictionary<string, string?>? settings = null)
+    {
+        using var provider = Build(register, settings);
+        return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CaptchaOptions>>().Value);
+    }
+
+    private static IConfigurationRoot Configuration(Dictionary<string, string?> settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+    private sealed class AlwaysValid : ICaptchaValidator
+    {
+        public ValueTask<CaptchaValidationResult> ValidateAsync(string captchaToken, VerificationContext? context, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(new CaptchaValidationResult(CaptchaValidationStatus.Valid));
+    }
+}
