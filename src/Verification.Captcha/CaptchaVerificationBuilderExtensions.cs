@@ -11,7 +11,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 /// <remarks>
 /// <para>Each method registers the validator as the single <see cref="ICaptchaValidator"/> (it replaces one registered
-/// before), binds <see cref="CaptchaOptions"/> from the <c>Verification:Captcha</c> section of the app's
+/// before), binds <see cref="CaptchaProviderOptions"/> from the <c>Verification:Captcha</c> section of the app's
 /// <see cref="IConfiguration"/> when one is registered, and validates them at start: the host fails to start (or
 /// resolving <see cref="IVerificationService"/> throws <see cref="OptionsValidationException"/>) with messages that
 /// name the key to fix. Code given to the methods runs after configuration binding, so it wins. Calling them again
@@ -19,7 +19,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <para>The validators fail closed: a provider that cannot be asked or answers something unreadable makes the
 /// send answer <c>unavailable</c> (503), never pass. A token is accepted once: a replay answers
 /// <c>captcha_invalid</c> with reason <c>duplicate</c>. See <c>docs/captcha-providers.md</c>.</para>
-/// <para>Requests go through the <see cref="CaptchaOptions.HttpClientName"/> client of
+/// <para>Requests go through the <see cref="CaptchaProviderOptions.HttpClientName"/> client of
 /// <see cref="System.Net.Http.IHttpClientFactory"/>, which follows no redirects.</para>
 /// </remarks>
 public static class CaptchaVerificationBuilderExtensions
@@ -43,7 +43,7 @@ public static class CaptchaVerificationBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets options; runs after configuration binding, so it wins.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions> configure)
+    public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder, Action<CaptchaProviderOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         AddCore(builder);
@@ -69,38 +69,38 @@ public static class CaptchaVerificationBuilderExtensions
     /// <summary>Adds Cloudflare Turnstile as the captcha validator.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">
-    /// Sets options (<see cref="CaptchaOptions.Secret"/> at least, unless configuration has it); runs after
+    /// Sets options (<see cref="CaptchaProviderOptions.Secret"/> at least, unless configuration has it); runs after
     /// configuration binding.
     /// </param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddTurnstileCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions>? configure = null) =>
+    public static IVerificationBuilder AddTurnstileCaptcha(this IVerificationBuilder builder, Action<CaptchaProviderOptions>? configure = null) =>
         AddProvider(builder, static o => o.Provider = CaptchaProvider.Turnstile, configure);
 
     /// <summary>Adds hCaptcha as the captcha validator.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">
-    /// Sets options (<see cref="CaptchaOptions.Secret"/> at least, and <see cref="CaptchaOptions.SiteKey"/> to bind
+    /// Sets options (<see cref="CaptchaProviderOptions.Secret"/> at least, and <see cref="CaptchaProviderOptions.SiteKey"/> to bind
     /// tokens to the site); runs after configuration binding.
     /// </param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddHCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions>? configure = null) =>
+    public static IVerificationBuilder AddHCaptcha(this IVerificationBuilder builder, Action<CaptchaProviderOptions>? configure = null) =>
         AddProvider(builder, static o => o.Provider = CaptchaProvider.HCaptcha, configure);
 
     /// <summary>
-    /// Adds Google reCAPTCHA as the captcha validator: v2, unless <see cref="CaptchaOptions.Provider"/> is
+    /// Adds Google reCAPTCHA as the captcha validator: v2, unless <see cref="CaptchaProviderOptions.Provider"/> is
     /// <see cref="CaptchaProvider.ReCaptchaV3"/> (in configuration, or set by <paramref name="configure"/>), which
-    /// also checks <see cref="CaptchaOptions.MinimumScore"/> and <see cref="CaptchaOptions.ExpectedAction"/>.
+    /// also checks <see cref="CaptchaProviderOptions.MinimumScore"/> and <see cref="CaptchaProviderOptions.ExpectedAction"/>.
     /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="configure">Sets options (<see cref="CaptchaOptions.Secret"/> at least); runs after configuration binding.</param>
+    /// <param name="configure">Sets options (<see cref="CaptchaProviderOptions.Secret"/> at least); runs after configuration binding.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddReCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions>? configure = null) =>
+    public static IVerificationBuilder AddReCaptcha(this IVerificationBuilder builder, Action<CaptchaProviderOptions>? configure = null) =>
         AddProvider(
             builder,
             static o => o.Provider = o.Provider == CaptchaProvider.ReCaptchaV3 ? CaptchaProvider.ReCaptchaV3 : CaptchaProvider.ReCaptchaV2,
             configure);
 
-    private static IVerificationBuilder AddProvider(IVerificationBuilder builder, Action<CaptchaOptions> setProvider, Action<CaptchaOptions>? configure)
+    private static IVerificationBuilder AddProvider(IVerificationBuilder builder, Action<CaptchaProviderOptions> setProvider, Action<CaptchaProviderOptions>? configure)
     {
         AddCore(builder);
         builder.Services.Configure(setProvider);
@@ -119,13 +119,13 @@ public static class CaptchaVerificationBuilderExtensions
         if (!services.Any(d => d.ServiceType == typeof(CaptchaMarker)))
         {
             services.AddSingleton<CaptchaMarker>();
-            services.AddOptions<CaptchaOptions>().ValidateOnStart();
-            services.AddSingleton<IConfigureOptions<CaptchaOptions>, BindCaptchaConfiguration>();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CaptchaOptions>, CaptchaOptionsValidator>());
+            services.AddOptions<CaptchaProviderOptions>().ValidateOnStart();
+            services.AddSingleton<IConfigureOptions<CaptchaProviderOptions>, BindCaptchaConfiguration>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CaptchaProviderOptions>, CaptchaOptionsValidator>());
             services.TryAddSingleton(TimeProvider.System);
 
             // A redirect would either drop the POST body (301/302) or re-post the secret elsewhere (307/308): refuse.
-            services.AddHttpClient(CaptchaOptions.HttpClientName)
+            services.AddHttpClient(CaptchaProviderOptions.HttpClientName)
                 .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false });
         }
 
@@ -142,14 +142,14 @@ public static class CaptchaVerificationBuilderExtensions
 
     /// <summary>Binds the explicit sections if any were given, otherwise the app's <c>Verification:Captcha</c> section, if the app has configuration.</summary>
     private sealed class BindCaptchaConfiguration(IEnumerable<ExplicitCaptchaSection> explicitSections, IConfiguration? configuration = null)
-        : IConfigureOptions<CaptchaOptions>
+        : IConfigureOptions<CaptchaProviderOptions>
     {
-        public void Configure(CaptchaOptions options)
+        public void Configure(CaptchaProviderOptions options)
         {
             var sections = explicitSections.Select(s => ((IConfiguration)s.Section, s.Section.Path)).ToList();
             if (sections.Count == 0 && configuration is not null)
             {
-                sections.Add((configuration.GetSection(CaptchaOptions.SectionName), CaptchaOptions.SectionName));
+                sections.Add((configuration.GetSection(CaptchaProviderOptions.SectionName), CaptchaProviderOptions.SectionName));
             }
 
             foreach (var (section, path) in sections)

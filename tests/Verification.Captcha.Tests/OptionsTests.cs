@@ -26,7 +26,7 @@ public sealed class OptionsTests
             ["Verification:Captcha:Timeout"] = "00:00:02.5",
         });
 
-        var options = provider.GetRequiredService<IOptions<CaptchaOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value;
         Assert.Equal(CaptchaProvider.ReCaptchaV3, options.Provider);
         Assert.Equal(Secret, options.Secret);
         Assert.Equal("6Lc-site-key", options.SiteKey);
@@ -51,13 +51,13 @@ public sealed class OptionsTests
             ["Verification:Captcha:ExpectedHostnames"] = "example.com, www.example.com;login.example.com",
         });
 
-        Assert.Equal(["example.com", "www.example.com", "login.example.com"], provider.GetRequiredService<IOptions<CaptchaOptions>>().Value.ExpectedHostnames);
+        Assert.Equal(["example.com", "www.example.com", "login.example.com"], provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value.ExpectedHostnames);
     }
 
     [Fact]
     public void Defaults_AreDocumentedValues()
     {
-        var options = new CaptchaOptions();
+        var options = new CaptchaProviderOptions();
 
         Assert.Null(options.Provider);
         Assert.Null(options.Secret);
@@ -65,14 +65,14 @@ public sealed class OptionsTests
         Assert.Equal(0.5, options.MinimumScore);
         Assert.Empty(options.ExpectedHostnames);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Timeout);
-        Assert.Equal("Verification:Captcha", CaptchaOptions.SectionName);
+        Assert.Equal("Verification:Captcha", CaptchaProviderOptions.SectionName);
     }
 
     [Theory]
-    [InlineData("Turnstile", typeof(TurnstileCaptchaValidator), CaptchaOptions.TurnstileEndpoint)]
-    [InlineData("HCaptcha", typeof(HCaptchaValidator), CaptchaOptions.HCaptchaEndpoint)]
-    [InlineData("ReCaptchaV2", typeof(ReCaptchaValidator), CaptchaOptions.ReCaptchaEndpoint)]
-    [InlineData("ReCaptchaV3", typeof(ReCaptchaValidator), CaptchaOptions.ReCaptchaEndpoint)]
+    [InlineData("Turnstile", typeof(TurnstileCaptchaValidator), CaptchaProviderOptions.TurnstileEndpoint)]
+    [InlineData("HCaptcha", typeof(HCaptchaValidator), CaptchaProviderOptions.HCaptchaEndpoint)]
+    [InlineData("ReCaptchaV2", typeof(ReCaptchaValidator), CaptchaProviderOptions.ReCaptchaEndpoint)]
+    [InlineData("ReCaptchaV3", typeof(ReCaptchaValidator), CaptchaProviderOptions.ReCaptchaEndpoint)]
     public void AddCaptcha_EachProvider_UsesItsDocumentedEndpointByDefault(string name, Type type, string endpoint)
     {
         using var provider = Build(b => b.AddCaptcha(), new() { ["Verification:Captcha:Provider"] = name, ["Verification:Captcha:Secret"] = Secret });
@@ -86,9 +86,9 @@ public sealed class OptionsTests
     [Fact]
     public void Documented_Endpoints_AreTheProvidersSiteverifyUrls()
     {
-        Assert.Equal("https://challenges.cloudflare.com/turnstile/v0/siteverify", CaptchaOptions.TurnstileEndpoint);
-        Assert.Equal("https://api.hcaptcha.com/siteverify", CaptchaOptions.HCaptchaEndpoint);
-        Assert.Equal("https://www.google.com/recaptcha/api/siteverify", CaptchaOptions.ReCaptchaEndpoint);
+        Assert.Equal("https://challenges.cloudflare.com/turnstile/v0/siteverify", CaptchaProviderOptions.TurnstileEndpoint);
+        Assert.Equal("https://api.hcaptcha.com/siteverify", CaptchaProviderOptions.HCaptchaEndpoint);
+        Assert.Equal("https://www.google.com/recaptcha/api/siteverify", CaptchaProviderOptions.ReCaptchaEndpoint);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class OptionsTests
             ["Verification:Captcha:Timeout"] = "00:00:03",
         });
 
-        var options = provider.GetRequiredService<IOptions<CaptchaOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value;
         Assert.Equal(CaptchaProvider.Turnstile, options.Provider);
         Assert.Equal(TestKeys.TurnstileAlwaysPasses, options.Secret);
         Assert.Equal(TimeSpan.FromSeconds(3), options.Timeout);
@@ -138,7 +138,7 @@ public sealed class OptionsTests
         var configuration = Configuration(new() { ["Captcha:Provider"] = "HCaptcha", ["Captcha:Secret"] = Secret, ["Captcha:SiteKey"] = "site" });
         using var provider = Build(b => b.AddCaptcha(configuration.GetSection("Captcha")));
 
-        var options = provider.GetRequiredService<IOptions<CaptchaOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value;
         Assert.Equal(CaptchaProvider.HCaptcha, options.Provider);
         Assert.Equal("site", options.SiteKey);
     }
@@ -151,8 +151,8 @@ public sealed class OptionsTests
         builder.AddTurnstileCaptcha(o => o.Secret = Secret).AddTurnstileCaptcha(o => o.Secret = Secret).AddCaptcha();
 
         Assert.Single(services, d => d.ServiceType == typeof(ICaptchaValidator));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<CaptchaOptions>));
-        Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<CaptchaOptions>) && d.ImplementationType?.Name == "BindCaptchaConfiguration");
+        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<CaptchaProviderOptions>));
+        Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<CaptchaProviderOptions>) && d.ImplementationType?.Name == "BindCaptchaConfiguration");
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
     }
@@ -184,7 +184,7 @@ public sealed class OptionsTests
     {
         using var provider = Build(b => b.AddTurnstileCaptcha(o => o.Secret = Secret));
 
-        using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(CaptchaOptions.HttpClientName);
+        using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(CaptchaProviderOptions.HttpClientName);
 
         Assert.NotNull(client);
     }
@@ -399,7 +399,7 @@ public sealed class OptionsTests
     private static OptionsValidationException AssertInvalid(Action<IVerificationBuilder> register, Dictionary<string, string?>? settings = null)
     {
         using var provider = Build(register, settings);
-        return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CaptchaOptions>>().Value);
+        return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value);
     }
 
     private static IConfigurationRoot Configuration(Dictionary<string, string?> settings) =>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace Verification.Captcha;
 
 /// <summary>
-/// Reads the <c>Verification:Captcha</c> keys into <see cref="CaptchaOptions"/>.
+/// Reads the <c>Verification:Captcha</c> keys into <see cref="CaptchaProviderOptions"/>.
 /// </summary>
 /// <remarks>
 /// Written by hand instead of <c>ConfigurationBinder.Bind</c>: the binder throws on the first value it cannot
@@ -16,7 +16,7 @@ internal static class CaptchaOptionsBinder
 {
     private const string Providers = "Turnstile, HCaptcha, ReCaptchaV2 or ReCaptchaV3";
 
-    public static void Bind(IConfiguration section, string path, CaptchaOptions options)
+    public static void Bind(IConfiguration section, string path, CaptchaProviderOptions options)
     {
         if (Read(section, "Provider") is { } provider)
         {

@@ -4,16 +4,16 @@ using Microsoft.Extensions.Options;
 
 namespace Verification.Captcha;
 
-/// <summary>Validates <see cref="CaptchaOptions"/> at start. Every message names the configuration key to fix.</summary>
+/// <summary>Validates <see cref="CaptchaProviderOptions"/> at start. Every message names the configuration key to fix.</summary>
 /// <remarks>Hand-written like Core's validator: the rules span fields and the messages name configuration keys.</remarks>
-internal sealed class CaptchaOptionsValidator : IValidateOptions<CaptchaOptions>
+internal sealed class CaptchaOptionsValidator : IValidateOptions<CaptchaProviderOptions>
 {
-    private const string Path = CaptchaOptions.SectionName;
+    private const string Path = CaptchaProviderOptions.SectionName;
     private const int MaxSecretLength = 1024;
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(2);
 
-    public ValidateOptionsResult Validate(string? name, CaptchaOptions options)
+    public ValidateOptionsResult Validate(string? name, CaptchaProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>(options.ConfigurationErrors);

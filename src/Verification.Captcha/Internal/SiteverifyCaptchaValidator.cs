@@ -14,11 +14,11 @@ namespace Verification.Captcha;
 
 /// <summary>
 /// Checks a captcha token with the provider's siteverify endpoint: one form-encoded POST of <c>secret</c>,
-/// <c>response</c> and <c>remoteip</c> through the <see cref="CaptchaOptions.HttpClientName"/> client, then the
+/// <c>response</c> and <c>remoteip</c> through the <see cref="CaptchaProviderOptions.HttpClientName"/> client, then the
 /// answer's <c>success</c>, <c>error-codes</c>, <c>hostname</c> and the provider's own fields.
 /// </summary>
 /// <remarks>
-/// <para>Fails closed. Unavailable, never valid: a network error, no answer within <see cref="CaptchaOptions.Timeout"/>,
+/// <para>Fails closed. Unavailable, never valid: a network error, no answer within <see cref="CaptchaProviderOptions.Timeout"/>,
 /// a status other than 2xx (redirects are not followed), a body that is not JSON, malformed, without a boolean
 /// <c>success</c> or over <see cref="MaxResponseBytes"/>; also <c>success: false</c> with an error code saying the
 /// provider did not judge the token (<c>internal-error</c>, <c>missing-input-secret</c>, <c>invalid-input-secret</c>,
@@ -26,7 +26,7 @@ namespace Verification.Captcha;
 /// not the person.</para>
 /// <para>Invalid: <c>success: false</c> (the reason is the first error code, such as <c>invalid-input-response</c> or
 /// <c>timeout-or-duplicate</c>), a host name, action or score that fails the configured checks, a token over
-/// <see cref="CaptchaOptions.MaxTokenLength"/> characters or holding control characters (refused without a call), and
+/// <see cref="CaptchaProviderOptions.MaxTokenLength"/> characters or holding control characters (refused without a call), and
 /// a token presented again after it was accepted once (<see cref="CaptchaValidationReasons.Duplicate"/>).</para>
 /// <para>Single use on our side too: a valid token is marked used in the <see cref="ICodeStore"/> under
 /// <c>captcha:</c> + hex(SHA-256(token)) for <see cref="UsedMarkLifetime"/> (longer than any provider keeps a token),
@@ -60,14 +60,14 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
 
     protected SiteverifyCaptchaValidator(
         CaptchaProvider provider,
-        CaptchaOptions options,
+        CaptchaProviderOptions options,
         IHttpClientFactory httpClientFactory,
         ICodeStore store,
         TimeProvider timeProvider,
         ILogger logger)
     {
         Provider = provider;
-        Endpoint = options.Endpoint ?? CaptchaOptions.GetDefaultEndpoint(provider);
+        Endpoint = options.Endpoint ?? CaptchaProviderOptions.GetDefaultEndpoint(provider);
         _secret = options.Secret ?? throw new ArgumentException("The secret is missing.", nameof(options));
         _timeout = options.Timeout;
         _expectedAction = options.ExpectedAction;
@@ -87,7 +87,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
     /// <summary>Creates the validator of the configured provider; throws <see cref="OptionsValidationException"/> when the options are invalid.</summary>
     internal static ICaptchaValidator Create(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<CaptchaOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value;
         var httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
         var store = services.GetRequiredService<ICodeStore>();
         var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
@@ -100,17 +100,17 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
                 new ReCaptchaValidator(options.Provider.Value, options, httpClientFactory, store, timeProvider, loggers.CreateLogger<ReCaptchaValidator>()),
 
             // Unreachable after validation at start; kept so that a bypassed validation still fails loudly.
-            _ => throw new OptionsValidationException(Options.DefaultName, typeof(CaptchaOptions), [$"{CaptchaOptions.SectionName}:Provider is not set."]),
+            _ => throw new OptionsValidationException(Options.DefaultName, typeof(CaptchaProviderOptions), [$"{CaptchaProviderOptions.SectionName}:Provider is not set."]),
         };
     }
 
     /// <inheritdoc />
     public async ValueTask<CaptchaValidationResult> ValidateAsync(string captchaToken, VerificationContext? context, CancellationToken cancellationToken = default)
     {
-        if (captchaToken is not { Length: > 0 } || captchaToken.Length > CaptchaOptions.MaxTokenLength
+        if (captchaToken is not { Length: > 0 } || captchaToken.Length > CaptchaProviderOptions.MaxTokenLength
             || string.IsNullOrWhiteSpace(captchaToken) || CaptchaOptionsValidator.HasControlCharacters(captchaToken))
         {
-            var reason = captchaToken?.Length > CaptchaOptions.MaxTokenLength ? CaptchaValidationReasons.TokenTooLong : CaptchaValidationReasons.MalformedToken;
+            var reason = captchaToken?.Length > CaptchaProviderOptions.MaxTokenLength ? CaptchaValidationReasons.TokenTooLong : CaptchaValidationReasons.MalformedToken;
             Log.TokenRefusedLocally(_logger, Provider, reason);
             return Invalid(reason);
         }
@@ -211,7 +211,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
         // that nobody advances.
         using var timeout = new CancellationTokenSource(_timeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var client = _httpClientFactory.CreateClient(CaptchaOptions.HttpClientName);
+        var client = _httpClientFactory.CreateClient(CaptchaProviderOptions.HttpClientName);
         client.Timeout = _timeout;
 
         string? contentType = null;

@@ -29,4 +29,10 @@ internal sealed class RecordingStore(bool down = false) : ICodeStore
         _marks.Enqueue((key, expiresAt, now));
         return _inner.TryUseOnceAsync(key, expiresAt, now, cancellationToken);
     }
+
+    public ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _inner.GetOrAddValueAsync(key, value, expiresAt, now, cancellationToken);
+
+    public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _inner.GetValueAsync(key, now, cancellationToken);
 }

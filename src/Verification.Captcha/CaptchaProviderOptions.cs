@@ -3,18 +3,18 @@ namespace Verification.Captcha;
 /// <summary>The captcha services whose siteverify answer can be checked.</summary>
 public enum CaptchaProvider
 {
-    /// <summary>Cloudflare Turnstile (<see cref="CaptchaOptions.TurnstileEndpoint"/>).</summary>
+    /// <summary>Cloudflare Turnstile (<see cref="CaptchaProviderOptions.TurnstileEndpoint"/>).</summary>
     Turnstile = 1,
 
-    /// <summary>hCaptcha (<see cref="CaptchaOptions.HCaptchaEndpoint"/>); form-encoded requests only.</summary>
+    /// <summary>hCaptcha (<see cref="CaptchaProviderOptions.HCaptchaEndpoint"/>); form-encoded requests only.</summary>
     HCaptcha = 2,
 
-    /// <summary>Google reCAPTCHA v2 (checkbox or invisible; <see cref="CaptchaOptions.ReCaptchaEndpoint"/>).</summary>
+    /// <summary>Google reCAPTCHA v2 (checkbox or invisible; <see cref="CaptchaProviderOptions.ReCaptchaEndpoint"/>).</summary>
     ReCaptchaV2 = 3,
 
     /// <summary>
-    /// Google reCAPTCHA v3 (<see cref="CaptchaOptions.ReCaptchaEndpoint"/>): the answer's <c>score</c> must reach
-    /// <see cref="CaptchaOptions.MinimumScore"/> and its <c>action</c> must equal <see cref="CaptchaOptions.ExpectedAction"/> when set.
+    /// Google reCAPTCHA v3 (<see cref="CaptchaProviderOptions.ReCaptchaEndpoint"/>): the answer's <c>score</c> must reach
+    /// <see cref="CaptchaProviderOptions.MinimumScore"/> and its <c>action</c> must equal <see cref="CaptchaProviderOptions.ExpectedAction"/> when set.
     /// </summary>
     ReCaptchaV3 = 4,
 }
@@ -30,14 +30,14 @@ public enum CaptchaProvider
 /// is <see cref="CaptchaValidationStatus.Unavailable"/> and the send answers <c>unavailable</c> (503); it is never
 /// taken as valid.
 /// </remarks>
-public sealed class CaptchaOptions
+public sealed class CaptchaProviderOptions
 {
     /// <summary>The configuration section the options bind from: <c>"Verification:Captcha"</c>.</summary>
     public const string SectionName = "Verification:Captcha";
 
     /// <summary>
     /// The name of the <see cref="System.Net.Http.IHttpClientFactory"/> client the validators use:
-    /// <c>services.AddHttpClient(CaptchaOptions.HttpClientName)</c> adds handlers (a proxy, telemetry) to it.
+    /// <c>services.AddHttpClient(CaptchaProviderOptions.HttpClientName)</c> adds handlers (a proxy, telemetry) to it.
     /// </summary>
     public const string HttpClientName = "Verification.Captcha";
 
