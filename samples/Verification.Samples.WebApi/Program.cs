@@ -6,8 +6,22 @@ using Verification.Samples.WebApi;
 var builder = WebApplication.CreateBuilder(args);
 
 // Everything comes from appsettings.json and Verification__… environment variables (section "Verification").
-// The built-in image captcha answers /auth/v1/captcha/data; the page shows it when a send answers captcha_required.
-var verification = builder.Services.AddVerification().AddImageCaptcha();
+var verification = builder.Services.AddVerification();
+if (!string.IsNullOrWhiteSpace(builder.Configuration["Verification:Captcha:Provider"]))
+{
+    // Turnstile, hCaptcha or reCAPTCHA, with Verification:Captcha:Secret (see docs/captcha-providers.md).
+    verification.AddCaptcha();
+}
+else
+{
+    // The built-in image captcha answers /auth/v1/captcha/data; the page shows it when a send answers captcha_required.
+    verification.AddImageCaptcha();
+    if (builder.Configuration["Sample:RecordCaptchaAnswersTo"] is { Length: > 0 } answers)
+    {
+        // Test seam of the browser tests only: also writes each challenge's answer to this file.
+        builder.Services.Decorate<ICaptchaImageRenderer>(inner => new RecordingCaptchaRenderer(inner, answers));
+    }
+}
 if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirectory"]))
 {
     // Embedded default: print each message, code included, on this console.
@@ -164,6 +178,36 @@ internal sealed class SampleBody
     {
         Error = new VerificationError(VerificationErrorCodes.InvalidArgument, description) { Field = "body", Reason = reason },
     };
+}
+
+/// <summary>Draws with the real renderer and appends the answer to a file, for the sample's browser tests.</summary>
+internal sealed class RecordingCaptchaRenderer(ICaptchaImageRenderer inner, string path) : ICaptchaImageRenderer
+{
+    private readonly Lock _gate = new();
+
+    public byte[] RenderPng(string text)
+    {
+        lock (_gate)
+        {
+            File.AppendAllText(path, text + Environment.NewLine);
+        }
+
+        return inner.RenderPng(text);
+    }
+}
+
+/// <summary>A minimal decorator registration, so the sample needs no extra package for its test seam.</summary>
+internal static class DecorateExtensions
+{
+    public static void Decorate<TService>(this IServiceCollection services, Func<TService, TService> decorate)
+        where TService : class
+    {
+        var descriptor = services.Last(d => d.ServiceType == typeof(TService));
+        services.Remove(descriptor);
+        services.AddSingleton(sp => decorate((TService)(descriptor.ImplementationFactory?.Invoke(sp)
+            ?? descriptor.ImplementationInstance
+            ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!))));
+    }
 }
 
 /// <summary>Lets tests start the sample in-process.</summary>
