@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace Verification;
 
 /// <summary>Where the store's multiplexer comes from: its own (created on first use, disposed with the container) or the app's.</summary>
-internal sealed class RedisConnectionSource : IAsyncDisposable
+internal sealed class RedisConnectionSource : IAsyncDisposable, IDisposable
 {
     private readonly Lazy<Task<IConnectionMultiplexer>> _connection;
     private readonly bool _owned;
@@ -26,6 +26,14 @@ internal sealed class RedisConnectionSource : IAsyncDisposable
     }
 
     public Task<IConnectionMultiplexer> GetAsync() => _connection.Value;
+
+    public void Dispose()
+    {
+        if (_owned && _connection.IsValueCreated && _connection.Value.IsCompletedSuccessfully)
+        {
+            _connection.Value.Result.Dispose();
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
