@@ -29,6 +29,14 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirector
 }
 
 // With Verification:PickupDirectory set, the library writes each message as a JSON file into that folder instead.
+
+// With Verification:Redis:Configuration set (e.g. Verification__Redis__Configuration=127.0.0.1:6379), codes, attempts
+// and limits live in Redis, shared by every instance; otherwise in this process's memory.
+if (!string.IsNullOrWhiteSpace(builder.Configuration["Verification:Redis:Configuration"]))
+{
+    verification.UseRedisStore();
+}
+
 builder.Services.AddSingleton<DemoAccounts>();
 builder.Services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<DemoAccounts>());
 

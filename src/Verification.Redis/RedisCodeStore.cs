@@ -1,0 +1,253 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Verification;
+
+/// <summary>
+/// An <see cref="ICodeStore"/> on Redis, shared by every instance of a deployment. Every operation is one Lua
+/// script, sent by EVALSHA (and by EVAL once after a server restart or <c>SCRIPT FLUSH</c> answers NOSCRIPT): one
+/// round trip, atomic on the server.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Keys and Redis Cluster.</b> Every key carries one hash tag per deployment, <c>{KeyPrefix}</c>:
+/// <c>{verification}:rec:&lt;record id&gt;</c> (the record: keyed hash, contact pointer, expiry, attempts, state),
+/// <c>{verification}:live:&lt;contact&gt;</c> (the contact's live record), <c>{verification}:rc:&lt;counter&gt;</c>
+/// (a rate-limit window), <c>{verification}:once:&lt;key&gt;</c> (a single-use mark) and
+/// <c>{verification}:val:&lt;key&gt;</c> (an idempotency value). All keys of a deployment therefore live in one
+/// cluster slot, so a send (record, previous record, contact pointer and every counter, global ones included) and
+/// a verify stay one script each and work unchanged on a single Redis server and on a Redis Cluster.
+/// </para>
+/// <para>
+/// <b>Capacity.</b> One slot means one master serves the deployment: a Redis node runs tens of thousands of these
+/// short scripts per second, far above any SMS or email budget, and the keys are small (a record is about
+/// 150 bytes). The cluster still gives replication, failover and a managed home. A deployment that outgrows
+/// one node can run several deployments (prefixes) side by side.
+/// </para>
+/// <para>
+/// <b>Time.</b> Every decision compares times stored in the keys with the caller's clock (milliseconds), never
+/// Redis's; key TTLs are set from the same times and only reclaim memory. Every key has a TTL.
+/// </para>
+/// <para>
+/// <b>Faults.</b> When Redis is unreachable or times out, operations throw (<see cref="RedisException"/>,
+/// <see cref="TimeoutException"/>), which the engine answers with <c>unavailable</c>: nothing is sent and nothing
+/// verified. StackExchange.Redis reconnects by itself, and the store works again as soon as Redis answers.
+/// </para>
+/// <para>
+/// <b>Hash comparison.</b> Lua compares the stored and presented hashes as strings, which is not constant-time.
+/// Both are HMAC-SHA256 values keyed with <c>Tokens:HashKey</c> and bound to the record id, so comparison timing
+/// leaks nothing useful about the code.
+/// </para>
+/// </remarks>
+public sealed class RedisCodeStore : ICodeStore
+{
+    private const long MaxTtlMilliseconds = 100L * 366 * 24 * 3600 * 1000;
+
+    private readonly Func<Task<IConnectionMultiplexer>> _connection;
+    private readonly int _database;
+    private readonly string _prefix;
+    private Task<IConnectionMultiplexer>? _connected;
+
+    /// <summary>Creates a store on an existing multiplexer (the app's own; the store never disposes it).</summary>
+    /// <param name="multiplexer">The connection to Redis.</param>
+    /// <param name="options">The key prefix and database; defaults when null.</param>
+    public RedisCodeStore(IConnectionMultiplexer multiplexer, RedisStoreOptions? options = null)
+        : this(() => Task.FromResult(multiplexer ?? throw new ArgumentNullException(nameof(multiplexer))), options ?? new RedisStoreOptions())
+    {
+        ArgumentNullException.ThrowIfNull(multiplexer);
+    }
+
+    internal RedisCodeStore(Func<Task<IConnectionMultiplexer>> connection, RedisStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _connection = connection;
+        _database = options.Database;
+        _prefix = KeyPrefixFor(options.KeyPrefix);
+    }
+
+    /// <summary>The text every key starts with, hash tag included: <c>{KeyPrefix}:</c>.</summary>
+    internal string Prefix => _prefix;
+
+    /// <inheritdoc />
+    public async ValueTask<SaveOutcome> SaveAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, bool waiveSoftLimits, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(charges);
+        var nowMs = Milliseconds(now);
+        var keys = new RedisKey[2 + charges.Count];
+        keys[0] = RecordKey(record.Id);
+        keys[1] = _prefix + "live:" + record.ContactKey;
+        var args = new RedisValue[7 + (4 * charges.Count)];
+        args[0] = nowMs;
+        args[1] = waiveSoftLimits ? 1 : 0;
+        args[2] = record.CodeHash;
+        args[3] = Until(record.ExpiresAt, nowMs);
+        args[4] = RecordId(record.Id);
+        args[5] = _prefix;
+        args[6] = charges.Count;
+        for (var i = 0; i < charges.Count; i++)
+        {
+            var charge = charges[i];
+            keys[2 + i] = CounterKey(charge.Key);
+            args[7 + (4 * i)] = charge.Limit;
+            args[8 + (4 * i)] = Window(charge.Window);
+            args[9 + (4 * i)] = charge.Amount;
+            args[10 + (4 * i)] = charge.Kind == RateLimitKind.Soft ? "1" : "0";
+        }
+
+        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Save, keys, args, cancellationToken).ConfigureAwait(false))!;
+        var status = (int)result[0];
+        if (status == 0)
+        {
+            return SaveOutcome.Saved;
+        }
+
+        var refusedBy = charges[(int)result[1]];
+        var retryAfter = TimeSpan.FromMilliseconds((long)result[2]);
+        return new SaveOutcome(status == 1 ? SaveStatus.RateLimited : SaveStatus.CaptchaRequired, refusedBy, retryAfter);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<AttemptOutcome> AttemptAsync(Guid recordId, ReadOnlyMemory<byte> presentedHash, int maxAttempts, RateCharge failureCharge, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        RedisKey[] keys = [RecordKey(recordId), CounterKey(failureCharge.Key)];
+        RedisValue[] args =
+        [
+            Milliseconds(now),
+            presentedHash,
+            maxAttempts,
+            RecordId(recordId),
+            failureCharge.Limit,
+            Window(failureCharge.Window),
+            failureCharge.Amount,
+        ];
+        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.Attempt, keys, args, cancellationToken).ConfigureAwait(false))!;
+        return new AttemptOutcome((AttemptStatus)(int)result[0], (int)result[1], TimeSpan.FromMilliseconds((long)result[2]));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(charges);
+        var keys = new RedisKey[2 + charges.Count];
+        var args = new RedisValue[2 + charges.Count];
+        keys[0] = RecordKey(record.Id);
+        keys[1] = _prefix + "live:" + record.ContactKey;
+        args[0] = Milliseconds(now);
+        args[1] = RecordId(record.Id);
+        for (var i = 0; i < charges.Count; i++)
+        {
+            keys[2 + i] = CounterKey(charges[i].Key);
+            args[2 + i] = charges[i].Amount;
+        }
+
+        await EvaluateAsync(RedisScripts.Release, keys, args, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryUseOnceAsync(string key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var nowMs = Milliseconds(now);
+        RedisKey[] keys = [_prefix + "once:" + key];
+        RedisValue[] args = [nowMs, Until(expiresAt, nowMs)];
+        var result = await EvaluateAsync(RedisScripts.UseOnce, keys, args, cancellationToken).ConfigureAwait(false);
+        return (int)result == 1;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        var nowMs = Milliseconds(now);
+        RedisKey[] keys = [_prefix + "val:" + key];
+        RedisValue[] args = [nowMs, value, Until(expiresAt, nowMs)];
+        var result = await EvaluateAsync(RedisScripts.GetOrAdd, keys, args, cancellationToken).ConfigureAwait(false);
+        return (string)result!;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        RedisKey[] keys = [_prefix + "val:" + key];
+        RedisValue[] args = [Milliseconds(now)];
+        var result = await EvaluateAsync(RedisScripts.GetValue, keys, args, cancellationToken).ConfigureAwait(false);
+        return result.IsNull ? null : (string?)result;
+    }
+
+    /// <summary>The multiplexer the store uses (connecting it first, when the store owns it).</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    internal Task<IConnectionMultiplexer> GetMultiplexerAsync(CancellationToken cancellationToken = default)
+    {
+        var connected = _connected;
+        if (connected is null || connected.IsFaulted || connected.IsCanceled)
+        {
+            // A failed first connection is tried again on the next call; concurrent callers may race, the loser's
+            // task is dropped (the owner's factory returns one shared connection).
+            connected = _connection();
+            _connected = connected;
+        }
+
+        return connected.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Sends a PING over the store's connection (the health check).</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    internal async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        var multiplexer = await GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
+        await multiplexer.GetDatabase(_database).PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static string KeyPrefixFor(string? keyPrefix)
+    {
+        if (string.IsNullOrWhiteSpace(keyPrefix) || keyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            throw new ArgumentException("Verification:Redis:KeyPrefix must be non-empty and may not contain '{' or '}'.", nameof(keyPrefix));
+        }
+
+        return "{" + keyPrefix + "}:";
+    }
+
+    private async Task<RedisResult> EvaluateAsync(RedisScript script, RedisKey[] keys, RedisValue[] args, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var multiplexer = await GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
+        var database = multiplexer.GetDatabase(_database);
+        try
+        {
+            return await database.ScriptEvaluateAsync(script.Sha1, keys, args).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            // The server lost its script cache (restart, failover to a fresh replica, SCRIPT FLUSH): EVAL sends the
+            // source once and caches it again, so the next call is one EVALSHA again. Scripts are idempotent to
+            // resend: a NOSCRIPT answer means nothing ran.
+            return await database.ScriptEvaluateAsync(script.Source, keys, args).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private RedisKey RecordKey(Guid id) => _prefix + "rec:" + RecordId(id);
+
+    private RedisKey CounterKey(string key) => _prefix + "rc:" + key;
+
+    private static string RecordId(Guid id) => id.ToString("N", CultureInfo.InvariantCulture);
+
+    private static long Milliseconds(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    // Expiry instants round up, so a time that falls inside the last millisecond still counts as live only until it.
+    private static long ExpiryMilliseconds(DateTimeOffset time)
+    {
+        var ms = time.ToUnixTimeMilliseconds();
+        return DateTimeOffset.FromUnixTimeMilliseconds(ms) < time ? ms + 1 : ms;
+    }
+
+    private static long Until(DateTimeOffset expiresAt, long nowMs) =>
+        Math.Min(ExpiryMilliseconds(expiresAt), nowMs + MaxTtlMilliseconds);
+
+    private static long Window(TimeSpan window) =>
+        Math.Clamp((long)Math.Ceiling(window.TotalMilliseconds), 1, MaxTtlMilliseconds);
+}

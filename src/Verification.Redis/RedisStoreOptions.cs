@@ -1,0 +1,30 @@
+namespace Verification;
+
+/// <summary>
+/// Options of the Redis store, bound from the <c>Verification:Redis</c> configuration section.
+/// </summary>
+public sealed class RedisStoreOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Verification:Redis";
+
+    /// <summary>
+    /// The StackExchange.Redis connection string, for example <c>127.0.0.1:6379</c> or
+    /// <c>redis1:6379,redis2:6379,password=…,ssl=true</c>. Required unless the app passes its own multiplexer.
+    /// <c>abortConnect=false</c> is always applied, so the app starts while Redis is down and reconnects by itself.
+    /// </summary>
+    /// <value>No default.</value>
+    public string? Configuration { get; set; }
+
+    /// <summary>
+    /// The prefix of every key, used as the cluster hash tag: keys look like <c>{verification}:rec:…</c>, so all keys
+    /// of one deployment live in one slot. Deployments sharing one Redis use different prefixes. May not contain
+    /// <c>{</c> or <c>}</c>.
+    /// </summary>
+    /// <value>Defaults to <c>verification</c>.</value>
+    public string KeyPrefix { get; set; } = "verification";
+
+    /// <summary>The database number (Redis Cluster has database 0 only).</summary>
+    /// <value>Defaults to -1: the connection string's <c>defaultDatabase</c>, otherwise 0.</value>
+    public int Database { get; set; } = -1;
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace Verification;
+
+/// <summary>Validates <see cref="RedisStoreOptions"/> at start, naming the configuration key to fix.</summary>
+internal sealed class RedisStoreOptionsValidator(RedisConnectionChoice choice) : IValidateOptions<RedisStoreOptions>
+{
+    public const string MissingConfiguration =
+        "Verification:Redis:Configuration is required by UseRedisStore(): set it to a StackExchange.Redis connection string such as '127.0.0.1:6379', or pass your own IConnectionMultiplexer to UseRedisStore(multiplexer).";
+
+    public ValidateOptionsResult Validate(string? name, RedisStoreOptions options)
+    {
+        var failures = new List<string>();
+        if (choice.Factory is null && string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            failures.Add(MissingConfiguration);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.KeyPrefix) || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            failures.Add("Verification:Redis:KeyPrefix must be non-empty and may not contain '{' or '}' (it becomes the keys' cluster hash tag).");
+        }
+
+        if (options.Database < -1)
+        {
+            failures.Add("Verification:Redis:Database must be -1 (the connection string's default) or a database number.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

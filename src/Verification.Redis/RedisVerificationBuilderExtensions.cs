@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using Verification;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Puts Verification's codes, attempts, counters and marks in Redis.</summary>
+public static class RedisVerificationBuilderExtensions
+{
+    /// <summary>
+    /// Uses the Redis store, with <see cref="RedisStoreOptions"/> bound from the <c>Verification:Redis</c>
+    /// configuration section (<c>Configuration</c> is required) and validated at start. The store owns its
+    /// connection. Calling it again is harmless; the last <c>UseRedisStore</c> call chooses the connection.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder UseRedisStore(this IVerificationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddCore(builder.Services);
+        builder.Services.Replace(ServiceDescriptor.Singleton(new RedisConnectionChoice(null)));
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses the Redis store (see <see cref="UseRedisStore(IVerificationBuilder)"/>), with options set in code after
+    /// the <c>Verification:Redis</c> section is bound.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the options; runs after configuration binding, so it wins.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder UseRedisStore(this IVerificationBuilder builder, Action<RedisStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.UseRedisStore();
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Uses the Redis store on the app's own multiplexer (the store never disposes it). <c>KeyPrefix</c> and
+    /// <c>Database</c> still come from <c>Verification:Redis</c>; <c>Configuration</c> is not needed. Create the
+    /// multiplexer with <c>AbortOnConnectFail = false</c> so that it reconnects by itself.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="multiplexer">The app's connection to Redis.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder UseRedisStore(this IVerificationBuilder builder, IConnectionMultiplexer multiplexer)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(multiplexer);
+        return builder.UseRedisStore(_ => multiplexer);
+    }
+
+    /// <summary>
+    /// Uses the Redis store on a multiplexer the app resolves, for example one it registered itself
+    /// (<c>sp =&gt; sp.GetRequiredService&lt;IConnectionMultiplexer&gt;()</c>); called once, and never disposed by the store.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="multiplexerFactory">Returns the app's connection to Redis.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder UseRedisStore(this IVerificationBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> multiplexerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(multiplexerFactory);
+        AddCore(builder.Services);
+        builder.Services.Replace(ServiceDescriptor.Singleton(new RedisConnectionChoice(multiplexerFactory)));
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds <see cref="RedisCodeStoreHealthCheck"/>: a PING through the Redis store's connection. Needs
+    /// <c>AddVerification().UseRedisStore(…)</c>.
+    /// </summary>
+    /// <param name="builder">The health checks builder (<c>services.AddHealthChecks()</c>).</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="failureStatus">The status reported when Redis does not answer; defaults to unhealthy.</param>
+    /// <param name="tags">Tags to filter checks by.</param>
+    /// <param name="timeout">How long the check may take; defaults to none beyond the connection's own timeouts.</param>
+    /// <returns>The health checks builder.</returns>
+    public static IHealthChecksBuilder AddVerificationRedis(
+        this IHealthChecksBuilder builder,
+        string name = "verification-redis",
+        HealthStatus? failureStatus = null,
+        IEnumerable<string>? tags = null,
+        TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Add(new HealthCheckRegistration(
+            name,
+            static sp => new RedisCodeStoreHealthCheck(sp.GetService<RedisCodeStore>()
+                ?? throw new InvalidOperationException("AddVerificationRedis() needs the Redis store: call services.AddVerification().UseRedisStore(…).")),
+            failureStatus,
+            tags,
+            timeout));
+        return builder;
+    }
+
+    private static void AddCore(IServiceCollection services)
+    {
+        if (services.Any(static d => d.ServiceType == typeof(RedisStoreMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<RedisStoreMarker>();
+        services.AddOptions<RedisStoreOptions>().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<RedisStoreOptions>, BindRedisSection>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStoreOptions>, RedisStoreOptionsValidator>());
+        services.TryAddSingleton(static sp => sp.GetRequiredService<RedisConnectionChoice>().Factory is { } factory
+            ? RedisConnectionSource.Shared(factory(sp) ?? throw new InvalidOperationException("The multiplexer factory given to UseRedisStore(…) returned null."))
+            : RedisConnectionSource.Owned(sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value));
+        services.TryAddSingleton(static sp => new RedisCodeStore(
+            sp.GetRequiredService<RedisConnectionSource>().GetAsync,
+            sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value));
+        services.Replace(ServiceDescriptor.Singleton<ICodeStore>(static sp => sp.GetRequiredService<RedisCodeStore>()));
+    }
+
+    /// <summary>Marks that the Redis store is registered.</summary>
+    private sealed class RedisStoreMarker;
+
+    /// <summary>Binds <c>Verification:Redis</c> when the app has configuration.</summary>
+    private sealed class BindRedisSection(IConfiguration? configuration = null) : IConfigureOptions<RedisStoreOptions>
+    {
+        public void Configure(RedisStoreOptions options) => configuration?.GetSection(RedisStoreOptions.SectionName).Bind(options);
+    }
+}
