@@ -257,7 +257,9 @@ public sealed class VerificationService : IVerificationService
                 return Refused(masked, new VerificationError(VerificationErrorCodes.CaptchaRequired, "Solve a captcha and send its token with the request.")
                 {
                     Reason = saved.RefusedBy?.Reason,
-                    RetryAfter = saved.RetryAfter,
+
+                    // A window that never ends (Captcha:AlwaysRequire) has no time to wait for: only a captcha helps.
+                    RetryAfter = saved.RetryAfter > TimeSpan.Zero ? saved.RetryAfter : null,
                 });
         }
 
