@@ -145,9 +145,14 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
             errors.Add($"Verification:Throttling:FailedAttemptsPerContact is {throttling.FailedAttemptsPerContact}; use 1 to 100000 (10 is the default).");
         }
 
-        if (throttling.GlobalSmsPerHour < 0 || throttling.GlobalSmsPerDay < 0)
+        if (throttling.GlobalSmsPerHour < 0)
         {
-            errors.Add("Verification:Throttling:GlobalSmsPerHour and GlobalSmsPerDay must be 0 (off) or more.");
+            errors.Add($"Verification:Throttling:GlobalSmsPerHour is {throttling.GlobalSmsPerHour}; use 0 (off) or more (1000 is the default).");
+        }
+
+        if (throttling.GlobalSmsPerDay < 0)
+        {
+            errors.Add($"Verification:Throttling:GlobalSmsPerDay is {throttling.GlobalSmsPerDay}; use 0 (off) or more (10000 is the default).");
         }
 
         ValidateWindow("Throttling:ContactBurst", throttling.ContactBurst, errors);

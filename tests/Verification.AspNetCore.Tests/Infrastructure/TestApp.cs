@@ -29,6 +29,12 @@ internal sealed class TestAppOptions
     /// <summary>A clock the test moves, registered as the app's <see cref="TimeProvider"/>.</summary>
     public FakeTimeProvider? Time { get; set; }
 
+    /// <summary>
+    /// Turns on the built-in image captcha (<c>UseImageCaptcha()</c>, which maps the captcha endpoints) drawing with
+    /// this renderer; off when null.
+    /// </summary>
+    public ICaptchaImageRenderer? CaptchaRenderer { get; set; }
+
     /// <summary>More Verification options, after the ephemeral-key switch.</summary>
     public Action<VerificationOptions>? Verification { get; set; }
 
@@ -126,6 +132,12 @@ internal sealed class TestApp : IAsyncDisposable
         if (options.Email)
         {
             verification.AddEmailSender(outbox);
+        }
+
+        if (options.CaptchaRenderer is not null)
+        {
+            builder.Services.AddSingleton(options.CaptchaRenderer);
+            verification.UseImageCaptcha();
         }
 
         if (options.UserDirectory is not null)
