@@ -37,7 +37,8 @@ public sealed class VerificationService : IVerificationService
     private readonly TokenService _tokens;
     private readonly CodeHasher _hasher;
     private readonly ContactParser _parser;
-    private readonly ResiliencePipeline _delivery;
+    private readonly ResiliencePipeline[] _smsPipelines;
+    private readonly ResiliencePipeline[] _emailPipelines;
     private readonly CultureInfo _defaultCulture;
 
     private readonly int _codeLength;
@@ -116,9 +117,9 @@ public sealed class VerificationService : IVerificationService
             _emailSenders = _emailSenders.Length == 0 ? [pickup] : _emailSenders;
         }
 
-        _delivery = new ResiliencePipelineBuilder { TimeProvider = _timeProvider }
-            .AddTimeout(settings.Delivery.Timeout)
-            .Build();
+        // One pipeline per sender, so that each provider has its own circuit.
+        _smsPipelines = [.. _smsSenders.Select(_ => DeliveryPipeline(settings.Delivery, _timeProvider))];
+        _emailPipelines = [.. _emailSenders.Select(_ => DeliveryPipeline(settings.Delivery, _timeProvider))];
 
         VerificationOptionsValidator.TryGetCulture(settings.Messages.DefaultCulture, out _defaultCulture);
         _codeLength = settings.Code.Length;
@@ -641,13 +642,13 @@ public sealed class VerificationService : IVerificationService
                     {
                         var sender = _smsSenders[i];
                         name = sender.Name;
-                        await _delivery.ExecuteAsync(static (state, ct) => Bounded(state.sender.SendAsync(state.message, ct), ct), (sender, message), cancellationToken).ConfigureAwait(false);
+                        await _smsPipelines[i].ExecuteAsync(static (state, ct) => Bounded(state.sender.SendAsync(state.message, ct), ct), (sender, message), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
                         var sender = _emailSenders[i];
                         name = sender.Name;
-                        await _delivery.ExecuteAsync(static (state, ct) => Bounded(state.sender.SendAsync(state.message, ct), ct), (sender, message), cancellationToken).ConfigureAwait(false);
+                        await _emailPipelines[i].ExecuteAsync(static (state, ct) => Bounded(state.sender.SendAsync(state.message, ct), ct), (sender, message), cancellationToken).ConfigureAwait(false);
                     }
 
                     Log.CodeSent(_logger, message.Channel, masked, name, record.Id);
@@ -682,6 +683,41 @@ public sealed class VerificationService : IVerificationService
         }
 
         return VerificationError.Unavailable(VerificationErrorReasons.DeliveryFailed, "The message could not be delivered; nothing was charged. Try again later.");
+    }
+
+    /// <summary>
+    /// The resilience of one sender, outermost first: a total timeout (not retried: the message may have gone out;
+    /// the caller fails over), retries with jittered exponential backoff only for
+    /// <see cref="DeliveryFailureKind.NotProcessed"/>, and a circuit breaker that opens on failures other than
+    /// permanent refusals. An open circuit throws at once, which fails over to the next sender.
+    /// </summary>
+    private static ResiliencePipeline DeliveryPipeline(DeliveryOptions options, TimeProvider timeProvider)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider }.AddTimeout(options.Timeout);
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new Polly.Retry.RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<DeliveryException>(e => e.Kind == DeliveryFailureKind.NotProcessed),
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            });
+        }
+
+        return builder
+            .AddCircuitBreaker(new Polly.CircuitBreaker.CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e =>
+                    e is not OperationCanceledException
+                    && e is not DeliveryException { Kind: DeliveryFailureKind.Permanent or DeliveryFailureKind.InvalidRecipient }),
+                FailureRatio = options.CircuitBreaker.FailureRatio,
+                MinimumThroughput = options.CircuitBreaker.MinimumThroughput,
+                SamplingDuration = options.CircuitBreaker.SamplingDuration,
+                BreakDuration = options.CircuitBreaker.BreakDuration,
+            })
+            .Build();
     }
 
     /// <summary>

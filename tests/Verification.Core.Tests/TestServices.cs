@@ -214,6 +214,9 @@ internal sealed class ServiceHarness
         options.Tokens.Algorithm = "HS256";
         options.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = "test", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
         options.Tokens.HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+        // Retries follow at once, so that no test waits on the fake clock for a backoff.
+        options.Delivery.RetryDelay = TimeSpan.Zero;
         return options;
     }
 

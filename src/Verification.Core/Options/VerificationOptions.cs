@@ -284,7 +284,49 @@ public sealed class MessageOptions
 /// <summary>Delivery to the senders (<c>Verification:Delivery</c>).</summary>
 public sealed class DeliveryOptions
 {
-    /// <summary>The longest one sender may take before the next one is tried.</summary>
+    /// <summary>
+    /// The longest one sender may take, its retries included, before the next one is tried. A timeout is not
+    /// retried on the same sender (the message may have gone out) but fails over.
+    /// </summary>
     /// <value>Default 00:00:10. 100 ms to 2 minutes.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Retries on the same sender, only when it certainly did not process the request
+    /// (<see cref="DeliveryFailureKind.NotProcessed"/>: connection refused, throttled).
+    /// </summary>
+    /// <value>Default 2. 0–5.</value>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>The first retry's delay; later ones double, with jitter.</summary>
+    /// <value>Default 00:00:00.200. 0 to 10 seconds.</value>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The circuit breaker of each sender: while open, the sender is skipped and the next one tried.</summary>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+}
+
+/// <summary>
+/// The circuit breaker of each sender (<c>Verification:Delivery:CircuitBreaker</c>): it opens when, within
+/// <see cref="SamplingDuration"/>, at least <see cref="MinimumThroughput"/> calls were made and
+/// <see cref="FailureRatio"/> of them failed (permanent refusals do not count: the provider answered properly), and
+/// stays open for <see cref="BreakDuration"/>.
+/// </summary>
+public sealed class CircuitBreakerOptions
+{
+    /// <summary>The share of failed calls that opens the circuit.</summary>
+    /// <value>Default 0.5. Above 0, at most 1.</value>
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls needed in the sampling window before the ratio counts.</summary>
+    /// <value>Default 10. 2–10000.</value>
+    public int MinimumThroughput { get; set; } = 10;
+
+    /// <summary>The sampling window.</summary>
+    /// <value>Default 00:00:30. 1 second to 10 minutes.</value>
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit skips the sender.</summary>
+    /// <value>Default 00:00:30. 1 second to 1 hour.</value>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

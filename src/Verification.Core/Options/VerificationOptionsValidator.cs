@@ -23,7 +23,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         ValidateThrottling(options.Throttling, errors);
         ValidatePhone(options.Phone, errors);
         ValidateMessages(options.Messages, errors);
-        ValidateRange("Delivery:Timeout", options.Delivery?.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2), errors);
+        ValidateDelivery(options.Delivery, errors);
         ValidateCaptcha(options.Captcha, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -178,6 +178,40 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         {
             ValidateRange(key + ":Window", window.Window, TimeSpan.FromSeconds(1), TimeSpan.FromDays(30), errors);
         }
+    }
+
+    private static void ValidateDelivery(DeliveryOptions? delivery, List<string> errors)
+    {
+        if (delivery is null)
+        {
+            return;
+        }
+
+        ValidateRange("Delivery:Timeout", delivery.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2), errors);
+        ValidateRange("Delivery:RetryDelay", delivery.RetryDelay, TimeSpan.Zero, TimeSpan.FromSeconds(10), errors);
+        if (delivery.MaxRetries is < 0 or > 5)
+        {
+            errors.Add($"Verification:Delivery:MaxRetries is {delivery.MaxRetries}; use 0 to 5 (2 is the default).");
+        }
+
+        if (delivery.CircuitBreaker is not { } breaker)
+        {
+            errors.Add("Verification:Delivery:CircuitBreaker must not be null; remove the assignment to use the defaults.");
+            return;
+        }
+
+        if (!(breaker.FailureRatio is > 0 and <= 1))
+        {
+            errors.Add($"Verification:Delivery:CircuitBreaker:FailureRatio is {breaker.FailureRatio}; use a share above 0 and at most 1 (0.5 is the default).");
+        }
+
+        if (breaker.MinimumThroughput is < 2 or > 10_000)
+        {
+            errors.Add($"Verification:Delivery:CircuitBreaker:MinimumThroughput is {breaker.MinimumThroughput}; use 2 to 10000 (10 is the default).");
+        }
+
+        ValidateRange("Delivery:CircuitBreaker:SamplingDuration", breaker.SamplingDuration, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10), errors);
+        ValidateRange("Delivery:CircuitBreaker:BreakDuration", breaker.BreakDuration, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1), errors);
     }
 
     private static void ValidateCaptcha(CaptchaOptions? captcha, List<string> errors)
