@@ -95,17 +95,14 @@ public sealed class VerificationService : IVerificationService
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
 
-        var errors = new List<string>();
-        var keys = SigningKeyRing.Load(settings.Tokens, errors)
-            ?? throw new OptionsValidationException(Options.DefaultName, typeof(VerificationOptions), errors);
-        var hashKey = settings.Tokens.HashKey is { } configured ? SigningKeyRing.TryDecodeBase64(configured)! : RandomNumberGenerator.GetBytes(32);
-        if (keys.IsEphemeral || settings.Tokens.HashKey is null)
+        var keys = KeyMaterial.Load(settings);
+        if (keys.IsEphemeral)
         {
             Log.EphemeralKey(_logger, keys.Algorithm);
         }
 
-        _tokens = new TokenService(keys, settings.ProjectId, settings.Tokens.ClockSkew);
-        _hasher = new CodeHasher(hashKey);
+        _tokens = keys.Tokens;
+        _hasher = keys.Hasher;
         _parser = new ContactParser(settings.Phone);
 
         _smsSenders = [.. smsSenders];

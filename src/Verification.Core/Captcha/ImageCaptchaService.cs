@@ -85,11 +85,9 @@ public sealed class ImageCaptchaService : ICaptchaValidator
         _options = settings.Captcha;
         _clockSkew = settings.Tokens.ClockSkew;
 
-        var errors = new List<string>();
-        var keys = SigningKeyRing.Load(settings.Tokens, errors)
-            ?? throw new OptionsValidationException(Options.DefaultName, typeof(VerificationOptions), errors);
-        _tokens = new TokenService(keys, settings.ProjectId, settings.Tokens.ClockSkew);
-        _hasher = new CodeHasher(settings.Tokens.HashKey is { } configured ? SigningKeyRing.TryDecodeBase64(configured)! : RandomNumberGenerator.GetBytes(32));
+        var keys = KeyMaterial.Load(settings);
+        _tokens = keys.Tokens;
+        _hasher = keys.Hasher;
     }
 
     /// <summary>Makes a challenge: draws a new key, stores its hash, and returns the picture and the challenge token.</summary>
