@@ -22,10 +22,26 @@ else
         builder.Services.Decorate<ICaptchaImageRenderer>(inner => new RecordingCaptchaRenderer(inner, answers));
     }
 }
+var smtp = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:Smtp:Host"]);
+if (smtp)
+{
+    // Real email over SMTP (Verification:Smtp:Host, From, UserName, Password…; see docs/providers.md). Senders are
+    // tried in order, so it comes first; the console below then keeps SMS only.
+    verification.AddSmtpEmail();
+}
+
 if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirectory"]))
 {
-    // Embedded default: print each message, code included, on this console.
-    verification.AddConsoleSender();
+    if (smtp)
+    {
+        // SMS still goes to the console; email does not, so that no code is printed while SMTP carries email.
+        verification.AddSmsSender<ConsoleVerificationSender>();
+    }
+    else
+    {
+        // Embedded default: print each message, code included, on this console.
+        verification.AddConsoleSender();
+    }
 }
 
 // With Verification:PickupDirectory set, the library writes each message as a JSON file into that folder instead.

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Verification;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Sends Verification's email codes over SMTP (MailKit).</summary>
+public static class SmtpVerificationBuilderExtensions
+{
+    /// <summary>
+    /// Adds <see cref="SmtpEmailSender"/> as an email sender, with <see cref="SmtpEmailOptions"/> bound from the
+    /// <c>Verification:Smtp</c> configuration section (<c>Host</c> and <c>From</c> are required) and validated at
+    /// start. Email senders are tried in the order they are added: add SMTP before any fallback. Calling it again is
+    /// harmless.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddSmtpEmail(this IVerificationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (services.Any(static d => d.ServiceType == typeof(SmtpMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<SmtpMarker>();
+        services.AddOptions<SmtpEmailOptions>().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<SmtpEmailOptions>, BindSmtpSection>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpEmailOptions>, SmtpEmailOptionsValidator>());
+        services.TryAddSingleton(static sp => new SmtpEmailSender(
+            sp.GetRequiredService<IOptions<SmtpEmailOptions>>(),
+            sp.GetService<ILogger<SmtpEmailSender>>(),
+            sp.GetService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEmailSender, SmtpEmailSender>(static sp => sp.GetRequiredService<SmtpEmailSender>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds <see cref="SmtpEmailSender"/> (see <see cref="AddSmtpEmail(IVerificationBuilder)"/>), with options set in
+    /// code after the <c>Verification:Smtp</c> section is bound.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the options; runs after configuration binding, so it wins.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddSmtpEmail(this IVerificationBuilder builder, Action<SmtpEmailOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.AddSmtpEmail();
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Marks that the SMTP sender is registered.</summary>
+    private sealed class SmtpMarker;
+
+    /// <summary>Binds <c>Verification:Smtp</c> when the app has configuration.</summary>
+    private sealed class BindSmtpSection(IConfiguration? configuration = null) : IConfigureOptions<SmtpEmailOptions>
+    {
+        public void Configure(SmtpEmailOptions options) => configuration?.GetSection(SmtpEmailOptions.SectionName).Bind(options);
+    }
+}
