@@ -54,8 +54,11 @@ public static class TwilioVerificationBuilderExtensions
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioSmsOptions>, TwilioOptionsValidator>());
 
             // A redirect would either drop the POST body (301/302) or re-send the credentials elsewhere (307/308): refuse.
+            // The factory's own loggers go: at Trace they put the raw request headers, the Basic credentials included,
+            // into the structured log state (only the rendered message is redacted). The sender logs every outcome.
             services.AddHttpClient(TwilioSmsOptions.HttpClientName)
-                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false });
+                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
+                .RemoveAllLoggers();
         }
 
         // A singleton that asks IHttpClientFactory for a client per call: handler rotation (DNS changes) keeps working.
