@@ -22,10 +22,26 @@ else
         builder.Services.Decorate<ICaptchaImageRenderer>(inner => new RecordingCaptchaRenderer(inner, answers));
     }
 }
+// With Verification:Twilio:AccountSid set (plus AuthToken or ApiKeySid/ApiKeySecret, and From or MessagingServiceSid),
+// SMS goes out through Twilio; see docs/providers.md.
+var realSms = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:Twilio:AccountSid"]);
+if (realSms)
+{
+    verification.AddTwilioSms();
+}
+
 if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirectory"]))
 {
-    // Embedded default: print each message, code included, on this console.
-    verification.AddConsoleSender();
+    // Embedded default: print each message, code included, on this console; only email once a real SMS sender is
+    // configured, so that codes meant for phones never land on the console.
+    if (realSms)
+    {
+        verification.AddEmailSender<ConsoleVerificationSender>();
+    }
+    else
+    {
+        verification.AddConsoleSender();
+    }
 }
 
 // With Verification:PickupDirectory set, the library writes each message as a JSON file into that folder instead.
