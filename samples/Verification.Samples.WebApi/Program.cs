@@ -22,25 +22,32 @@ else
         builder.Services.Decorate<ICaptchaImageRenderer>(inner => new RecordingCaptchaRenderer(inner, answers));
     }
 }
-var smtp = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:Smtp:Host"]);
-if (smtp)
+
+// Real providers when configured (options and error mapping: docs/providers.md). Senders are tried in order.
+var realEmail = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:Smtp:Host"]);
+var realSms = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:Twilio:AccountSid"]);
+if (realEmail)
 {
-    // Real email over SMTP (Verification:Smtp:Host, From, UserName, Password…; see docs/providers.md). Senders are
-    // tried in order, so it comes first; the console below then keeps SMS only.
     verification.AddSmtpEmail();
+}
+
+if (!string.IsNullOrWhiteSpace(builder.Configuration["Verification:Twilio:AccountSid"]))
+{
+    verification.AddTwilioSms();
 }
 
 if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirectory"]))
 {
-    if (smtp)
+    // Embedded default: print each message, code included, on this console — only for channels without a real
+    // sender, so that no code meant for a real phone or mailbox lands on the console.
+    if (!realSms)
     {
-        // SMS still goes to the console; email does not, so that no code is printed while SMTP carries email.
         verification.AddSmsSender<ConsoleVerificationSender>();
     }
-    else
+
+    if (!realEmail)
     {
-        // Embedded default: print each message, code included, on this console.
-        verification.AddConsoleSender();
+        verification.AddEmailSender<ConsoleVerificationSender>();
     }
 }
 

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Verification;
+using Verification.Twilio;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the Twilio SMS sender (Programmable Messaging, <c>Messages.json</c>) to Verification.</summary>
+/// <remarks>
+/// <para>Each method adds the sender (named <c>"twilio"</c>) to the SMS senders, in the order senders are added: add
+/// Twilio before another SMS sender to make it the first tried, the other one the failover. It binds
+/// <see cref="TwilioSmsOptions"/> from the <c>Verification:Twilio</c> section of the app's
+/// <see cref="IConfiguration"/> when one is registered, and validates them at start: the host fails to start (or
+/// resolving <see cref="IVerificationService"/> throws <see cref="OptionsValidationException"/>) with messages that
+/// name the key to fix. Code given to the methods runs after configuration binding, so it wins. Calling them again
+/// is harmless.</para>
+/// <para>Requests go through the <see cref="TwilioSmsOptions.HttpClientName"/> client of
+/// <see cref="System.Net.Http.IHttpClientFactory"/>, which follows no redirects. See <c>docs/providers.md</c> for the
+/// error mapping.</para>
+/// </remarks>
+public static class TwilioVerificationBuilderExtensions
+{
+    /// <summary>Adds the Twilio SMS sender, configured from the <c>Verification:Twilio</c> section.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddTwilioSms(this IVerificationBuilder builder)
+    {
+        AddCore(builder);
+        return builder;
+    }
+
+    /// <summary>Adds the Twilio SMS sender, configured from the <c>Verification:Twilio</c> section and then by <paramref name="configure"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets options; runs after configuration binding, so it wins.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddTwilioSms(this IVerificationBuilder builder, Action<TwilioSmsOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        AddCore(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    private static void AddCore(IVerificationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(TwilioMarker)))
+        {
+            services.AddSingleton<TwilioMarker>();
+            services.AddOptions<TwilioSmsOptions>().ValidateOnStart();
+            services.AddSingleton<IConfigureOptions<TwilioSmsOptions>, BindTwilioConfiguration>();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioSmsOptions>, TwilioOptionsValidator>());
+
+            // A redirect would either drop the POST body (301/302) or re-send the credentials elsewhere (307/308): refuse.
+            // The factory's own loggers go: at Trace they put the raw request headers, the Basic credentials included,
+            // into the structured log state (only the rendered message is redacted). The sender logs every outcome.
+            services.AddHttpClient(TwilioSmsOptions.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
+                .RemoveAllLoggers();
+        }
+
+        // A singleton that asks IHttpClientFactory for a client per call: handler rotation (DNS changes) keeps working.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, TwilioSmsSender>());
+    }
+
+    /// <summary>Marks that the Twilio services are registered.</summary>
+    private sealed class TwilioMarker;
+
+    /// <summary>Binds the app's <c>Verification:Twilio</c> section, if the app has configuration.</summary>
+    private sealed class BindTwilioConfiguration(IConfiguration? configuration = null) : IConfigureOptions<TwilioSmsOptions>
+    {
+        public void Configure(TwilioSmsOptions options)
+        {
+            if (configuration is not null)
+            {
+                TwilioOptionsBinder.Bind(configuration.GetSection(TwilioSmsOptions.SectionName), TwilioSmsOptions.SectionName, options);
+            }
+        }
+    }
+}
