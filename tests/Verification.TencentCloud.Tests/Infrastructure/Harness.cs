@@ -11,6 +11,9 @@ internal sealed class Harness : IDisposable
 {
     public const string Phone = "+8615588665555";
 
+    /// <summary>Where the fake clock starts, and the stand-ins' clock: 2026-03-01 08:30:00 UTC.</summary>
+    public static readonly DateTimeOffset Now = new(2026, 3, 1, 8, 30, 0, TimeSpan.Zero);
+
     private readonly ServiceProvider _provider;
 
     public Harness(Uri endpoint, Action<TencentCloudSmsOptions>? configure = null, IConfiguration? configuration = null)
@@ -37,8 +40,8 @@ internal sealed class Harness : IDisposable
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    /// <summary>The clock of the sender and the stand-in: 2026-03-01 08:30:00 UTC.</summary>
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 8, 30, 0, TimeSpan.Zero));
+    /// <summary>The sender's clock, starting at <see cref="Now"/>.</summary>
+    public FakeTimeProvider Time { get; } = new(Now);
 
     public ISmsSender Sender => _provider.GetServices<ISmsSender>().Single();
 
