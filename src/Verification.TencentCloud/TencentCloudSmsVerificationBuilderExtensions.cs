@@ -59,8 +59,14 @@ public static class TencentCloudSmsVerificationBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         // A redirect would drop the POST body (301/302) or re-post a signed request elsewhere (307/308): refuse.
+        // IHttpClientFactory's default loggers put every request header, the Authorization signature included, in
+        // the structured state of their Trace lines even when the message text is redacted: remove them (the sender
+        // logs its own outcomes), and redact in case an app adds them back.
         services.AddHttpClient(TencentCloudSmsOptions.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers()
+            .RedactLoggedHeaders(static name =>
+                string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "X-TC-Token", StringComparison.OrdinalIgnoreCase));
 
         services.TryAddSingleton(TencentCloudSmsSender.Create);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, TencentCloudSmsSender>(static sp => sp.GetRequiredService<TencentCloudSmsSender>()));
