@@ -22,10 +22,26 @@ else
         builder.Services.Decorate<ICaptchaImageRenderer>(inner => new RecordingCaptchaRenderer(inner, answers));
     }
 }
+// With Verification:TencentCloudSms:SecretId set (and SecretKey, Region, SmsSdkAppId, SignName, TemplateId), SMS goes
+// through Tencent Cloud SMS (see docs/providers.md); the development senders then handle email only.
+var realSms = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:TencentCloudSms:SecretId"]);
+if (realSms)
+{
+    verification.AddTencentCloudSms();
+}
+
 if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirectory"]))
 {
-    // Embedded default: print each message, code included, on this console.
-    verification.AddConsoleSender();
+    // Embedded default: print each message, code included, on this console (email only when a real SMS sender is set,
+    // so that no code is printed for a phone number).
+    if (realSms)
+    {
+        verification.AddEmailSender<ConsoleVerificationSender>();
+    }
+    else
+    {
+        verification.AddConsoleSender();
+    }
 }
 
 // With Verification:PickupDirectory set, the library writes each message as a JSON file into that folder instead.
