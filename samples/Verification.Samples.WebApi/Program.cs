@@ -25,14 +25,22 @@ else
 
 // Real providers when configured (options and error mapping: docs/providers.md). Senders are tried in order.
 var realEmail = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:Smtp:Host"]);
-var realSms = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:Twilio:AccountSid"]);
+var tencent = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:TencentCloudSms:SecretId"]);
+var twilio = !string.IsNullOrWhiteSpace(builder.Configuration["Verification:Twilio:AccountSid"]);
+var realSms = tencent || twilio;
 if (realEmail)
 {
     verification.AddSmtpEmail();
 }
 
-if (!string.IsNullOrWhiteSpace(builder.Configuration["Verification:Twilio:AccountSid"]))
+if (tencent)
 {
+    verification.AddTencentCloudSms();
+}
+
+if (twilio)
+{
+    // With both configured, Tencent Cloud is tried first and Twilio is its failover.
     verification.AddTwilioSms();
 }
 

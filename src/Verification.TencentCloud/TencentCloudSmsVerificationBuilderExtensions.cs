@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Verification;
+using Verification.TencentCloud;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds Tencent Cloud SMS (API 3.0 <c>SendSms</c>) as an SMS sender of Verification.</summary>
+/// <remarks>
+/// <para>The sender is added to the <see cref="ISmsSender"/>s, which are tried in the order they were added: add it
+/// before a fallback provider. Its options bind from the <c>Verification:TencentCloudSms</c> section of the app's
+/// <see cref="IConfiguration"/> when one is registered and are validated at start: the host fails to start (or
+/// resolving <see cref="IVerificationService"/> throws <see cref="OptionsValidationException"/>) with messages that
+/// name the key to fix. Code given to the methods runs after configuration binding, so it wins. Calling them again
+/// is harmless.</para>
+/// <para>Requests go through the <see cref="TencentCloudSmsOptions.HttpClientName"/> client of
+/// <see cref="System.Net.Http.IHttpClientFactory"/>, which follows no redirects. See <c>docs/providers.md</c>.</para>
+/// </remarks>
+public static class TencentCloudSmsVerificationBuilderExtensions
+{
+    /// <summary>Adds the Tencent Cloud SMS sender, configured from the <c>Verification:TencentCloudSms</c> section.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddTencentCloudSms(this IVerificationBuilder builder)
+    {
+        AddCore(builder);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the Tencent Cloud SMS sender, configured from the <c>Verification:TencentCloudSms</c> section and then by
+    /// <paramref name="configure"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets options; runs after configuration binding, so it wins.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddTencentCloudSms(this IVerificationBuilder builder, Action<TencentCloudSmsOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        AddCore(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    private static void AddCore(IVerificationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (services.Any(static d => d.ServiceType == typeof(TencentCloudSmsMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<TencentCloudSmsMarker>();
+        services.AddOptions<TencentCloudSmsOptions>().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<TencentCloudSmsOptions>, BindTencentCloudSmsConfiguration>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TencentCloudSmsOptions>, TencentCloudSmsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // A redirect would drop the POST body (301/302) or re-post a signed request elsewhere (307/308): refuse.
+        // IHttpClientFactory's default loggers put every request header, the Authorization signature included, in
+        // the structured state of their Trace lines even when the message text is redacted: remove them (the sender
+        // logs its own outcomes), and redact in case an app adds them back.
+        services.AddHttpClient(TencentCloudSmsOptions.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
+            .RemoveAllLoggers()
+            .RedactLoggedHeaders(static name =>
+                string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "X-TC-Token", StringComparison.OrdinalIgnoreCase));
+
+        services.TryAddSingleton(TencentCloudSmsSender.Create);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, TencentCloudSmsSender>(static sp => sp.GetRequiredService<TencentCloudSmsSender>()));
+    }
+
+    /// <summary>Marks that the Tencent Cloud SMS services are registered.</summary>
+    private sealed class TencentCloudSmsMarker;
+
+    /// <summary>Binds the app's <c>Verification:TencentCloudSms</c> section, if the app has configuration.</summary>
+    private sealed class BindTencentCloudSmsConfiguration(IConfiguration? configuration = null) : IConfigureOptions<TencentCloudSmsOptions>
+    {
+        public void Configure(TencentCloudSmsOptions options)
+        {
+            if (configuration is not null)
+            {
+                TencentCloudSmsOptionsBinder.Bind(configuration.GetSection(TencentCloudSmsOptions.SectionName), TencentCloudSmsOptions.SectionName, options);
+            }
+        }
+    }
+}
