@@ -53,11 +53,30 @@ public sealed partial class EndToEndTests
     }
 
     [Fact]
+    public async Task SendAsync_WhenTwilioThrottlesOnce_RetriesOnTwilioWhichDelivers()
+    {
+        await using var standIn = await TwilioStandIn.StartAsync(script: [Answer.Error(429, 20429, "Too Many Requests")]);
+        var outbox = new Outbox();
+        using var h = new Harness(
+            b => b.AddTwilioSms(o => Configure(o, standIn)).AddSmsSender(outbox),
+            services: s => s.Configure<VerificationOptions>(o => o.Delivery.RetryDelay = TimeSpan.Zero));
+
+        var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone));
+
+        // 429 means "never processed": the service's pipeline retries the same provider, no duplicate is possible.
+        Assert.True(sent.Succeeded, sent.ToString());
+        Assert.Equal(2, standIn.Requests.Count);
+        Assert.Empty(outbox.Messages);
+    }
+
+    [Fact]
     public async Task SendAsync_WhenTwilioThrottles_FailsOverToTheNextSmsSender()
     {
         await using var standIn = await TwilioStandIn.StartAsync(script: [Answer.Error(429, 20429, "Too Many Requests")]);
         var outbox = new Outbox();
-        using var h = new Harness(b => b.AddTwilioSms(o => Configure(o, standIn)).AddSmsSender(outbox));
+        using var h = new Harness(
+            b => b.AddTwilioSms(o => Configure(o, standIn)).AddSmsSender(outbox),
+            services: s => s.Configure<VerificationOptions>(o => o.Delivery.MaxRetries = 0));
 
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone));
 
@@ -100,7 +119,9 @@ public sealed partial class EndToEndTests
     public async Task SendAsync_AfterAThrottledAttempt_RefundsTheCooldownSoTheNextSendGoesOut()
     {
         await using var standIn = await TwilioStandIn.StartAsync(script: [Answer.Error(429, 20429, "Too Many Requests")]);
-        using var h = new Harness(b => b.AddTwilioSms(o => Configure(o, standIn)));
+        using var h = new Harness(
+            b => b.AddTwilioSms(o => Configure(o, standIn)),
+            services: s => s.Configure<VerificationOptions>(o => o.Delivery.MaxRetries = 0));
 
         var first = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone));
         var second = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone));
