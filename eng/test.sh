@@ -114,4 +114,5 @@ fi
 VERIFICATION_TEST_REDIS_CLUSTER="$(IFS=,; echo "${cluster_nodes[*]}")"
 export VERIFICATION_TEST_REDIS_CLUSTER
 
-dotnet test Verification.sln --configuration Release --logger "console;verbosity=normal" "$@"
+# A test hung for 5 minutes fails the run instead of holding CI until its limit.
+dotnet test Verification.sln --configuration Release --logger "console;verbosity=normal" --blame-hang-timeout 5m --blame-hang-dump-type none "$@"

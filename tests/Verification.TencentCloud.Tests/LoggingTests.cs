@@ -30,7 +30,9 @@ public sealed class LoggingTests
             using var h = new Harness(standIn.Endpoint);
             var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Harness.Phone));
             forbidden.AddRange(standIn.Requests.Select(r => r.TemplateParamSet[0]));
-            forbidden.Add(Assert.Single(standIn.Requests).Headers["authorization"]);
+            // Throttled answers are retried by the service's pipeline, so there may be several requests.
+            Assert.NotEmpty(standIn.Requests);
+            forbidden.AddRange(standIn.Requests.Select(r => r.Headers["authorization"]));
             records.AddRange(h.Logs.GetSnapshot());
             Assert.NotNull(sent);
         }
