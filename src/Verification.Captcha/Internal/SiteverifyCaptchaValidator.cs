@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -35,7 +34,7 @@ namespace Verification.Captcha;
 internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
 {
     /// <summary>The largest siteverify answer read; real answers are a few hundred bytes.</summary>
-    internal const int MaxResponseBytes = 64 * 1024;
+    internal const int MaxResponseBytes = BoundedHttpContent.MaxResponseBytes;
 
     /// <summary>The prefix of the single-use marks in the code store.</summary>
     internal const string UsedKeyPrefix = "captcha:";
@@ -225,7 +224,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
             }
 
             contentType = response.Content.Headers.ContentType?.MediaType;
-            var body = await ReadBoundedAsync(response.Content, linked.Token).ConfigureAwait(false);
+            var body = await BoundedHttpContent.ReadAsync(response.Content, linked.Token).ConfigureAwait(false);
             if (body is null)
             {
                 Log.ProviderAnswerUnreadable(_logger, Provider, CaptchaValidationReasons.ResponseTooLarge, contentType);
@@ -253,36 +252,6 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
         }
     }
 
-    /// <summary>Reads the body, at most <see cref="MaxResponseBytes"/>; null when it is longer.</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > MaxResponseBytes)
-        {
-            return null;
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(MaxResponseBytes + 1);
-            try
-            {
-                var length = 0;
-                int read;
-                while (length <= MaxResponseBytes
-                    && (read = await stream.ReadAsync(buffer.AsMemory(length, MaxResponseBytes + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    length += read;
-                }
-
-                return length > MaxResponseBytes ? null : buffer.AsSpan(0, length).ToArray();
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
 
     private async ValueTask<CaptchaValidationResult> MarkUsedAsync(string token, SiteverifyAnswer answer, CancellationToken cancellationToken)
     {

@@ -32,7 +32,7 @@ internal sealed class TencentCloudSmsSender : ISmsSender
     internal const string ContentType = "application/json; charset=utf-8";
 
     /// <summary>The largest answer read; real answers are well under 1 KiB for one number.</summary>
-    internal const int MaxResponseBytes = 64 * 1024;
+    internal const int MaxResponseBytes = BoundedHttpContent.MaxResponseBytes;
 
     private readonly string _secretId;
     private readonly string _secretKey;
@@ -111,7 +111,7 @@ internal sealed class TencentCloudSmsSender : ISmsSender
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             status = (int)response.StatusCode;
             contentType = response.Content.Headers.ContentType?.MediaType;
-            answer = await ReadBoundedAsync(response.Content, linked.Token).ConfigureAwait(false);
+            answer = await BoundedHttpContent.ReadAsync(response.Content, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -141,35 +141,6 @@ internal sealed class TencentCloudSmsSender : ISmsSender
     private static string Mask(string phone) =>
         phone.Length <= 7 ? new string('*', phone.Length) : string.Concat(phone.AsSpan(0, 3), new string('*', phone.Length - 7), phone.AsSpan(phone.Length - 4));
 
-    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > MaxResponseBytes)
-        {
-            return null;
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(MaxResponseBytes + 1);
-            try
-            {
-                var length = 0;
-                int read;
-                while (length <= MaxResponseBytes
-                    && (read = await stream.ReadAsync(buffer.AsMemory(length, MaxResponseBytes + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    length += read;
-                }
-
-                return length > MaxResponseBytes ? null : buffer.AsSpan(0, length).ToArray();
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
 
     private byte[] BuildBody(VerificationMessage message)
     {

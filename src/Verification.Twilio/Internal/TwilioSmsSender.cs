@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -31,7 +30,7 @@ namespace Verification.Twilio;
 internal sealed class TwilioSmsSender : ISmsSender
 {
     /// <summary>The largest answer read; real answers are about 1 KiB.</summary>
-    internal const int MaxResponseBytes = 64 * 1024;
+    internal const int MaxResponseBytes = BoundedHttpContent.MaxResponseBytes;
 
     private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16 };
 
@@ -98,7 +97,7 @@ internal sealed class TwilioSmsSender : ISmsSender
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             status = (int)response.StatusCode;
             contentType = response.Content.Headers.ContentType?.MediaType;
-            body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            body = await BoundedHttpContent.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -182,36 +181,6 @@ internal sealed class TwilioSmsSender : ISmsSender
         e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
             or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError;
 
-    /// <summary>Reads the body, at most <see cref="MaxResponseBytes"/>; null when it is longer.</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > MaxResponseBytes)
-        {
-            return null;
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(MaxResponseBytes + 1);
-            try
-            {
-                var length = 0;
-                int read;
-                while (length <= MaxResponseBytes
-                    && (read = await stream.ReadAsync(buffer.AsMemory(length, MaxResponseBytes + 1 - length), cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    length += read;
-                }
-
-                return length > MaxResponseBytes ? null : buffer.AsSpan(0, length).ToArray();
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
 
     /// <summary>The fields of a Twilio answer that are used: <c>sid</c> and <c>status</c> on success, <c>code</c> and <c>more_info</c> on error.</summary>
     private sealed record TwilioAnswer(string? Sid, string? Status, int? Code, string? MoreInfo)
