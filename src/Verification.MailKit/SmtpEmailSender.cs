@@ -176,7 +176,7 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable, IDisposabl
         Log.Refused(_logger, delivery, status, stage, kind);
 
         // The server's text often repeats the recipient; it is masked, and the original exception is not attached.
-        return new DeliveryException(kind, $"The SMTP server answered {status} to {stage}: {ServerText(e.Message, message.To)}");
+        return new DeliveryException(kind, $"The SMTP server answered {status} to {stage}: {ServerText(e.Message, message)}");
     }
 
     internal static DeliveryFailureKind Classify(SmtpCommandException e)
@@ -198,11 +198,9 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable, IDisposabl
             : DeliveryFailureKind.Permanent;
     }
 
-    private static string ServerText(string text, string recipient)
+    private static string ServerText(string text, VerificationMessage message)
     {
-        var at = recipient.IndexOf('@', StringComparison.Ordinal);
-        var masked = at > 0 ? string.Concat(recipient.AsSpan(0, 1), "***", recipient.AsSpan(at)) : "***";
-        text = text.Replace(recipient, masked, StringComparison.OrdinalIgnoreCase).ReplaceLineEndings(" ");
+        text = text.Replace(message.To, message.MaskedTo, StringComparison.OrdinalIgnoreCase).ReplaceLineEndings(" ");
         return text.Length > MaxServerTextLength ? string.Concat(text.AsSpan(0, MaxServerTextLength), "…") : text;
     }
 }

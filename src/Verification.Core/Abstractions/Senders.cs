@@ -58,8 +58,14 @@ public sealed class VerificationMessage
     /// <summary>The culture the message was rendered in.</summary>
     public required CultureInfo Culture { get; init; }
 
+    /// <summary>
+    /// The recipient masked the one way every log of the library masks contacts (<c>+86 155****5555</c>,
+    /// <c>s***@example.com</c>); senders use it in logs and exception messages.
+    /// </summary>
+    public string MaskedTo => ContactMasking.Mask(Channel, To);
+
     /// <inheritdoc />
-    public override string ToString() => $"{Channel} message to {ContactMasking.Mask(Channel, To)}";
+    public override string ToString() => $"{Channel} message to {MaskedTo}";
 }
 
 /// <summary>How a delivery failed, which decides whether another provider may try.</summary>

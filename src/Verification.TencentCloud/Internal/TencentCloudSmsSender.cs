@@ -80,7 +80,7 @@ internal sealed class TencentCloudSmsSender : ISmsSender
     public async ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var recipient = Mask(message.To);
+        var recipient = message.MaskedTo;
         var body = BuildBody(message);
         var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var signature = Tc3Signer.Sign(
@@ -137,9 +137,6 @@ internal sealed class TencentCloudSmsSender : ISmsSender
     private static bool IsNotSent(HttpRequestException e) =>
         e.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError
         || e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused };
-
-    private static string Mask(string phone) =>
-        phone.Length <= 7 ? new string('*', phone.Length) : string.Concat(phone.AsSpan(0, 3), new string('*', phone.Length - 7), phone.AsSpan(phone.Length - 4));
 
 
     private byte[] BuildBody(VerificationMessage message)
