@@ -55,6 +55,7 @@ public sealed class VerificationService : IVerificationService
     private readonly ThrottlingOptions _throttling;
     private readonly bool _alwaysRequireCaptcha;
     private readonly VerificationMetrics _metrics;
+    private Func<int, string?>? _codeOverride;
 
     /// <summary>Creates the service.</summary>
     /// <param name="options">The settings; validated here.</param>
@@ -133,6 +134,31 @@ public sealed class VerificationService : IVerificationService
         _throttling = settings.Throttling;
         _alwaysRequireCaptcha = settings.Captcha.AlwaysRequire;
         _metrics = new VerificationMetrics(meterFactory);
+    }
+
+    /// <summary>
+    /// The test seam of Verification.Testing (the only assembly besides Core's own tests that sees it): codes come
+    /// from <paramref name="codes"/> (given the configured length; null means a CSPRNG code) instead of the CSPRNG.
+    /// Refused unless every sender this service delivers through — the pickup-directory fallback included —
+    /// passes <paramref name="isFake"/>, so that a chosen code can never reach a real phone or mailbox.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A sender is not a fake; the message names it.</exception>
+    internal void UseCodeOverride(Func<int, string?> codes, Func<object, bool> isFake)
+    {
+        ArgumentNullException.ThrowIfNull(codes);
+        ArgumentNullException.ThrowIfNull(isFake);
+        foreach (var sender in _smsSenders.Cast<object>().Concat(_emailSenders))
+        {
+            if (!isFake(sender))
+            {
+                throw new InvalidOperationException(
+                    $"Chosen codes work only with fake senders, but {sender.GetType().FullName} delivers messages of this service. " +
+                    "Remove that sender's registration from the test setup (UseFakes() removes the senders registered before it), " +
+                    "and leave Verification:PickupDirectory unset.");
+            }
+        }
+
+        _codeOverride = codes;
     }
 
     /// <inheritdoc />
@@ -220,7 +246,7 @@ public sealed class VerificationService : IVerificationService
         }
 
         var now = _timeProvider.GetUtcNow();
-        var code = CodeHasher.Generate(_codeLength);
+        var code = _codeOverride?.Invoke(_codeLength) ?? CodeHasher.Generate(_codeLength);
         var recordId = Guid.NewGuid();
         var nonce = CodeHasher.NewNonce();
         var expiresAt = now + _codeLifetime;
