@@ -15,16 +15,20 @@ internal static class ContactMatcher
 
     public static Func<string, bool> For(VerificationChannel channel, string contact)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(contact);
-        if (channel == VerificationChannel.Sms)
-        {
-            var wanted = NormalizePhone(contact);
-            return to => string.Equals(NormalizePhone(to), wanted, StringComparison.Ordinal);
-        }
-
-        var email = NormalizeEmail(contact);
-        return to => string.Equals(NormalizeEmail(to), email, StringComparison.OrdinalIgnoreCase);
+        var wanted = Normalize(channel, contact);
+        return to => Same(channel, Normalize(channel, to), wanted);
     }
+
+    /// <summary>The form two contacts of <paramref name="channel"/> are compared in (see <see cref="Same"/>).</summary>
+    public static string Normalize(VerificationChannel channel, string contact)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(contact);
+        return channel == VerificationChannel.Sms ? NormalizePhone(contact) : NormalizeEmail(contact);
+    }
+
+    /// <summary>Whether two normalized contacts are the same.</summary>
+    public static bool Same(VerificationChannel channel, string normalized, string other) =>
+        string.Equals(normalized, other, channel == VerificationChannel.Sms ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The E.164 form when libphonenumber reads the number, otherwise '+' and the decimal digits.</summary>
     internal static string NormalizePhone(string phone)

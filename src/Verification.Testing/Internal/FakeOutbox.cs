@@ -9,6 +9,9 @@ internal sealed class FakeOutbox(VerificationChannel channel, string senderName)
 {
     private readonly Lock _gate = new();
     private readonly List<VerificationMessage> _messages = [];
+
+    // The recipients in the form ContactMatcher compares, computed once per message outside the lock.
+    private readonly List<string> _recipients = [];
     private readonly List<Waiter> _waiters = [];
     private readonly Queue<Func<Exception>> _nextFailures = new();
     private Func<Exception>? _alwaysFail;
@@ -51,19 +54,27 @@ internal sealed class FakeOutbox(VerificationChannel channel, string senderName)
 
     public IReadOnlyList<VerificationMessage> MessagesTo(string contact)
     {
-        var match = ContactMatcher.For(Channel, contact);
+        var wanted = ContactMatcher.Normalize(Channel, contact);
         lock (_gate)
         {
-            return [.. _messages.Where(m => match(m.To))];
+            return [.. _messages.Where((_, i) => ContactMatcher.Same(Channel, _recipients[i], wanted))];
         }
     }
 
     public VerificationMessage? LastMessageTo(string contact)
     {
-        var match = ContactMatcher.For(Channel, contact);
+        var wanted = ContactMatcher.Normalize(Channel, contact);
         lock (_gate)
         {
-            return _messages.LastOrDefault(m => match(m.To));
+            for (var i = _messages.Count - 1; i >= 0; i--)
+            {
+                if (ContactMatcher.Same(Channel, _recipients[i], wanted))
+                {
+                    return _messages[i];
+                }
+            }
+
+            return null;
         }
     }
 
@@ -80,6 +91,7 @@ internal sealed class FakeOutbox(VerificationChannel channel, string senderName)
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        var recipient = ContactMatcher.Normalize(Channel, message.To);
         List<Waiter>? woken = null;
         lock (_gate)
         {
@@ -91,6 +103,7 @@ internal sealed class FakeOutbox(VerificationChannel channel, string senderName)
             }
 
             _messages.Add(message);
+            _recipients.Add(recipient);
             foreach (var waiter in _waiters)
             {
                 if (waiter.Predicate(message))
@@ -159,6 +172,7 @@ internal sealed class FakeOutbox(VerificationChannel channel, string senderName)
         lock (_gate)
         {
             _messages.Clear();
+            _recipients.Clear();
             _attempts = 0;
         }
     }
