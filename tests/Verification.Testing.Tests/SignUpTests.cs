@@ -8,7 +8,7 @@ using Verification;
 
 namespace Verification.Testing.Tests;
 
-// The README's "Testing your app" example, verbatim: the WebApi sample tested the way an app tests its own sign-up.
+// An app's sign-up tested with Verification.Testing: here the WebApi sample's own endpoints, through WebApplicationFactory.
 public sealed class SignUpTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
 {
     [Fact]
