@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Verification;
 using Verification.AspNetCore;
 using Verification.Samples.WebApi;
@@ -68,6 +70,34 @@ if (!string.IsNullOrWhiteSpace(builder.Configuration["Verification:Redis:Configu
     verification.UseRedisStore();
 }
 
+// GET /healthz runs Verification's health checks (tag "verification"): the store, and each configured provider's
+// reachability, none of which sends a message.
+var health = builder.Services.AddHealthChecks().AddVerificationStore();
+if (!string.IsNullOrWhiteSpace(builder.Configuration["Verification:Redis:Configuration"]))
+{
+    health.AddVerificationRedis();
+}
+
+if (realEmail)
+{
+    health.AddVerificationSmtp();
+}
+
+if (tencent)
+{
+    health.AddVerificationTencentCloudSms();
+}
+
+if (twilio)
+{
+    health.AddVerificationTwilio();
+}
+
+if (!string.IsNullOrWhiteSpace(builder.Configuration["Verification:Captcha:Provider"]))
+{
+    health.AddVerificationCaptcha();
+}
+
 builder.Services.AddSingleton<DemoAccounts>();
 builder.Services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<DemoAccounts>());
 
@@ -116,8 +146,23 @@ app.MapPost("/auth/v1/signin", async (HttpRequest request, IVerificationService 
         : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.UserNotFound, "No account exists for this contact; sign up instead."));
 });
 
-// A trivial JSON endpoint (health probe, and the baseline of the HTTP benchmark).
-app.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+// Health: 200 with {"status":"ok"} when every check is healthy, 200 "degraded", or 503 "unhealthy"; each check's
+// status and description (never an exception's details) under "checks".
+app.MapHealthChecks("/healthz", new HealthCheckOptions
+{
+    Predicate = static check => check.Tags.Contains("verification"),
+    ResponseWriter = static (context, report) =>
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status switch { HealthStatus.Healthy => "ok", HealthStatus.Degraded => "degraded", _ => "unhealthy" },
+            checks = report.Entries.ToDictionary(
+                static e => e.Key,
+                static e => new { status = e.Value.Status.ToString().ToLowerInvariant(), description = e.Value.Description }),
+        }));
+    },
+});
 
 // Everything else answers JSON too, so API clients never see an HTML error page.
 app.MapFallback("{*path}", () => VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.NotFound, "No endpoint exists at this path.")));

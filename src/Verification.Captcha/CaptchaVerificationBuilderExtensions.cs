@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Verification;
 using Verification.Captcha;
@@ -99,6 +100,37 @@ public static class CaptchaVerificationBuilderExtensions
             builder,
             static o => o.Provider = o.Provider == CaptchaProvider.ReCaptchaV3 ? CaptchaProvider.ReCaptchaV3 : CaptchaProvider.ReCaptchaV2,
             configure);
+
+    /// <summary>
+    /// Adds a health check of the captcha provider: its siteverify endpoint must answer a POST of the configured
+    /// secret and a placeholder response by judging the placeholder (no real token is spent). Needs
+    /// <c>AddVerification().AddCaptcha(…)</c> (or AddTurnstileCaptcha / AddHCaptcha / AddReCaptcha). Tagged
+    /// <c>verification</c> besides <paramref name="tags"/>.
+    /// </summary>
+    /// <param name="builder">The health checks builder (<c>services.AddHealthChecks()</c>).</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="failureStatus">The status reported on failure; defaults to unhealthy.</param>
+    /// <param name="tags">More tags to filter checks by.</param>
+    /// <param name="timeout">How long the check may take; defaults to none beyond <see cref="CaptchaProviderOptions.Timeout"/>.</param>
+    /// <returns>The health checks builder.</returns>
+    public static IHealthChecksBuilder AddVerificationCaptcha(
+        this IHealthChecksBuilder builder,
+        string name = "verification-captcha",
+        HealthStatus? failureStatus = null,
+        IEnumerable<string>? tags = null,
+        TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Add(new HealthCheckRegistration(
+            name,
+            static sp => new CaptchaHealthCheck(sp.GetService<ICaptchaValidator>() as SiteverifyCaptchaValidator
+                ?? throw new InvalidOperationException("AddVerificationCaptcha() needs a siteverify captcha provider: call services.AddVerification().AddCaptcha(…).")),
+            failureStatus,
+            HealthCheckTags.With(tags),
+            timeout));
+        return builder;
+    }
 
     private static IVerificationBuilder AddProvider(IVerificationBuilder builder, Action<CaptchaProviderOptions> setProvider, Action<CaptchaProviderOptions>? configure)
     {

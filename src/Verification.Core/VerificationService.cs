@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -39,6 +40,8 @@ public sealed class VerificationService : IVerificationService
     private readonly ContactParser _parser;
     private readonly ResiliencePipeline[] _smsPipelines;
     private readonly ResiliencePipeline[] _emailPipelines;
+    private readonly string[] _smsProviders;
+    private readonly string[] _emailProviders;
     private readonly CultureInfo _defaultCulture;
 
     private readonly int _codeLength;
@@ -118,6 +121,8 @@ public sealed class VerificationService : IVerificationService
         // One pipeline per sender, so that each provider has its own circuit.
         _smsPipelines = [.. _smsSenders.Select(_ => DeliveryPipeline(settings.Delivery, _timeProvider))];
         _emailPipelines = [.. _emailSenders.Select(_ => DeliveryPipeline(settings.Delivery, _timeProvider))];
+        _smsProviders = [.. _smsSenders.Select(s => VerificationMetrics.ProviderTag(s.Name))];
+        _emailProviders = [.. _emailSenders.Select(s => VerificationMetrics.ProviderTag(s.Name))];
 
         VerificationOptionsValidator.TryGetCulture(settings.Messages.DefaultCulture, out _defaultCulture);
         _codeLength = settings.Code.Length;
@@ -162,10 +167,45 @@ public sealed class VerificationService : IVerificationService
     }
 
     /// <inheritdoc />
-    public async ValueTask<VerificationResult<VerificationResponse>> SendAsync(
+    public ValueTask<VerificationResult<VerificationResponse>> SendAsync(
         VerificationRequest request,
         VerificationContext? context = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        VerificationTelemetry.Source.HasListeners() || _metrics.SendsObserved
+            ? ObservedSendAsync(request, context, cancellationToken)
+            : SendCoreAsync(request, context, cancellationToken);
+
+    /// <summary>A send inside its <c>verification.send</c> span, counted by channel, outcome and reason.</summary>
+    private async ValueTask<VerificationResult<VerificationResponse>> ObservedSendAsync(VerificationRequest request, VerificationContext? context, CancellationToken cancellationToken)
+    {
+        using var activity = VerificationTelemetry.Source.StartActivity("verification.send");
+        VerificationChannel? channel = !string.IsNullOrWhiteSpace(request?.PhoneNumber) ? VerificationChannel.Sms
+            : !string.IsNullOrWhiteSpace(request?.Email) ? VerificationChannel.Email
+            : null;
+        activity?.SetTag("verification.channel", VerificationMetrics.ChannelTag(channel));
+        try
+        {
+            var result = await SendCoreAsync(request!, context, cancellationToken).ConfigureAwait(false);
+            _metrics.SendCompleted(channel, result.Error);
+            if (activity is not null)
+            {
+                VerificationTelemetry.Complete(activity, "sent", result.Error);
+            }
+
+            return result;
+        }
+        catch (Exception e)
+        {
+            activity?.SetTag("error.type", e.GetType().FullName);
+            activity?.SetStatus(ActivityStatusCode.Error, e is OperationCanceledException ? "canceled" : "exception");
+            throw;
+        }
+    }
+
+    private async ValueTask<VerificationResult<VerificationResponse>> SendCoreAsync(
+        VerificationRequest request,
+        VerificationContext? context,
+        CancellationToken cancellationToken)
     {
         if (CheckSendInput(request, context) is { } invalid)
         {
@@ -368,10 +408,40 @@ public sealed class VerificationService : IVerificationService
     }
 
     /// <inheritdoc />
-    public async ValueTask<VerificationResult<VerifyResponse>> VerifyAsync(
+    public ValueTask<VerificationResult<VerifyResponse>> VerifyAsync(
         VerifyRequest request,
         VerificationContext? context = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        VerificationTelemetry.Source.HasListeners()
+            ? ObservedVerifyAsync(request, cancellationToken)
+            : VerifyCoreAsync(request, null, cancellationToken);
+
+    /// <summary>A verify inside its <c>verification.verify</c> span (the counters are kept by the verify itself).</summary>
+    private async ValueTask<VerificationResult<VerifyResponse>> ObservedVerifyAsync(VerifyRequest request, CancellationToken cancellationToken)
+    {
+        using var activity = VerificationTelemetry.Source.StartActivity("verification.verify");
+        try
+        {
+            var result = await VerifyCoreAsync(request, activity, cancellationToken).ConfigureAwait(false);
+            if (activity is not null)
+            {
+                VerificationTelemetry.Complete(activity, "verified", result.Error);
+            }
+
+            return result;
+        }
+        catch (Exception e)
+        {
+            activity?.SetTag("error.type", e.GetType().FullName);
+            activity?.SetStatus(ActivityStatusCode.Error, e is OperationCanceledException ? "canceled" : "exception");
+            throw;
+        }
+    }
+
+    private async ValueTask<VerificationResult<VerifyResponse>> VerifyCoreAsync(
+        VerifyRequest request,
+        Activity? activity,
+        CancellationToken cancellationToken)
     {
         if (request is null)
         {
@@ -394,6 +464,7 @@ public sealed class VerificationService : IVerificationService
         {
             var expired = check.Status == TokenCheckStatus.Expired;
             Log.TokenRefused(_logger, TokenKind.VerificationId, expired ? VerificationErrorReasons.Expired : VerificationErrorReasons.Unknown);
+            _metrics.Verified(null, null, expired ? VerificationErrorReasons.Expired : VerificationErrorReasons.Unknown);
             return expired
                 ? VerificationError.InvalidCode(VerificationErrorReasons.Expired, "The code expired; ask for a new one.")
                 : VerificationError.InvalidCode(VerificationErrorReasons.Unknown, "The verification id is not valid.");
@@ -405,12 +476,14 @@ public sealed class VerificationService : IVerificationService
             || !TryReadUsage(jwt, out var usage))
         {
             Log.TokenRefused(_logger, TokenKind.VerificationId, "claims");
+            _metrics.Verified(null, null, VerificationErrorReasons.Unknown);
             return VerificationError.InvalidCode(VerificationErrorReasons.Unknown, "The verification id is not valid.");
         }
 
         var contact = jwt.GetPayloadValue<string>("e");
         var channel = ChannelOf(contact);
         var masked = new MaskedContact(channel, contact);
+        activity?.SetTag("verification.channel", VerificationMetrics.ChannelTag(channel));
         var failureCharge = FailureCharge(ContactParser.KeyOf(channel, contact), amount: 1);
 
         AttemptOutcome outcome;
@@ -421,6 +494,7 @@ public sealed class VerificationService : IVerificationService
         catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
         {
             Log.StoreFailed(_logger, e, "verify");
+            _metrics.Verified(channel, contact, "unavailable");
             return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; try again later.");
         }
 
@@ -448,6 +522,7 @@ public sealed class VerificationService : IVerificationService
                 break;
             case AttemptStatus.RateLimited:
                 failure = VerificationError.RateLimited(VerificationErrorReasons.FailureBudget, outcome.RetryAfter, DescribeLimit(VerificationErrorReasons.FailureBudget));
+                _metrics.Throttled("verify", "hard", VerificationErrorReasons.FailureBudget);
                 break;
             case AttemptStatus.Expired:
                 failure = VerificationError.InvalidCode(VerificationErrorReasons.Expired, "The code expired; ask for a new one.");
@@ -466,9 +541,40 @@ public sealed class VerificationService : IVerificationService
     }
 
     /// <inheritdoc />
-    public async ValueTask<VerificationResult<VerifiedContact>> RedeemVerificationTokenAsync(
+    public ValueTask<VerificationResult<VerifiedContact>> RedeemVerificationTokenAsync(
         string verificationToken,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        VerificationTelemetry.Source.HasListeners() || _metrics.RedemptionsObserved
+            ? ObservedRedeemAsync(verificationToken, cancellationToken)
+            : RedeemCoreAsync(verificationToken, cancellationToken);
+
+    /// <summary>A redemption inside its <c>verification.redeem</c> span, counted by outcome.</summary>
+    private async ValueTask<VerificationResult<VerifiedContact>> ObservedRedeemAsync(string verificationToken, CancellationToken cancellationToken)
+    {
+        using var activity = VerificationTelemetry.Source.StartActivity("verification.redeem");
+        try
+        {
+            var result = await RedeemCoreAsync(verificationToken, cancellationToken).ConfigureAwait(false);
+            _metrics.Redeemed(result.Error);
+            if (activity is not null)
+            {
+                activity.SetTag("verification.channel", VerificationMetrics.ChannelTag(result.Value?.Channel));
+                VerificationTelemetry.Complete(activity, "redeemed", result.Error);
+            }
+
+            return result;
+        }
+        catch (Exception e)
+        {
+            activity?.SetTag("error.type", e.GetType().FullName);
+            activity?.SetStatus(ActivityStatusCode.Error, e is OperationCanceledException ? "canceled" : "exception");
+            throw;
+        }
+    }
+
+    private async ValueTask<VerificationResult<VerifiedContact>> RedeemCoreAsync(
+        string verificationToken,
+        CancellationToken cancellationToken)
     {
         if (CheckToken(verificationToken, "verification_token") is { } invalid)
         {
@@ -636,6 +742,12 @@ public sealed class VerificationService : IVerificationService
             result = new CaptchaValidationResult(CaptchaValidationStatus.Unavailable, VerificationErrorReasons.CaptchaUnavailable);
         }
 
+        _metrics.Captcha("validation", result.Status switch
+        {
+            CaptchaValidationStatus.Valid => "valid",
+            CaptchaValidationStatus.Unavailable => "unavailable",
+            _ => "invalid",
+        });
         switch (result.Status)
         {
             case CaptchaValidationStatus.Valid:
@@ -665,13 +777,13 @@ public sealed class VerificationService : IVerificationService
                     {
                         var sender = _smsSenders[i];
                         name = sender.Name;
-                        await _smsPipelines[i].ExecuteAsync(static (state, ct) => Bounded(state.sender.SendAsync(state.message, ct), ct), (sender, message), cancellationToken).ConfigureAwait(false);
+                        await _smsPipelines[i].ExecuteAsync(static (state, ct) => state.self.AttemptAsync(state.sender, null, state.message, state.provider, state.caller, ct), (self: this, sender, message, provider: _smsProviders[i], caller: cancellationToken), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
                         var sender = _emailSenders[i];
                         name = sender.Name;
-                        await _emailPipelines[i].ExecuteAsync(static (state, ct) => Bounded(state.sender.SendAsync(state.message, ct), ct), (sender, message), cancellationToken).ConfigureAwait(false);
+                        await _emailPipelines[i].ExecuteAsync(static (state, ct) => state.self.AttemptAsync(null, state.sender, state.message, state.provider, state.caller, ct), (self: this, sender, message, provider: _emailProviders[i], caller: cancellationToken), cancellationToken).ConfigureAwait(false);
                     }
 
                     Log.CodeSent(_logger, message.Channel, masked, name, record.Id);
@@ -680,6 +792,12 @@ public sealed class VerificationService : IVerificationService
                 catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
                 {
                     var kind = (e as DeliveryException)?.Kind ?? DeliveryFailureKind.Unknown;
+                    if (e is Polly.CircuitBreaker.BrokenCircuitException && _metrics.DeliveriesObserved)
+                    {
+                        // An open circuit refuses before any attempt: counted, with no duration.
+                        _metrics.Delivery(message.Channel == VerificationChannel.Sms ? _smsProviders[i] : _emailProviders[i], message.Channel, "circuit_open", 0);
+                    }
+
                     Log.DeliveryFailed(_logger, e, SenderName(message.Channel, i), message.Channel, masked, kind);
                     if (kind is DeliveryFailureKind.Permanent or DeliveryFailureKind.InvalidRecipient)
                     {
@@ -742,6 +860,54 @@ public sealed class VerificationService : IVerificationService
             })
             .Build();
     }
+
+    /// <summary>One delivery attempt (each retry is one): unobserved, just the bounded call; observed, inside a <c>verification.deliver</c> span and timed.</summary>
+    private ValueTask AttemptAsync(ISmsSender? sms, IEmailSender? email, VerificationMessage message, string provider, CancellationToken caller, CancellationToken cancellationToken) =>
+        VerificationTelemetry.Source.HasListeners() || _metrics.DeliveriesObserved
+            ? ObservedAttemptAsync(sms, email, message, provider, caller, cancellationToken)
+            : Bounded(sms is not null ? sms.SendAsync(message, cancellationToken) : email!.SendAsync(message, cancellationToken), cancellationToken);
+
+    private async ValueTask ObservedAttemptAsync(ISmsSender? sms, IEmailSender? email, VerificationMessage message, string provider, CancellationToken caller, CancellationToken cancellationToken)
+    {
+        using var activity = VerificationTelemetry.Source.StartActivity("verification.deliver");
+        activity?.SetTag("verification.provider", provider);
+        activity?.SetTag("verification.channel", VerificationMetrics.ChannelTag(message.Channel));
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await Bounded(sms is not null ? sms.SendAsync(message, cancellationToken) : email!.SendAsync(message, cancellationToken), cancellationToken).ConfigureAwait(false);
+            _metrics.Delivery(provider, message.Channel, "delivered", started);
+            activity?.SetTag("verification.outcome", "delivered");
+        }
+        catch (Exception e)
+        {
+            var outcome = e switch
+            {
+                DeliveryException d => FailureTag(d.Kind),
+                OperationCanceledException when caller.IsCancellationRequested => "canceled",
+                OperationCanceledException => "timeout",
+                _ => "unknown",
+            };
+            _metrics.Delivery(provider, message.Channel, outcome, started);
+            if (activity is not null)
+            {
+                activity.SetTag("verification.outcome", outcome);
+                activity.SetTag("error.type", outcome);
+                activity.SetStatus(ActivityStatusCode.Error, outcome);
+            }
+
+            throw;
+        }
+    }
+
+    private static string FailureTag(DeliveryFailureKind kind) => kind switch
+    {
+        DeliveryFailureKind.NotProcessed => "not_processed",
+        DeliveryFailureKind.Transient => "transient",
+        DeliveryFailureKind.Permanent => "permanent",
+        DeliveryFailureKind.InvalidRecipient => "invalid_recipient",
+        _ => "unknown",
+    };
 
     /// <summary>
     /// Ends the wait when the timeout (or the caller) cancels, even for a sender that ignores its token; such a

@@ -131,6 +131,27 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable, IDisposabl
         }
     }
 
+    /// <summary>
+    /// Checks the server without sending a message: a pooled connection (connected, EHLO, TLS and authentication as
+    /// configured, exactly as a send would) answers NOOP, then goes back to the pool.
+    /// </summary>
+    /// <exception cref="DeliveryException">No connection could be made or the server refused it.</exception>
+    internal async ValueTask ProbeAsync(CancellationToken cancellationToken)
+    {
+        var client = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.NoOpAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _pool.Return(client, reusable: false);
+            throw;
+        }
+
+        _pool.Return(client, reusable: true);
+    }
+
     /// <summary>Closes the pooled connections, saying QUIT to the server.</summary>
     /// <returns>A task that completes when the connections are closed.</returns>
     public ValueTask DisposeAsync() => _pool.DisposeAsync();

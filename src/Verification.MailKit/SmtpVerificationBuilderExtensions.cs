@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Verification;
@@ -51,6 +52,36 @@ public static class SmtpVerificationBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         builder.AddSmtpEmail();
         builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a health check of the SMTP server: a connection of the sender's pool (connect, EHLO, TLS and AUTH as
+    /// configured) must answer NOOP; no message is sent. Needs <c>AddVerification().AddSmtpEmail(…)</c>. Tagged
+    /// <c>verification</c> besides <paramref name="tags"/>.
+    /// </summary>
+    /// <param name="builder">The health checks builder (<c>services.AddHealthChecks()</c>).</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="failureStatus">The status reported when the server cannot be used; defaults to unhealthy.</param>
+    /// <param name="tags">More tags to filter checks by.</param>
+    /// <param name="timeout">How long the check may take; defaults to none beyond <see cref="SmtpEmailOptions.Timeout"/>.</param>
+    /// <returns>The health checks builder.</returns>
+    public static IHealthChecksBuilder AddVerificationSmtp(
+        this IHealthChecksBuilder builder,
+        string name = "verification-smtp",
+        HealthStatus? failureStatus = null,
+        IEnumerable<string>? tags = null,
+        TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Add(new HealthCheckRegistration(
+            name,
+            static sp => new SmtpHealthCheck(sp.GetService<SmtpEmailSender>()
+                ?? throw new InvalidOperationException("AddVerificationSmtp() needs the SMTP sender: call services.AddVerification().AddSmtpEmail(…).")),
+            failureStatus,
+            HealthCheckTags.With(tags),
+            timeout));
         return builder;
     }
 

@@ -79,7 +79,7 @@ public static class RedisVerificationBuilderExtensions
     /// <param name="builder">The health checks builder (<c>services.AddHealthChecks()</c>).</param>
     /// <param name="name">The check's name.</param>
     /// <param name="failureStatus">The status reported when Redis does not answer; defaults to unhealthy.</param>
-    /// <param name="tags">Tags to filter checks by.</param>
+    /// <param name="tags">More tags to filter checks by; the check is always tagged <c>verification</c>.</param>
     /// <param name="timeout">How long the check may take; defaults to none beyond the connection's own timeouts.</param>
     /// <returns>The health checks builder.</returns>
     public static IHealthChecksBuilder AddVerificationRedis(
@@ -96,7 +96,7 @@ public static class RedisVerificationBuilderExtensions
             static sp => new RedisCodeStoreHealthCheck(sp.GetService<RedisCodeStore>()
                 ?? throw new InvalidOperationException("AddVerificationRedis() needs the Redis store: call services.AddVerification().UseRedisStore(…).")),
             failureStatus,
-            tags,
+            HealthCheckTags.With(tags),
             timeout));
         return builder;
     }

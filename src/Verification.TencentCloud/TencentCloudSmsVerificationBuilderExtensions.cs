@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Verification;
 using Verification.TencentCloud;
@@ -40,6 +41,36 @@ public static class TencentCloudSmsVerificationBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         AddCore(builder);
         builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a health check of Tencent Cloud SMS: a signed, read-only <c>SmsPackagesStatistics</c> call for the
+    /// configured SmsSdkAppId must be answered without an error (reachability and credentials); no SMS is sent. Needs
+    /// <c>AddVerification().AddTencentCloudSms(…)</c>. Tagged <c>verification</c> besides <paramref name="tags"/>.
+    /// </summary>
+    /// <param name="builder">The health checks builder (<c>services.AddHealthChecks()</c>).</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="failureStatus">The status reported on failure; defaults to unhealthy.</param>
+    /// <param name="tags">More tags to filter checks by.</param>
+    /// <param name="timeout">How long the check may take; defaults to none beyond <see cref="TencentCloudSmsOptions.Timeout"/>.</param>
+    /// <returns>The health checks builder.</returns>
+    public static IHealthChecksBuilder AddVerificationTencentCloudSms(
+        this IHealthChecksBuilder builder,
+        string name = "verification-tencentcloud-sms",
+        HealthStatus? failureStatus = null,
+        IEnumerable<string>? tags = null,
+        TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Add(new HealthCheckRegistration(
+            name,
+            static sp => new TencentCloudSmsHealthCheck(sp.GetService<TencentCloudSmsSender>()
+                ?? throw new InvalidOperationException("AddVerificationTencentCloudSms() needs the sender: call services.AddVerification().AddTencentCloudSms(…).")),
+            failureStatus,
+            HealthCheckTags.With(tags),
+            timeout));
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Verification;
 using Verification.Twilio;
@@ -39,6 +40,36 @@ public static class TwilioVerificationBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         AddCore(builder);
         builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds a health check of Twilio: a GET of the account resource (<c>/2010-04-01/Accounts/{AccountSid}.json</c>)
+    /// with the configured credentials must show an active account; no SMS is sent. Needs
+    /// <c>AddVerification().AddTwilioSms(…)</c>. Tagged <c>verification</c> besides <paramref name="tags"/>.
+    /// </summary>
+    /// <param name="builder">The health checks builder (<c>services.AddHealthChecks()</c>).</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="failureStatus">The status reported on failure; defaults to unhealthy.</param>
+    /// <param name="tags">More tags to filter checks by.</param>
+    /// <param name="timeout">How long the check may take; defaults to none beyond the HTTP client's timeout.</param>
+    /// <returns>The health checks builder.</returns>
+    public static IHealthChecksBuilder AddVerificationTwilio(
+        this IHealthChecksBuilder builder,
+        string name = "verification-twilio",
+        HealthStatus? failureStatus = null,
+        IEnumerable<string>? tags = null,
+        TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Add(new HealthCheckRegistration(
+            name,
+            static sp => new TwilioHealthCheck(sp.GetServices<ISmsSender>().OfType<TwilioSmsSender>().FirstOrDefault()
+                ?? throw new InvalidOperationException("AddVerificationTwilio() needs the sender: call services.AddVerification().AddTwilioSms(…).")),
+            failureStatus,
+            HealthCheckTags.With(tags),
+            timeout));
         return builder;
     }
 

@@ -71,7 +71,9 @@ public sealed class SampleWebApiTests
         await Json.AssertErrorAsync(missingUnderPrefix, HttpStatusCode.NotFound, "not_found", 4040);
 
         using var health = await sample.Client.GetAsync("/healthz");
-        Assert.Equal("ok", (await Json.ReadSuccessAsync(health)).GetProperty("status").GetString());
+        var report = await Json.ReadSuccessAsync(health);
+        Assert.Equal("ok", report.GetProperty("status").GetString());
+        Assert.Equal("healthy", report.GetProperty("checks").GetProperty("verification-store").GetProperty("status").GetString());
     }
 
     [Fact]

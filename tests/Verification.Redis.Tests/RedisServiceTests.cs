@@ -236,6 +236,32 @@ public sealed class RedisServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task HealthChecks_OwnRedisStopped_RedisAndStoreChecksTurnUnhealthy()
+    {
+        using var redis = new RedisProcess();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(Settings(NewPrefix())).Build());
+        services.AddVerification().UseRedisStore(o => o.Configuration = redis.Address + ",connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000");
+        services.AddLogging();
+        services.AddHealthChecks().AddVerificationRedis().AddVerificationStore(tags: ["ready"]);
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        var checks = provider.GetRequiredService<HealthCheckService>();
+
+        var up = await checks.CheckHealthAsync();
+        redis.Stop();
+        var down = await checks.CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Healthy, up.Status);
+        Assert.Equal(["verification-redis", "verification-store"], up.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.All(up.Entries.Values, e => Assert.Contains("verification", e.Tags));
+        Assert.Contains("ready", up.Entries["verification-store"].Tags);
+        Assert.Equal(HealthStatus.Unhealthy, down.Entries["verification-redis"].Status);
+        Assert.Equal(HealthStatus.Unhealthy, down.Entries["verification-store"].Status);
+        Assert.NotNull(down.Entries["verification-store"].Exception);
+    }
+
+    [Fact]
     public void UseRedisStore_FromConfiguration_BindsSection()
     {
         var provider = Provider(new()

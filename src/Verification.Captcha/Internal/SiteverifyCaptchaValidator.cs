@@ -253,6 +253,41 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
     }
 
 
+    /// <summary>
+    /// Checks that siteverify is reachable and takes the configured secret, without a real token: a POST of the secret
+    /// and a placeholder response. An answer that judges the placeholder (<c>invalid-input-response</c>, or success
+    /// with a test secret) is healthy; one saying the request or secret is wrong is not. Returns null when healthy,
+    /// else what is wrong (never the secret).
+    /// </summary>
+    /// <exception cref="HttpRequestException">The provider could not be reached.</exception>
+    /// <exception cref="OperationCanceledException">No answer within the timeout, or the caller cancelled.</exception>
+    internal async ValueTask<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var fields = new List<KeyValuePair<string, string>>(4) { new("secret", _secret), new("response", "verification-health-check") };
+        AddFields(fields);
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var timeout = new CancellationTokenSource(_timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var client = _httpClientFactory.CreateClient(CaptchaProviderOptions.HttpClientName);
+        client.Timeout = _timeout;
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            return $"{Provider} siteverify answered HTTP {(int)response.StatusCode}.";
+        }
+
+        var body = await BoundedHttpContent.ReadAsync(response.Content, linked.Token).ConfigureAwait(false);
+        if (body is null || !SiteverifyAnswer.TryParse(body, out var answer))
+        {
+            return $"{Provider} siteverify answered with a body that is not its JSON.";
+        }
+
+        return answer.ErrorCodes.FirstOrDefault(NotJudgedCodes.Contains) is { } notJudged
+            ? $"{Provider} siteverify did not judge the check: {notJudged} (check {CaptchaProviderOptions.SectionName}:Secret)."
+            : null;
+    }
+
     private async ValueTask<CaptchaValidationResult> MarkUsedAsync(string token, SiteverifyAnswer answer, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
@@ -57,6 +58,7 @@ public sealed class ImageCaptchaService : ICaptchaValidator
     private readonly CodeHasher _hasher;
     private readonly CaptchaOptions _options;
     private readonly TimeSpan _clockSkew;
+    private readonly VerificationMetrics _metrics;
 
     /// <summary>Creates the service.</summary>
     /// <param name="options">The settings (<c>Verification:Captcha</c> and the token keys); validated here.</param>
@@ -64,13 +66,15 @@ public sealed class ImageCaptchaService : ICaptchaValidator
     /// <param name="renderer">Draws the pictures (Verification.Captcha.Image has one).</param>
     /// <param name="timeProvider">The clock; the system clock when null.</param>
     /// <param name="logger">The logger; none when null.</param>
+    /// <param name="meterFactory">Creates the <c>Verification</c> meter; a standalone meter when null.</param>
     /// <exception cref="OptionsValidationException">The options are invalid.</exception>
     public ImageCaptchaService(
         IOptions<VerificationOptions> options,
         ICodeStore store,
         ICaptchaImageRenderer renderer,
         TimeProvider? timeProvider = null,
-        ILogger<ImageCaptchaService>? logger = null)
+        ILogger<ImageCaptchaService>? logger = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
@@ -88,12 +92,23 @@ public sealed class ImageCaptchaService : ICaptchaValidator
         var keys = KeyMaterial.Load(settings);
         _tokens = keys.Tokens;
         _hasher = keys.Hasher;
+        _metrics = new VerificationMetrics(meterFactory);
     }
 
     /// <summary>Makes a challenge: draws a new key, stores its hash, and returns the picture and the challenge token.</summary>
     /// <param name="context">The caller's IP bounds how many challenges one client may ask for (<c>Captcha:ChallengesPerIpPerHour</c>).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    public async ValueTask<VerificationResult<CaptchaChallenge>> CreateChallengeAsync(VerificationContext? context = null, CancellationToken cancellationToken = default)
+    public ValueTask<VerificationResult<CaptchaChallenge>> CreateChallengeAsync(VerificationContext? context = null, CancellationToken cancellationToken = default) =>
+        _metrics.CaptchaObserved || _metrics.ThrottlesObserved ? ObservedCreateAsync(context, cancellationToken) : CreateCoreAsync(context, cancellationToken);
+
+    private async ValueTask<VerificationResult<CaptchaChallenge>> ObservedCreateAsync(VerificationContext? context, CancellationToken cancellationToken)
+    {
+        var result = await CreateCoreAsync(context, cancellationToken).ConfigureAwait(false);
+        _metrics.ImageCaptcha("issued", result.Error);
+        return result;
+    }
+
+    private async ValueTask<VerificationResult<CaptchaChallenge>> CreateCoreAsync(VerificationContext? context, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
         var key = RandomNumberGenerator.GetString(ImageCaptchaAlphabet.Characters, _options.KeyLength);
@@ -131,7 +146,17 @@ public sealed class ImageCaptchaService : ICaptchaValidator
     /// <param name="key">What the person read, any case.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The captcha token, or <c>invalid_captcha</c> / <c>captcha_expired</c> / <c>captcha_used</c>.</returns>
-    public async ValueTask<VerificationResult<CaptchaSolution>> VerifyChallengeAsync(string? challengeToken, string? key, CancellationToken cancellationToken = default)
+    public ValueTask<VerificationResult<CaptchaSolution>> VerifyChallengeAsync(string? challengeToken, string? key, CancellationToken cancellationToken = default) =>
+        _metrics.CaptchaObserved ? ObservedVerifyAsync(challengeToken, key, cancellationToken) : VerifyCoreAsync(challengeToken, key, cancellationToken);
+
+    private async ValueTask<VerificationResult<CaptchaSolution>> ObservedVerifyAsync(string? challengeToken, string? key, CancellationToken cancellationToken)
+    {
+        var result = await VerifyCoreAsync(challengeToken, key, cancellationToken).ConfigureAwait(false);
+        _metrics.ImageCaptcha("solved", result.Error);
+        return result;
+    }
+
+    private async ValueTask<VerificationResult<CaptchaSolution>> VerifyCoreAsync(string? challengeToken, string? key, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(challengeToken) || challengeToken.Length > TokenService.MaxTokenLength)
         {

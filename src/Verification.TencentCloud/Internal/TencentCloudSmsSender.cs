@@ -26,6 +26,7 @@ internal sealed class TencentCloudSmsSender : ISmsSender
 {
     internal const string Service = "sms";
     internal const string Action = "SendSms";
+    internal const string ProbeAction = "SmsPackagesStatistics";
     internal const string Version = "2021-01-11";
 
     /// <summary>Exactly what <c>new StringContent(json, Encoding.UTF8, "application/json")</c> sends; signed byte for byte.</summary>
@@ -82,20 +83,7 @@ internal sealed class TencentCloudSmsSender : ISmsSender
         ArgumentNullException.ThrowIfNull(message);
         var recipient = message.MaskedTo;
         var body = BuildBody(message);
-        var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var signature = Tc3Signer.Sign(
-            _secretId, _secretKey, Service, timestamp, "POST", "/", string.Empty,
-            [new("content-type", ContentType), new("host", _host), new("x-tc-action", Action)],
-            body);
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
-        request.Headers.Host = _host;
-        request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
-        request.Headers.TryAddWithoutValidation("X-TC-Action", Action);
-        request.Headers.TryAddWithoutValidation("X-TC-Version", Version);
-        request.Headers.TryAddWithoutValidation("X-TC-Timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("X-TC-Region", _region);
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+        using var request = SignedRequest(Action, body);
 
         // The bound runs on the injected clock; HttpClient.Timeout is the same bound on the real clock, a backstop.
         using var timeout = new CancellationTokenSource(_timeout, _timeProvider);
@@ -132,6 +120,87 @@ internal sealed class TencentCloudSmsSender : ISmsSender
 
         Interpret(status, contentType, answer, message.To, recipient);
     }
+
+    /// <summary>A POST of <paramref name="action"/> with <paramref name="body"/>, signed with TC3-HMAC-SHA256.</summary>
+    private HttpRequestMessage SignedRequest(string action, byte[] body)
+    {
+        var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var signature = Tc3Signer.Sign(
+            _secretId, _secretKey, Service, timestamp, "POST", "/", string.Empty,
+            [new("content-type", ContentType), new("host", _host), new("x-tc-action", action)],
+            body);
+
+        var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ByteArrayContent(body) };
+        request.Headers.Host = _host;
+        request.Headers.TryAddWithoutValidation("Authorization", signature.Authorization);
+        request.Headers.TryAddWithoutValidation("X-TC-Action", action);
+        request.Headers.TryAddWithoutValidation("X-TC-Version", Version);
+        request.Headers.TryAddWithoutValidation("X-TC-Timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation("X-TC-Region", _region);
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+        return request;
+    }
+
+    /// <summary>
+    /// Checks reachability and the credentials without sending an SMS: a signed read-only
+    /// <c>SmsPackagesStatistics</c> call for the configured SmsSdkAppId (the current hour, one row). Returns null when
+    /// Tencent Cloud answered it, else what is wrong (the API error code, never its message or any secret).
+    /// </summary>
+    /// <exception cref="HttpRequestException">The endpoint could not be reached.</exception>
+    /// <exception cref="OperationCanceledException">No answer within the sender's timeout, or the caller cancelled.</exception>
+    internal async ValueTask<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var hour = _timeProvider.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMddHH", CultureInfo.InvariantCulture);
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("SmsSdkAppId", _smsSdkAppId);
+            json.WriteNumber("Limit", 1);
+            json.WriteNumber("Offset", 0);
+            json.WriteString("BeginTime", hour);
+            json.WriteString("EndTime", hour);
+            json.WriteEndObject();
+        }
+
+        using var request = SignedRequest(ProbeAction, buffer.WrittenSpan.ToArray());
+        using var timeout = new CancellationTokenSource(_timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var client = _httpClientFactory.CreateClient(TencentCloudSmsOptions.HttpClientName);
+        client.Timeout = _timeout;
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+        var answer = await BoundedHttpContent.ReadAsync(response.Content, linked.Token).ConfigureAwait(false);
+        if (answer is null)
+        {
+            return $"Tencent Cloud answered HTTP {(int)response.StatusCode} with an oversize body.";
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(answer);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("Response", out var body) && body.ValueKind == JsonValueKind.Object)
+            {
+                if (!body.TryGetProperty("Error", out var error))
+                {
+                    return response.IsSuccessStatusCode ? null : $"Tencent Cloud answered HTTP {(int)response.StatusCode}.";
+                }
+
+                var code = error.ValueKind == JsonValueKind.Object && error.TryGetProperty("Code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+                return $"Tencent Cloud refused the check: {SafeCode(code)}.";
+            }
+        }
+        catch (JsonException)
+        {
+            // Answered below as unreadable.
+        }
+
+        return $"Tencent Cloud answered HTTP {(int)response.StatusCode} with a body that is not its API JSON.";
+    }
+
+    /// <summary>An API error code as written in a health report: Tencent's dotted identifiers only, nothing else from the answer.</summary>
+    private static string SafeCode(string? code) =>
+        code is { Length: > 0 and <= 80 } && code.All(static c => char.IsAsciiLetterOrDigit(c) || c == '.') ? code : "an unrecognized error";
 
     /// <summary>Whether the request certainly never reached the provider (no connection was made).</summary>
     private static bool IsNotSent(HttpRequestException e) =>

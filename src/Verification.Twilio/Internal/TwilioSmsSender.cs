@@ -37,6 +37,7 @@ internal sealed class TwilioSmsSender : ISmsSender
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly ILogger _logger;
     private readonly Uri _messagesUri;
+    private readonly Uri _accountUri;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly string _credentialKey;
     private readonly KeyValuePair<string, string> _sender;
@@ -53,6 +54,7 @@ internal sealed class TwilioSmsSender : ISmsSender
 
         var accountSid = settings.AccountSid!;
         _messagesUri = MessagesUri(settings.Endpoint, accountSid);
+        _accountUri = new(settings.Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/2010-04-01/Accounts/" + Uri.EscapeDataString(accountSid) + ".json");
         var (user, secret) = string.IsNullOrEmpty(settings.AuthToken)
             ? (settings.ApiKeySid!, settings.ApiKeySecret!)
             : (accountSid, settings.AuthToken);
@@ -67,6 +69,66 @@ internal sealed class TwilioSmsSender : ISmsSender
 
     /// <inheritdoc />
     public string Name => "twilio";
+
+    /// <summary>The account resource read by the health check.</summary>
+    internal Uri AccountEndpoint => _accountUri;
+
+    /// <summary>
+    /// Checks reachability and the credentials without sending an SMS: a GET of the account resource
+    /// (<c>/2010-04-01/Accounts/{AccountSid}.json</c>). Returns null when Twilio answered with an active account, else
+    /// what is wrong (the HTTP status, Twilio's error code or the account status; never a secret).
+    /// </summary>
+    /// <exception cref="HttpRequestException">Twilio could not be reached.</exception>
+    /// <exception cref="OperationCanceledException">No answer in time, or the caller cancelled.</exception>
+    internal async ValueTask<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _accountUri);
+        request.Headers.Authorization = _authorization;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        var client = _httpClientFactory.CreateClient(TwilioSmsOptions.HttpClientName);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var body = await BoundedHttpContent.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        string? accountStatus = null;
+        int? code = null;
+        if (body is not null)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body, JsonOptions);
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    if (document.RootElement.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String)
+                    {
+                        accountStatus = s.GetString();
+                    }
+
+                    if (document.RootElement.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var n))
+                    {
+                        code = n;
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Reported below by its HTTP status.
+            }
+        }
+
+        if (status is >= 200 and < 300)
+        {
+            return accountStatus switch
+            {
+                "active" => null,
+                "suspended" or "closed" => $"The Twilio account is {accountStatus}.",
+                _ => $"Twilio answered HTTP {status} without the account's status.",
+            };
+        }
+
+        return status == 401 || code == 20003
+            ? $"Twilio refused the credentials ({_credentialKey}): HTTP {status}."
+            : $"Twilio answered HTTP {status}{(code is { } known ? $" with error {known}" : string.Empty)}.";
+    }
 
     /// <summary>The Messages.json URL posted to.</summary>
     internal Uri MessagesEndpoint => _messagesUri;

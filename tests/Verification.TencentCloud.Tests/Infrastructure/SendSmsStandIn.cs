@@ -45,6 +45,11 @@ internal sealed record Answer(int Status, string ContentType, string Body)
         {"Response":{"SendStatusSet":[{"SerialNo":"","PhoneNumber":"{{{request.PhoneNumberSet[0]}}}","Fee":0,"SessionContext":"","Code":"{{{code}}}","Message":"refused","IsoCode":"CN"}],"RequestId":"b1bbceb7-0000-4f3e-a81f-9198114a2279"}}
         """);
 
+    /// <summary>The answer to the health check's <c>SmsPackagesStatistics</c> read.</summary>
+    public static Answer PackagesStatistics() => new(200, Json, """
+        {"Response":{"SmsPackagesStatisticsSet":[{"PackageCreateTime":"2026-01-01 00:00:00","PackageCreateUnixTime":1767225600,"PackageType":2,"PackageId":100,"AmountOfPackage":1000,"CurrentUsage":7}],"RequestId":"d3ddeed9-0000-4f3e-a81f-9198114a2279"}}
+        """);
+
     /// <summary>A whole-request error.</summary>
     public static Answer Error(string code, string message = "refused") => new(200, Json, $$$"""
         {"Response":{"Error":{"Code":"{{{code}}}","Message":"{{{message}}}"},"RequestId":"c2ccdfc8-0000-4f3e-a81f-9198114a2279"}}
@@ -221,9 +226,10 @@ internal sealed class SendSmsStandIn : IAsyncDisposable
             return ("InvalidParameter", $"content type {Header("content-type")}");
         }
 
-        if (Header("x-tc-action") != "SendSms")
+        var action = Header("x-tc-action");
+        if (action is not ("SendSms" or "SmsPackagesStatistics"))
         {
-            return ("InvalidAction", $"action {Header("x-tc-action")}");
+            return ("InvalidAction", $"action {action}");
         }
 
         if (Header("x-tc-version") != "2021-01-11")
@@ -234,6 +240,26 @@ internal sealed class SendSmsStandIn : IAsyncDisposable
         if (Header("x-tc-region") != Account.Region)
         {
             return ("UnsupportedRegion", $"region {Header("x-tc-region")}");
+        }
+
+        if (action == "SmsPackagesStatistics")
+        {
+            // The read-only call of the health check: the app id, a page and an hour range (yyyyMMddHH).
+            if (request.Fields.GetValueOrDefault("SmsSdkAppId") != Account.SmsSdkAppId)
+            {
+                return ("InvalidParameterValue.SdkAppIdNotExist", "SmsSdkAppId");
+            }
+
+            static bool Hour(string? value) => value is { Length: 10 } && value.All(char.IsAsciiDigit);
+            if (!Hour(request.Fields.GetValueOrDefault("BeginTime")) || !Hour(request.Fields.GetValueOrDefault("EndTime"))
+                || request.Fields.GetValueOrDefault("Limit") is not ("1" or "10" or "100") || request.Fields.GetValueOrDefault("Offset") != "0")
+            {
+                return ("InvalidParameter", "SmsPackagesStatistics needs Limit, Offset, BeginTime and EndTime");
+            }
+
+            return request.Fields.ContainsKey("PhoneNumberSet") || request.Fields.ContainsKey("TemplateParamSet")
+                ? ("UnknownParameter", "a statistics read carries no message")
+                : null;
         }
 
         if (request.PhoneNumberSet.Count != 1 || !request.PhoneNumberSet[0].StartsWith('+'))

@@ -105,7 +105,7 @@ internal sealed class TwilioStandIn : IAsyncDisposable
                 return;
             }
 
-            var answer = self.Check(received) ?? (self._script.TryDequeue(out var next) ? next : self._then);
+            var answer = self.Check(received) ?? (received.Method == "GET" ? self.Account() : self._script.TryDequeue(out var next) ? next : self._then);
             context.Response.StatusCode = answer.Status;
             context.Response.ContentType = answer.ContentType;
             if (answer.Location is not null)
@@ -138,6 +138,13 @@ internal sealed class TwilioStandIn : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>The <c>status</c> of the account resource (GET /2010-04-01/Accounts/{sid}.json): active, suspended or closed.</summary>
+    public string AccountStatus { get; set; } = "active";
+
+    private Answer Account() => new(200, Answer.Json, $$"""
+        {"sid":"{{ExpectedRequest.AccountSid}}","friendly_name":"Stand-in","status":"{{AccountStatus}}","type":"Full","uri":"/2010-04-01/Accounts/{{ExpectedRequest.AccountSid}}.json"}
+        """);
+
     /// <summary>Twilio's answer to a wrong request, or null when the request is right.</summary>
     private Answer? Check(ReceivedRequest request)
     {
@@ -147,6 +154,12 @@ internal sealed class TwilioStandIn : IAsyncDisposable
         {
             _problems.Enqueue($"credentials: got {(user is null ? "no Basic header" : "user " + user)}");
             return Answer.Error(401, 20003, "Authenticate");
+        }
+
+        if (request.Method == "GET" && request.Path == $"{expected.PathPrefix}/2010-04-01/Accounts/{expected.AccountSid}.json")
+        {
+            // Fetch an account: what the health check reads.
+            return null;
         }
 
         if (request.Method != "POST" || request.Path != $"{expected.PathPrefix}/2010-04-01/Accounts/{expected.AccountSid}/Messages.json")

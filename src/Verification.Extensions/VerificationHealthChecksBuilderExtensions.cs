@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Verification;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// Health checks of Verification's parts. Each adapter adds its own on <see cref="IHealthChecksBuilder"/>:
+/// <c>AddVerificationStore()</c> (here, any <see cref="ICodeStore"/>), <c>AddVerificationRedis()</c>,
+/// <c>AddVerificationSmtp()</c>, <c>AddVerificationTencentCloudSms()</c>, <c>AddVerificationTwilio()</c>,
+/// <c>AddVerificationCaptcha()</c>. Every check is tagged <c>verification</c>; none sends a message.
+/// </summary>
+public static class VerificationHealthChecksBuilderExtensions
+{
+    /// <summary>
+    /// Adds a health check of the registered <see cref="ICodeStore"/> (in memory, Redis or your own): one read of a
+    /// key that never exists must succeed. Tagged <c>verification</c> besides <paramref name="tags"/>.
+    /// </summary>
+    /// <param name="builder">The health checks builder (<c>services.AddHealthChecks()</c>).</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="failureStatus">The status reported when the store fails; defaults to unhealthy.</param>
+    /// <param name="tags">More tags to filter checks by.</param>
+    /// <param name="timeout">How long the check may take; defaults to none beyond the store's own timeouts.</param>
+    /// <returns>The health checks builder.</returns>
+    public static IHealthChecksBuilder AddVerificationStore(
+        this IHealthChecksBuilder builder,
+        string name = "verification-store",
+        HealthStatus? failureStatus = null,
+        IEnumerable<string>? tags = null,
+        TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        builder.Add(new HealthCheckRegistration(
+            name,
+            static sp => new CodeStoreHealthCheck(
+                sp.GetService<ICodeStore>() ?? throw new InvalidOperationException("AddVerificationStore() needs Verification: call services.AddVerification()."),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System),
+            failureStatus,
+            HealthCheckTags.With(tags),
+            timeout));
+        return builder;
+    }
+
+    /// <summary>Reads a key that never exists: the cheapest round trip every store has.</summary>
+    private sealed class CodeStoreHealthCheck(ICodeStore store, TimeProvider timeProvider) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                await store.GetValueAsync("health-check", timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                return HealthCheckResult.Healthy($"The code store ({store.GetType().Name}) answered in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.#} ms.");
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, "The code store does not answer; sends and verifies answer unavailable.", e);
+            }
+        }
+    }
+}

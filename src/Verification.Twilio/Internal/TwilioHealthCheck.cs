@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Verification.Twilio;
+
+/// <summary>
+/// Reports whether Twilio is reachable and takes the configured credentials: a GET of the account resource, which
+/// must be active. No SMS is sent.
+/// </summary>
+internal sealed class TwilioHealthCheck(TwilioSmsSender sender) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var problem = await sender.ProbeAsync(cancellationToken).ConfigureAwait(false);
+            return problem is null
+                ? HealthCheckResult.Healthy($"Twilio answered in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.#} ms.")
+                : new HealthCheckResult(context.Registration.FailureStatus, problem);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var what = e is OperationCanceledException ? "did not answer in time" : "could not be reached";
+            return new HealthCheckResult(context.Registration.FailureStatus, $"Twilio {what}.", e);
+        }
+    }
+}
