@@ -298,6 +298,35 @@ public sealed class VerificationService : IVerificationService
             ExpiresAt = expiresAt,
         };
         var charges = SendCharges(contact, context);
+        var isUser = _includeIsUser ? exists : null;
+        string? verificationId = null;
+
+        // An Idempotency-Key is reserved before anything is charged or sent, with the answer this send will give:
+        // a concurrent request with the same key gets that same answer (and no message) instead of the cooldown
+        // refusal. A send that is refused or fails withdraws its reservation, so a retry with the key sends again.
+        string? reservation = null;
+        if (idempotencyKey is not null)
+        {
+            verificationId = _tokens.CreateVerificationId(recordId, nonce, contact.Normalized, request.Usage, expiresAt);
+            var value = IdempotencyValue(contact.Key, verificationId, expiresAt, isUser);
+            string stored;
+            try
+            {
+                stored = await _store.GetOrAddValueAsync(idempotencyKey, value, now + _resendCooldown, now, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
+            {
+                Log.StoreFailed(_logger, e, "idempotency");
+                return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; nothing was sent. Try again later.");
+            }
+
+            if (!string.Equals(stored, value, StringComparison.Ordinal))
+            {
+                return Replay(stored, contact.Key, masked) ?? VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store returned an unreadable idempotency record; try again later.");
+            }
+
+            reservation = value;
+        }
 
         SaveOutcome saved;
         try
@@ -307,17 +336,26 @@ public sealed class VerificationService : IVerificationService
         catch (Exception e) when (!IsCallerCancellation(e, cancellationToken))
         {
             Log.StoreFailed(_logger, e, "send");
+            await WithdrawAsync(idempotencyKey, reservation).ConfigureAwait(false);
             return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; nothing was sent. Try again later.");
+        }
+        catch (OperationCanceledException)
+        {
+            await WithdrawAsync(idempotencyKey, reservation).ConfigureAwait(false);
+            throw;
         }
 
         switch (saved.Status)
         {
             case SaveStatus.RateLimited:
+                await WithdrawAsync(idempotencyKey, reservation).ConfigureAwait(false);
                 return Refused(masked, VerificationError.RateLimited(
                     saved.RefusedBy?.Reason ?? VerificationErrorReasons.ResendCooldown,
                     saved.RetryAfter,
                     DescribeLimit(saved.RefusedBy?.Reason)));
             case SaveStatus.CaptchaRequired:
+                await WithdrawAsync(idempotencyKey, reservation).ConfigureAwait(false);
+
                 // RetryAfter only when the window will lift by itself; an always-full one (AlwaysRequire) never does.
                 return Refused(masked, new VerificationError(VerificationErrorCodes.CaptchaRequired, "Solve a captcha and send its token with the request.")
                 {
@@ -326,7 +364,8 @@ public sealed class VerificationService : IVerificationService
                 });
         }
 
-        var verificationId = _tokens.CreateVerificationId(recordId, nonce, contact.Normalized, request.Usage, expiresAt);
+        // Signed only once the save went through (or the key was reserved): a refused send costs no signature.
+        verificationId ??= _tokens.CreateVerificationId(recordId, nonce, contact.Normalized, request.Usage, expiresAt);
         var culture = context?.Culture ?? _defaultCulture;
         var rendered = _renderer.Render(new MessageRenderContext(contact.Channel, code, _codeLifetime, request.Usage, culture, _productName));
         var message = new VerificationMessage
@@ -342,19 +381,24 @@ public sealed class VerificationService : IVerificationService
             Culture = culture,
         };
 
-        var failure = await DeliverAsync(message, masked, record, charges, cancellationToken).ConfigureAwait(false);
+        VerificationError? failure;
+        try
+        {
+            failure = await DeliverAsync(message, masked, record, charges, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await WithdrawAsync(idempotencyKey, reservation).ConfigureAwait(false);
+            throw;
+        }
+
         if (failure is not null)
         {
+            await WithdrawAsync(idempotencyKey, reservation).ConfigureAwait(false);
             return failure;
         }
 
         _metrics.Sent(contact.Channel, contact.Normalized);
-        var isUser = _includeIsUser ? exists : null;
-        if (idempotencyKey is not null)
-        {
-            await RememberAsync(idempotencyKey, contact.Key, verificationId, expiresAt, isUser, now).ConfigureAwait(false);
-        }
-
         return new VerificationResponse(verificationId, (int)_codeLifetime.TotalSeconds, isUser);
     }
 
@@ -375,7 +419,14 @@ public sealed class VerificationService : IVerificationService
             return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; nothing was sent. Try again later.");
         }
 
-        if (stored?.Split('\n') is not [var storedContact, var verificationId, var expiresAtText, var isUserText])
+        return stored is null ? null : Replay(stored, contactKey, masked);
+    }
+
+    /// <summary>The answer an idempotency record gives: the same verification id to the same contact, a refusal to another.</summary>
+    private VerificationResult<VerificationResponse>? Replay(string stored, string contactKey, MaskedContact masked)
+    {
+        if (stored.Split('\n') is not [var storedContact, var verificationId, var expiresAtText, var isUserText]
+            || !long.TryParse(expiresAtText, NumberStyles.None, CultureInfo.InvariantCulture, out var expiresAtSeconds))
         {
             return null;
         }
@@ -388,21 +439,29 @@ public sealed class VerificationService : IVerificationService
                 "This Idempotency-Key was used for another contact; use a new key per request."));
         }
 
-        var remaining = DateTimeOffset.FromUnixTimeSeconds(long.Parse(expiresAtText, CultureInfo.InvariantCulture)) - _timeProvider.GetUtcNow();
+        var remaining = DateTimeOffset.FromUnixTimeSeconds(expiresAtSeconds) - _timeProvider.GetUtcNow();
         bool? isUser = isUserText switch { "1" => true, "0" => false, _ => null };
         return new VerificationResponse(verificationId, Math.Max(0, (int)Math.Ceiling(remaining.TotalSeconds)), isUser);
     }
 
-    private async ValueTask RememberAsync(string key, string contactKey, string verificationId, DateTimeOffset expiresAt, bool? isUser, DateTimeOffset now)
+    private static string IdempotencyValue(string contactKey, string verificationId, DateTimeOffset expiresAt, bool? isUser) =>
+        string.Join('\n', contactKey, verificationId, expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), isUser switch { true => "1", false => "0", _ => string.Empty });
+
+    /// <summary>Withdraws this send's Idempotency-Key reservation (when it made one) after a refusal or a failure.</summary>
+    private async ValueTask WithdrawAsync(string? key, string? reservation)
     {
-        var value = string.Join('\n', contactKey, verificationId, expiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), isUser switch { true => "1", false => "0", _ => string.Empty });
+        if (key is null || reservation is null)
+        {
+            return;
+        }
+
         try
         {
-            await _store.GetOrAddValueAsync(key, value, now + _resendCooldown, now, CancellationToken.None).ConfigureAwait(false);
+            await _store.RemoveValueAsync(key, reservation, _timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            // The code is sent; losing the replay record only means a retry gets the cooldown answer instead.
+            // Nothing was sent; a stale reservation only answers with a dead id until the cooldown ends.
             Log.StoreFailed(_logger, e, "idempotency");
         }
     }

@@ -178,6 +178,16 @@ public sealed class RedisCodeStore : ICodeStore
         return result.IsNull ? null : (string?)result;
     }
 
+    /// <inheritdoc />
+    public async ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        RedisKey[] keys = [_prefix + "val:" + key];
+        RedisValue[] args = [value];
+        await EvaluateAsync(RedisScripts.RemoveValue, keys, args, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The multiplexer the store uses (connecting it first, when the store owns it).</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     internal Task<IConnectionMultiplexer> GetMultiplexerAsync(CancellationToken cancellationToken = default)

@@ -202,6 +202,12 @@ internal static class RedisScripts
         if v[1] and v[2] and tonumber(v[2]) > tonumber(ARGV[1]) then return v[1] end
         return false
         """);
+
+    /// <summary>KEYS: the value. ARGV: the expected value. Deletes the key when it holds that value.</summary>
+    public static readonly RedisScript RemoveValue = new("""
+        if redis.call('HGET', KEYS[1], 'v') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+        return 0
+        """);
 }
 
 /// <summary>A Lua script and its SHA-1, for EVALSHA.</summary>

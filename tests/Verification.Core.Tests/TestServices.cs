@@ -154,6 +154,12 @@ internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
         return inner.GetValueAsync(key, now, cancellationToken);
     }
 
+    public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        return inner.RemoveValueAsync(key, value, now, cancellationToken);
+    }
+
     private void ThrowIfDown()
     {
         if (_down)

@@ -420,6 +420,24 @@ public abstract class CodeStoreConformanceTests
         Assert.Equal("third", await store.GetValueAsync("idem:k", expires));
     }
 
+    /// <summary>RemoveValue deletes only the value it names (compare and delete); the key is free again at once.</summary>
+    [Fact]
+    public async Task RemoveValue_OnlyTheExpectedValue_FreesTheKey()
+    {
+        var store = CreateStore();
+        var expires = T0.AddMinutes(1);
+        await store.GetOrAddValueAsync("idem:r", "mine", expires, T0);
+
+        await store.RemoveValueAsync("idem:r", "someone-else", T0);
+        Assert.Equal("mine", await store.GetValueAsync("idem:r", T0));
+
+        await store.RemoveValueAsync("idem:r", "mine", T0);
+        Assert.Null(await store.GetValueAsync("idem:r", T0));
+        Assert.Equal("next", await store.GetOrAddValueAsync("idem:r", "next", expires, T0));
+        await store.RemoveValueAsync("idem:never", "x", T0);
+        Assert.Null(await store.GetValueAsync("idem:never", T0));
+    }
+
     /// <summary>Values keep any text, unicode and JSON included.</summary>
     [Fact]
     public async Task GetOrAddValue_ArbitraryText_RoundTrips()

@@ -103,6 +103,26 @@ public interface ICodeStore
         string key,
         DateTimeOffset now,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Forgets the value under <paramref name="key"/> when it still is <paramref name="value"/> (compare and delete:
+    /// a value stored since by someone else stays). Used to withdraw an <c>Idempotency-Key</c> reservation whose
+    /// send was refused or failed, so that a retry with the same key sends again.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation does nothing, so that stores written before this member still compile; then a
+    /// failed send's key keeps answering with its (dead) verification id until the resend cooldown ends. The
+    /// in-memory and Redis stores implement it; custom stores should too.
+    /// </remarks>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value expected under the key.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    ValueTask RemoveValueAsync(
+        string key,
+        string value,
+        DateTimeOffset now,
+        CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }
 
 /// <summary>A pending code as the store keeps it: a keyed hash, never the code.</summary>

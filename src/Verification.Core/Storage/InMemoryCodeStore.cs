@@ -216,6 +216,24 @@ public sealed class InMemoryCodeStore : ICodeStore
         }
     }
 
+    /// <inheritdoc />
+    public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        lock (_gate)
+        {
+            if (_values.TryGetValue(key, out var existing) && string.Equals(existing.Value, value, StringComparison.Ordinal))
+            {
+                _values.Remove(key);
+            }
+
+            Sweep(now.UtcTicks);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     private (RateCharge Charge, TimeSpan RetryAfter)? FirstRefused(IReadOnlyList<RateCharge> charges, RateLimitKind kind, long ticks)
     {
         foreach (var charge in charges)
