@@ -5,7 +5,8 @@
 # locked npm packages of tests/cloudbase-compat, and Debian's redis-server and redis-tools (for
 # tests/Verification.Redis.Tests). Then it starts Redis on free loopback ports — a single node and a 3-master
 # Redis Cluster — exports their addresses in VERIFICATION_TEST_REDIS and VERIFICATION_TEST_REDIS_CLUSTER, runs
-# the tests and stops those servers on exit. When everything is installed this prints nothing of its own.
+# the tests and stops those servers on exit. Last, eng/consumer-test.sh packs every src/ project and proves the
+# packages install and work in a fresh app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -116,3 +117,7 @@ export VERIFICATION_TEST_REDIS_CLUSTER
 
 # A test hung for 5 minutes fails the run instead of holding CI until its limit.
 dotnet test Verification.sln --configuration Release --logger "console;verbosity=normal" --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
+
+# The packages themselves: packed into a temporary folder and installed into a fresh app (eng/consumer-test.sh).
+# It reuses the Release build of the tests above.
+./eng/consumer-test.sh
