@@ -100,7 +100,7 @@ public sealed class FakeSmsSender : ISmsSender
     /// <summary>Makes the next <paramref name="times"/> deliveries throw <paramref name="exception"/> (an unexpected error of a provider client).</summary>
     /// <param name="exception">What the deliveries throw.</param>
     /// <param name="times">How many deliveries throw.</param>
-    public void FailNext(Exception exception, int times = 1)
+    public void ThrowNext(Exception exception, int times = 1)
     {
         ArgumentNullException.ThrowIfNull(exception);
         _outbox.FailNext(() => exception, times);

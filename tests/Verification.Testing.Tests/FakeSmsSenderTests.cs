@@ -98,7 +98,7 @@ public sealed class FakeSmsSenderTests
     {
         var sender = new FakeSmsSender();
         var boom = new HttpRequestException("connection reset");
-        sender.FailNext(boom);
+        sender.ThrowNext(boom);
 
         Assert.Same(boom, await Assert.ThrowsAsync<HttpRequestException>(() => sender.SendAsync(Sms("+8615588665555", "111111")).AsTask()));
         Assert.Empty(sender.Messages);
@@ -129,7 +129,7 @@ public sealed class FakeSmsSenderTests
 
         Assert.Throws<ArgumentOutOfRangeException>("kind", () => sender.FailNext((DeliveryFailureKind)42));
         Assert.Throws<ArgumentOutOfRangeException>("times", () => sender.FailNext(DeliveryFailureKind.Transient, 0));
-        Assert.Throws<ArgumentNullException>("exception", () => sender.FailNext((Exception)null!));
+        Assert.Throws<ArgumentNullException>("exception", () => sender.ThrowNext(null!));
     }
 
     [Fact]

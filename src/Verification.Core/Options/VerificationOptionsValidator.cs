@@ -301,10 +301,43 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
             culture = CultureInfo.GetCultureInfo(name, predefinedOnly: true);
             return true;
         }
+        catch (CultureNotFoundException) when (InvariantGlobalization && LooksLikeCultureName(name))
+        {
+            // An app built with InvariantGlobalization knows no culture but the invariant one, so "en" or "zh-CN" can
+            // only be checked for its shape; messages then use the invariant (English) formatting and templates.
+            return true;
+        }
         catch (CultureNotFoundException)
         {
             return false;
         }
+    }
+
+    /// <summary>Whether the process runs with invariant globalization, where no named culture exists.</summary>
+    internal static bool InvariantGlobalization { get; } = DetectInvariantGlobalization();
+
+    private static bool DetectInvariantGlobalization()
+    {
+        try
+        {
+            return CultureInfo.GetCultureInfo("en", predefinedOnly: true).Name.Length == 0;
+        }
+        catch (CultureNotFoundException)
+        {
+            return true;
+        }
+    }
+
+    // BCP 47 in outline: a 2–8 letter language, then subtags of 1–8 letters or digits.
+    private static bool LooksLikeCultureName(string name)
+    {
+        var parts = name.Split('-');
+        if (parts[0].Length is < 2 or > 8 || !parts[0].All(char.IsAsciiLetter))
+        {
+            return false;
+        }
+
+        return parts.Skip(1).All(p => p.Length is >= 1 and <= 8 && p.All(char.IsAsciiLetterOrDigit));
     }
 
     private static void ValidateRange(string key, TimeSpan? value, TimeSpan min, TimeSpan max, List<string> errors)
