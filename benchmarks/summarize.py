@@ -82,7 +82,7 @@ for line in open(os.path.join(results, "memory.log")) if os.path.exists(os.path.
         m = dict(kv.split("=") for kv in line.split()[3:])
         kind = line.split()[2]
         budget = f" (≤ 200: {'met' if float(m['bytes_per_record']) <= 200 else 'MISSED'})" if kind == "record" else " (no budget: record + its counters)"
-        print(f"- in-memory store per pending {kind}: {m['bytes_per_record']} bytes with 1,000,000 live{budget}; after expiry {int(m['after_expiry_bytes']) / 1048576:.2f} MiB retained, {m['entries_left']} entries left")
+        print(f"- in-memory store per pending {kind}: {m['bytes_per_record']} bytes with {int(m.get('records', 1000000)):,} live{budget}; after expiry {int(m['after_expiry_bytes']) / 1048576:.2f} MiB retained, {m['entries_left']} entries left")
 
 
 def rps(name):

@@ -180,5 +180,17 @@ internal static class Jwt
 /// <summary>Awaits a value task that completes synchronously on the hot path, without an async state machine in the benchmark.</summary>
 internal static class Sync
 {
-    public static T Wait<T>(ValueTask<T> task) => task.IsCompletedSuccessfully ? task.Result : task.AsTask().GetAwaiter().GetResult();
+    /// <summary>How many waits found their task not yet complete (an asynchronous hop on the hot path).</summary>
+    public static long Asynchronous;
+
+    public static T Wait<T>(ValueTask<T> task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            return task.Result;
+        }
+
+        Interlocked.Increment(ref Asynchronous);
+        return task.AsTask().GetAwaiter().GetResult();
+    }
 }
