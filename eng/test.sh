@@ -5,8 +5,9 @@
 # locked npm packages of tests/cloudbase-compat, and Debian's redis-server and redis-tools (for
 # tests/Verification.Redis.Tests). Then it starts Redis on free loopback ports — a single node and a 3-master
 # Redis Cluster — exports their addresses in VERIFICATION_TEST_REDIS and VERIFICATION_TEST_REDIS_CLUSTER, runs
-# the tests and stops those servers on exit. Last, eng/consumer-test.sh packs every src/ project and proves the
-# packages install and work in a fresh app.
+# the tests, then runs every benchmark once in BenchmarkDotNet's dry mode (no timings asserted), and stops those
+# servers on exit. Last, eng/consumer-test.sh packs every src/ project and proves the packages install and work
+# in a fresh app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -117,6 +118,23 @@ export VERIFICATION_TEST_REDIS_CLUSTER
 
 # A test hung for 5 minutes fails the run instead of holding CI until its limit.
 dotnet test Verification.sln --configuration Release --logger "console;verbosity=normal" --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
+
+# The benchmarks must never rot (benchmarks/run.sh runs them for real; docs/performance.md): run every BenchmarkDotNet
+# benchmark once in its dry mode, in process, with a few codes per verify iteration, on the test Redis, and the
+# throughput and memory programs on small counts. Nothing here asserts a timing; a benchmark that throws fails.
+bench_log="$redis_dir/benchmarks.log"
+bench=(dotnet benchmarks/Verification.Benchmarks/bin/Release/net10.0/Verification.Benchmarks.dll)
+if ! {
+    dotnet build benchmarks/Verification.Benchmarks --configuration Release -v quiet -nologo &&
+    VERIFICATION_BENCH_BATCH=4 VERIFICATION_BENCH_REDIS="$VERIFICATION_TEST_REDIS" \
+        "${bench[@]}" --filter '*' --job Dry --inProcess --artifacts "$redis_dir/benchmarks" &&
+    "${bench[@]}" throughput 400 HS256 &&
+    "${bench[@]}" memory 20000
+} >"$bench_log" 2>&1; then
+    cat "$bench_log" >&2
+    echo "eng/test.sh: the benchmarks' dry run failed (log above)" >&2
+    exit 1
+fi
 
 # The packages themselves: packed into a temporary folder and installed into a fresh app (eng/consumer-test.sh).
 # It reuses the Release build of the tests above.

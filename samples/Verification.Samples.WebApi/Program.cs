@@ -46,7 +46,21 @@ if (twilio)
     verification.AddTwilioSms();
 }
 
-if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirectory"]))
+if (string.Equals(builder.Configuration["Sample:Sender"], "None", StringComparison.OrdinalIgnoreCase))
+{
+    // Sample:Sender=None: channels without a real sender deliver nothing and print nothing (the HTTP load run of
+    // benchmarks/run.sh measures the service, not a console).
+    if (!realSms)
+    {
+        verification.AddSmsSender<DiscardingSender>();
+    }
+
+    if (!realEmail)
+    {
+        verification.AddEmailSender<DiscardingSender>();
+    }
+}
+else if (string.IsNullOrWhiteSpace(builder.Configuration["Verification:PickupDirectory"]))
 {
     // Embedded default: print each message, code included, on this console — only for channels without a real
     // sender, so that no code meant for a real phone or mailbox lands on the console.
@@ -278,6 +292,14 @@ internal sealed class RecordingCaptchaRenderer(ICaptchaImageRenderer inner, stri
 
         return inner.RenderPng(text);
     }
+}
+
+/// <summary>A sender that delivers nothing (Sample:Sender=None): for load runs, never for people waiting for a code.</summary>
+internal sealed class DiscardingSender : ISmsSender, IEmailSender
+{
+    public string Name => "none";
+
+    public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 }
 
 /// <summary>A minimal decorator registration, so the sample needs no extra package for its test seam.</summary>

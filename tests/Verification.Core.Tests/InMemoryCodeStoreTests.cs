@@ -447,6 +447,46 @@ public sealed class InMemoryCodeStoreTests
         Assert.Equal((perRound * 2) + (perRound * 6), peak);
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(64)]
+    public async Task AttemptAsync_HashNot32Bytes_ComparedWhole(int length)
+    {
+        var hash = Enumerable.Range(0, length).Select(i => (byte)i).ToArray();
+        var record = new CodeRecord { Id = Guid.NewGuid(), ContactKey = Contact, CodeHash = hash, ExpiresAt = T0 + Lifetime };
+        await _store.SaveAsync(record, [], waiveSoftLimits: false, T0);
+        var prefix = hash[..Math.Min(length, 32)];
+        var longer = hash.Append((byte)0).ToArray();
+
+        var partial = await _store.AttemptAsync(record.Id, prefix.Length == length ? RightHash : prefix, MaxAttempts, AmpleBudget, T0);
+        var extended = await _store.AttemptAsync(record.Id, longer, MaxAttempts, AmpleBudget, T0);
+        var right = await _store.AttemptAsync(record.Id, hash, MaxAttempts, AmpleBudget, T0);
+
+        Assert.Equal(AttemptStatus.Mismatch, partial.Status);
+        Assert.Equal(AttemptStatus.Mismatch, extended.Status);
+        Assert.Equal(AttemptStatus.Verified, right.Status);
+    }
+
+    [Fact]
+    public async Task SaveAsync_AfterBurstExpired_StoreShrinksAndKeepsWorking()
+    {
+        // A burst far above the trim threshold, all expired at once: the next operation sweeps and trims the tables.
+        var burst = new List<CodeRecord>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            burst.Add(await SaveAsync("+86155" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture), ContactCharges("+86155" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        var later = T0 + TimeSpan.FromDays(2);
+        var fresh = NewRecord(expiresAt: later + Lifetime);
+        var saved = await _store.SaveAsync(fresh, ContactCharges(Contact), waiveSoftLimits: false, later);
+
+        Assert.Equal(SaveStatus.Saved, saved.Status);
+        Assert.Equal(3, _store.Count); // the fresh record, its daily and cooldown counters
+        Assert.Equal(AttemptStatus.NotFound, (await _store.AttemptAsync(burst[0].Id, RightHash, MaxAttempts, AmpleBudget, later)).Status);
+        Assert.Equal(AttemptStatus.Verified, (await _store.AttemptAsync(fresh.Id, RightHash, MaxAttempts, AmpleBudget, later)).Status);
+    }
+
     private static RateCharge[] ContactCharges(string contact, TimeSpan? dailyWindow = null) =>
     [
         new("failures:" + contact, 10, TimeSpan.FromDays(1), Amount: 0),

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace Verification;
@@ -5,21 +7,31 @@ namespace Verification;
 /// <summary>
 /// The default <see cref="ICodeStore"/>: one process, every operation atomic under one lock. Expired records,
 /// counters and marks are reclaimed by the operations that follow their expiry (a min-heap of expiry times),
-/// so memory stays bounded under a steady stream of sends rather than growing with every code ever sent.
+/// so memory stays bounded under a steady stream of sends rather than growing with every code ever sent; when most
+/// of what was held has expired, the tables shrink back, so a burst's memory returns after its codes expire.
 /// </summary>
 /// <remarks>
 /// Several processes of one deployment need a shared store (Verification.Redis); with this one each process
 /// counts its own limits and knows only its own codes.
+/// A pending record costs about 250 bytes (its contact key, an inline 32-byte keyed hash, two table entries and its
+/// expiry); the rate-limit counters of a send are extra (see docs/performance.md).
 /// </remarks>
 public sealed class InMemoryCodeStore : ICodeStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<Guid, Entry> _records = [];
+    private const int TrimThreshold = 4096;
+
+    private readonly Dictionary<Guid, Slot> _records = [];
+
+    // Hashes that are not 32 bytes long (HMAC-SHA256 always is; other callers of the public API may differ).
+    private readonly Dictionary<Guid, byte[]> _otherHashes = [];
     private readonly Dictionary<string, Guid> _live = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _marks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Value, long Until)> _values = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<Guid, long> _recordExpiries = new();
     private readonly PriorityQueue<Expiry, long> _expiries = new();
+    private int _peak;
 
     private enum State : byte
     {
@@ -67,14 +79,29 @@ public sealed class InMemoryCodeStore : ICodeStore
                 Add(charge, ticks);
             }
 
-            if (_live.TryGetValue(record.ContactKey, out var previous) && _records.TryGetValue(previous, out var old) && old.State == State.Pending)
+            if (_live.TryGetValue(record.ContactKey, out var previous))
             {
-                old.State = State.Superseded;
+                ref var old = ref CollectionsMarshal.GetValueRefOrNullRef(_records, previous);
+                if (!Unsafe.IsNullRef(ref old) && old.State == State.Pending)
+                {
+                    old.State = State.Superseded;
+                }
             }
 
-            _records[record.Id] = new Entry(record);
+            var slot = new Slot { ContactKey = record.ContactKey, ExpiresAt = record.ExpiresAt.UtcTicks };
+            if (record.CodeHash.Length == CodeHasher.HashLength)
+            {
+                record.CodeHash.Span.CopyTo(slot.Hash);
+                _otherHashes.Remove(record.Id);
+            }
+            else
+            {
+                _otherHashes[record.Id] = record.CodeHash.ToArray();
+            }
+
+            _records[record.Id] = slot;
             _live[record.ContactKey] = record.Id;
-            _expiries.Enqueue(new Expiry(ExpiryKind.Record, record.Id, null), record.ExpiresAt.UtcTicks);
+            _recordExpiries.Enqueue(record.Id, slot.ExpiresAt);
         }
 
         return ValueTask.FromResult(SaveOutcome.Saved);
@@ -93,12 +120,13 @@ public sealed class InMemoryCodeStore : ICodeStore
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.RateLimited, RetryAfter: RetryAfter(failures, ticks)));
             }
 
-            if (!_records.TryGetValue(recordId, out var entry))
+            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_records, recordId);
+            if (Unsafe.IsNullRef(ref entry))
             {
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.NotFound));
             }
 
-            if (entry.Record.ExpiresAt.UtcTicks <= ticks)
+            if (entry.ExpiresAt <= ticks)
             {
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.Expired));
             }
@@ -115,10 +143,11 @@ public sealed class InMemoryCodeStore : ICodeStore
                 return ValueTask.FromResult(new AttemptOutcome(settled));
             }
 
-            if (CryptographicOperations.FixedTimeEquals(entry.Record.CodeHash.Span, presentedHash.Span))
+            ReadOnlySpan<byte> stored = _otherHashes.TryGetValue(recordId, out var other) ? other : entry.Hash;
+            if (CryptographicOperations.FixedTimeEquals(stored, presentedHash.Span))
             {
                 entry.State = State.Used;
-                Unlink(entry.Record);
+                Unlink(recordId, entry.ContactKey);
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.Verified));
             }
 
@@ -127,7 +156,7 @@ public sealed class InMemoryCodeStore : ICodeStore
             if (entry.Attempts >= maxAttempts)
             {
                 entry.State = State.Burned;
-                Unlink(entry.Record);
+                Unlink(recordId, entry.ContactKey);
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.Exhausted));
             }
 
@@ -143,9 +172,10 @@ public sealed class InMemoryCodeStore : ICodeStore
         var ticks = now.UtcTicks;
         lock (_gate)
         {
-            if (_records.Remove(record.Id))
+            if (_records.Remove(record.Id, out var removed))
             {
-                Unlink(record);
+                _otherHashes.Remove(record.Id);
+                Unlink(record.Id, removed.ContactKey);
             }
 
             foreach (var charge in charges)
@@ -178,7 +208,7 @@ public sealed class InMemoryCodeStore : ICodeStore
             // Keep the mark at least a moment, so that two racing uses of an expiring token still see each other.
             var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
             _marks[key] = end;
-            _expiries.Enqueue(new Expiry(ExpiryKind.Mark, default, key), end);
+            _expiries.Enqueue(new Expiry(ExpiryKind.Mark, key), end);
             return ValueTask.FromResult(true);
         }
     }
@@ -199,7 +229,7 @@ public sealed class InMemoryCodeStore : ICodeStore
 
             var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
             _values[key] = (value, end);
-            _expiries.Enqueue(new Expiry(ExpiryKind.Value, default, key), end);
+            _expiries.Enqueue(new Expiry(ExpiryKind.Value, key), end);
             return ValueTask.FromResult(value);
         }
     }
@@ -273,77 +303,120 @@ public sealed class InMemoryCodeStore : ICodeStore
 
         var end = ticks + charge.Window.Ticks;
         _counters[charge.Key] = new Counter(charge.Amount, end);
-        _expiries.Enqueue(new Expiry(ExpiryKind.Counter, default, charge.Key), end);
+        _expiries.Enqueue(new Expiry(ExpiryKind.Counter, charge.Key), end);
     }
 
-    private void Unlink(CodeRecord record)
+    private void Unlink(Guid recordId, string contactKey)
     {
-        if (_live.TryGetValue(record.ContactKey, out var id) && id == record.Id)
+        if (_live.TryGetValue(contactKey, out var id) && id == recordId)
         {
-            _live.Remove(record.ContactKey);
+            _live.Remove(contactKey);
         }
     }
 
     /// <summary>Forgets everything whose time has passed. Each entry is queued once per lifetime, so the work is amortized O(log n).</summary>
     private void Sweep(long ticks)
     {
+        while (_recordExpiries.TryPeek(out var id, out var due) && due <= ticks)
+        {
+            _recordExpiries.Dequeue();
+
+            // A record saved again under the same id after this item was queued has its own later item.
+            if (_records.TryGetValue(id, out var entry) && entry.ExpiresAt <= ticks)
+            {
+                _records.Remove(id);
+                _otherHashes.Remove(id);
+                Unlink(id, entry.ContactKey);
+            }
+        }
+
         while (_expiries.TryPeek(out var item, out var due) && due <= ticks)
         {
             _expiries.Dequeue();
             switch (item.Kind)
             {
-                case ExpiryKind.Record:
-                    if (_records.TryGetValue(item.Id, out var entry) && entry.Record.ExpiresAt.UtcTicks <= ticks)
-                    {
-                        _records.Remove(item.Id);
-                        Unlink(entry.Record);
-                    }
-
-                    break;
                 case ExpiryKind.Counter:
                     // A counter whose window was restarted after this item was queued has its own later item.
-                    if (_counters.TryGetValue(item.Key!, out var counter) && counter.WindowEnd <= ticks)
+                    if (_counters.TryGetValue(item.Key, out var counter) && counter.WindowEnd <= ticks)
                     {
-                        _counters.Remove(item.Key!);
+                        _counters.Remove(item.Key);
                     }
 
                     break;
                 case ExpiryKind.Value:
-                    if (_values.TryGetValue(item.Key!, out var stored) && stored.Until <= ticks)
+                    if (_values.TryGetValue(item.Key, out var stored) && stored.Until <= ticks)
                     {
-                        _values.Remove(item.Key!);
+                        _values.Remove(item.Key);
                     }
 
                     break;
                 default:
-                    if (_marks.TryGetValue(item.Key!, out var until) && until <= ticks)
+                    if (_marks.TryGetValue(item.Key, out var until) && until <= ticks)
                     {
-                        _marks.Remove(item.Key!);
+                        _marks.Remove(item.Key);
                     }
 
                     break;
             }
         }
+
+        Trim();
+    }
+
+    /// <summary>
+    /// Tables never shrink by themselves: once what is held falls to a quarter of its peak (a burst expired), they are
+    /// trimmed to size, so the burst's memory returns. Amortized O(1): a trim of n entries follows at least 3n removals.
+    /// </summary>
+    private void Trim()
+    {
+        var held = _records.Count + _live.Count + _counters.Count + _marks.Count + _values.Count + _recordExpiries.Count + _expiries.Count;
+        if (held > _peak)
+        {
+            _peak = held;
+            return;
+        }
+
+        if (_peak < TrimThreshold || held > _peak / 4)
+        {
+            return;
+        }
+
+        _records.TrimExcess();
+        _otherHashes.TrimExcess();
+        _live.TrimExcess();
+        _counters.TrimExcess();
+        _marks.TrimExcess();
+        _values.TrimExcess();
+        _recordExpiries.TrimExcess();
+        _expiries.TrimExcess();
+        _peak = held;
     }
 
     private enum ExpiryKind : byte
     {
-        Record,
         Counter,
         Mark,
         Value,
     }
 
-    private readonly record struct Expiry(ExpiryKind Kind, Guid Id, string? Key);
+    private readonly record struct Expiry(ExpiryKind Kind, string Key);
 
     private readonly record struct Counter(long Count, long WindowEnd);
 
-    private sealed class Entry(CodeRecord record)
+    /// <summary>A pending record, held inline in its table entry: no objects of its own beyond the contact key.</summary>
+    private struct Slot
     {
-        public CodeRecord Record { get; } = record;
+        public HashBytes Hash;
+        public long ExpiresAt;
+        public string ContactKey;
+        public int Attempts;
+        public State State;
+    }
 
-        public int Attempts { get; set; }
-
-        public State State { get; set; }
+    /// <summary>The 32 bytes of an HMAC-SHA256, inline.</summary>
+    [InlineArray(CodeHasher.HashLength)]
+    private struct HashBytes
+    {
+        private byte _first;
     }
 }

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Runs every measurement of docs/performance.md and prints the budget table:
+#   1. the BenchmarkDotNet suite (send / verify next to their floors, ASP.NET Core Identity, rejections, Redis),
+#   2. the throughput program (send + verify on all cores next to the floor loop), RS256 and HS256,
+#   3. the in-memory store's bytes per pending record with 1,000,000 live, and after they expire,
+#   4. an HTTP load run with wrk against the WebApi sample (in-memory store, no-op sender, HS256):
+#      POST /auth/v1/verification next to GET /healthz of the same process.
+# Installs Debian's wrk and redis-server when missing, starts its own Redis and sample on free loopback ports and
+# stops them (by pid) on exit. Results go to benchmarks/results/ (BenchmarkDotNet artifacts, logs, summary.md).
+# Extra arguments go to BenchmarkDotNet, e.g. benchmarks/run.sh --filter '*Send*'.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
+        echo "benchmarks/run.sh: '$*' needs root and sudo is missing" >&2; return 1; fi
+}
+for tool in wrk redis-server; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "benchmarks/run.sh: installing Debian's $tool"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+    fi
+done
+
+results="$PWD/benchmarks/results"
+rm -rf "$results"
+mkdir -p "$results"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+    local port
+    while true; do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+    done
+}
+
+echo "== load: $(uptime)" | tee "$results/load.txt"
+
+dotnet build benchmarks/Verification.Benchmarks -c Release -v quiet -nologo >"$results/build.log"
+dotnet build samples/Verification.Samples.WebApi -c Release -v quiet -nologo >>"$results/build.log"
+bench=(dotnet benchmarks/Verification.Benchmarks/bin/Release/net10.0/Verification.Benchmarks.dll)
+
+# Redis for RedisBenchmarks: its own server, no persistence.
+redis_port="$(free_port)"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save '' --appendonly no \
+    --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
+for _ in $(seq 200); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
+pids+=("$(cat "$work/redis.pid")")
+export VERIFICATION_BENCH_REDIS="127.0.0.1:$redis_port"
+
+echo "== BenchmarkDotNet suite"
+"${bench[@]}" --filter '*' --artifacts "$results/bdn" "$@" | tee "$results/bdn.log"
+
+echo "== throughput"
+"${bench[@]}" throughput 20000 RS256 | tee "$results/throughput.log"
+"${bench[@]}" throughput 50000 HS256 | tee -a "$results/throughput.log"
+
+echo "== in-memory store memory"
+"${bench[@]}" memory 1000000 | tee "$results/memory.log"
+
+echo "== allocations (evidence for the allocation budgets)"
+"${bench[@]}" allocations | tee "$results/allocations.log"
+
+echo "== HTTP (wrk)"
+http_port="$(free_port)"
+# The sample as it ships, with: HS256 (ephemeral key), the no-op sender, warnings-only logging for both endpoints, and
+# the limits a load run from one client would trip switched off (per-IP window, global SMS budget) — every request
+# is one client address, and those limits exist to stop exactly that.
+(
+    cd samples/Verification.Samples.WebApi
+    exec env ASPNETCORE_ENVIRONMENT=Production \
+        Verification__Tokens__Algorithm=HS256 \
+        Sample__Sender=None \
+        Verification__Throttling__PerIp__Limit=0 \
+        Verification__Throttling__GlobalSmsPerHour=0 \
+        Verification__Throttling__GlobalSmsPerDay=0 \
+        Logging__LogLevel__Default=Warning Logging__LogLevel__Verification=Warning \
+        dotnet bin/Release/net10.0/Verification.Samples.WebApi.dll --urls "http://127.0.0.1:$http_port"
+) >"$results/sample.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 400); do curl -fs "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+curl -fs "http://127.0.0.1:$http_port/healthz" >/dev/null
+base="http://127.0.0.1:$http_port"
+wrk_run() { # name, extra wrk args…
+    local name="$1"; shift
+    wrk -t1 -c16 -d10s --latency "$@" | tee "$results/wrk-$name.log"
+}
+# Warm-up of both endpoints, then two alternating rounds; the better round of each counts.
+wrk -t1 -c16 -d3s "$base/healthz" >/dev/null
+wrk -t1 -c16 -d3s -s benchmarks/send.lua "$base" -- 0 >/dev/null
+for round in 1 2; do
+    wrk_run "trivial-$round" "$base/healthz"
+    wrk_run "send-$round" -s benchmarks/send.lua "$base" -- "$round"
+done
+
+echo "== load: $(uptime)" | tee -a "$results/load.txt"
+python3 benchmarks/summarize.py "$results" | tee "$results/summary.md"
