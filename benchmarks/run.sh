@@ -4,7 +4,7 @@
 #   2. the throughput program (send + verify on all cores next to the floor loop), RS256 and HS256,
 #   3. the in-memory store's bytes per pending record with 1,000,000 live, and after they expire,
 #   4. an HTTP load run with wrk against the WebApi sample (in-memory store, no-op sender, HS256):
-#      POST /auth/v1/verification next to GET /healthz of the same process.
+#      POST /auth/v1/verification next to GET /ping (a constant JSON answer) of the same process.
 # Installs Debian's wrk and redis-server when missing, starts its own Redis and sample on free loopback ports and
 # stops them (by pid) on exit. Results go to benchmarks/results/ (BenchmarkDotNet artifacts, logs, summary.md).
 # Extra arguments go to BenchmarkDotNet, e.g. benchmarks/run.sh --filter '*Send*'.
@@ -100,10 +100,10 @@ wrk_run() { # name, extra wrk args…
     wrk -t1 -c16 -d10s --latency "$@" | tee "$results/wrk-$name.log"
 }
 # Warm-up of both endpoints, then two alternating rounds; the better round of each counts.
-wrk -t1 -c16 -d3s "$base/healthz" >/dev/null
+wrk -t1 -c16 -d3s "$base/ping" >/dev/null
 wrk -t1 -c16 -d3s -s benchmarks/send.lua "$base" -- 0 >/dev/null
 for round in 1 2; do
-    wrk_run "trivial-$round" "$base/healthz"
+    wrk_run "trivial-$round" "$base/ping"
     wrk_run "send-$round" -s benchmarks/send.lua "$base" -- "$round"
 done
 

@@ -103,7 +103,7 @@ def rps(name):
 send, trivial = rps("send"), rps("trivial")
 if send and trivial:
     r = send / trivial
-    print(f"- HTTP: POST /auth/v1/verification {send:,.0f} req/s, GET /healthz {trivial:,.0f} req/s, ratio {r:.2f} (≥ 0.6: {'met' if r >= 0.6 else 'MISSED'})")
+    print(f"- HTTP: POST /auth/v1/verification {send:,.0f} req/s, GET /ping {trivial:,.0f} req/s, ratio {r:.2f} (≥ 0.6: {'met' if r >= 0.6 else 'MISSED'})")
 
 print("\n## Machine\n\n```\n" + machine + "\n```")
 for line in open(os.path.join(results, "load.txt")) if os.path.exists(os.path.join(results, "load.txt")) else []:

@@ -178,6 +178,10 @@ app.MapHealthChecks("/healthz", new HealthCheckOptions
     },
 });
 
+// Liveness: answers at once without running any check (readiness is /healthz). benchmarks/run.sh also uses it as
+// the trivial JSON endpoint that the send endpoint's requests per second are compared with.
+app.MapGet("/ping", static () => Results.Json(new { status = "ok" }));
+
 // Everything else answers JSON too, so API clients never see an HTML error page.
 app.MapFallback("{*path}", () => VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.NotFound, "No endpoint exists at this path.")));
 

@@ -74,6 +74,9 @@ public sealed class SampleWebApiTests
         var report = await Json.ReadSuccessAsync(health);
         Assert.Equal("ok", report.GetProperty("status").GetString());
         Assert.Equal("healthy", report.GetProperty("checks").GetProperty("verification-store").GetProperty("status").GetString());
+
+        using var ping = await sample.Client.GetAsync("/ping");
+        Assert.Equal("ok", (await Json.ReadSuccessAsync(ping)).GetProperty("status").GetString());
     }
 
     [Fact]
