@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace Verification;
 
 /// <summary>The tags of Verification's health checks: always <c>verification</c>, plus the caller's.</summary>
@@ -7,4 +10,18 @@ internal static class HealthCheckTags
 
     public static IEnumerable<string> With(IEnumerable<string>? tags) =>
         tags is null ? [Verification] : [Verification, .. tags.Where(static t => !string.Equals(t, Verification, StringComparison.Ordinal))];
+
+    /// <summary>What every <c>AddVerification…()</c> health check extension does once its check is chosen.</summary>
+    public static IHealthChecksBuilder Register(
+        IHealthChecksBuilder builder,
+        string name,
+        Func<IServiceProvider, IHealthCheck> factory,
+        HealthStatus? failureStatus,
+        IEnumerable<string>? tags,
+        TimeSpan? timeout)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return builder.Add(new HealthCheckRegistration(name, factory, failureStatus, With(tags), timeout));
+    }
 }

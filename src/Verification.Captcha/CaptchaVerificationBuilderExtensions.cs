@@ -120,16 +120,14 @@ public static class CaptchaVerificationBuilderExtensions
         IEnumerable<string>? tags = null,
         TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        builder.Add(new HealthCheckRegistration(
+        return HealthCheckTags.Register(
+            builder,
             name,
             static sp => new CaptchaHealthCheck(sp.GetService<ICaptchaValidator>() as SiteverifyCaptchaValidator
                 ?? throw new InvalidOperationException("AddVerificationCaptcha() needs a siteverify captcha provider: call services.AddVerification().AddCaptcha(…).")),
             failureStatus,
-            HealthCheckTags.With(tags),
-            timeout));
-        return builder;
+            tags,
+            timeout);
     }
 
     private static IVerificationBuilder AddProvider(IVerificationBuilder builder, Action<CaptchaProviderOptions> setProvider, Action<CaptchaProviderOptions>? configure)

@@ -29,17 +29,15 @@ public static class VerificationHealthChecksBuilderExtensions
         IEnumerable<string>? tags = null,
         TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        builder.Add(new HealthCheckRegistration(
+        return HealthCheckTags.Register(
+            builder,
             name,
             static sp => new CodeStoreHealthCheck(
                 sp.GetService<ICodeStore>() ?? throw new InvalidOperationException("AddVerificationStore() needs Verification: call services.AddVerification()."),
                 sp.GetService<TimeProvider>() ?? TimeProvider.System),
             failureStatus,
-            HealthCheckTags.With(tags),
-            timeout));
-        return builder;
+            tags,
+            timeout);
     }
 
     /// <summary>Reads a key that never exists: the cheapest round trip every store has.</summary>

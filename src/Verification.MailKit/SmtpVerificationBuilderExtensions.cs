@@ -73,16 +73,14 @@ public static class SmtpVerificationBuilderExtensions
         IEnumerable<string>? tags = null,
         TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        builder.Add(new HealthCheckRegistration(
+        return HealthCheckTags.Register(
+            builder,
             name,
             static sp => new SmtpHealthCheck(sp.GetService<SmtpEmailSender>()
                 ?? throw new InvalidOperationException("AddVerificationSmtp() needs the SMTP sender: call services.AddVerification().AddSmtpEmail(…).")),
             failureStatus,
-            HealthCheckTags.With(tags),
-            timeout));
-        return builder;
+            tags,
+            timeout);
     }
 
     /// <summary>Marks that the SMTP sender is registered.</summary>

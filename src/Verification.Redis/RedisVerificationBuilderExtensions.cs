@@ -89,16 +89,14 @@ public static class RedisVerificationBuilderExtensions
         IEnumerable<string>? tags = null,
         TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        builder.Add(new HealthCheckRegistration(
+        return HealthCheckTags.Register(
+            builder,
             name,
             static sp => new RedisCodeStoreHealthCheck(sp.GetService<RedisCodeStore>()
                 ?? throw new InvalidOperationException("AddVerificationRedis() needs the Redis store: call services.AddVerification().UseRedisStore(…).")),
             failureStatus,
-            HealthCheckTags.With(tags),
-            timeout));
-        return builder;
+            tags,
+            timeout);
     }
 
     private static void AddCore(IServiceCollection services)

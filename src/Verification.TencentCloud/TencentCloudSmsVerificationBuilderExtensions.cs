@@ -62,16 +62,14 @@ public static class TencentCloudSmsVerificationBuilderExtensions
         IEnumerable<string>? tags = null,
         TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        builder.Add(new HealthCheckRegistration(
+        return HealthCheckTags.Register(
+            builder,
             name,
             static sp => new TencentCloudSmsHealthCheck(sp.GetService<TencentCloudSmsSender>()
                 ?? throw new InvalidOperationException("AddVerificationTencentCloudSms() needs the sender: call services.AddVerification().AddTencentCloudSms(…).")),
             failureStatus,
-            HealthCheckTags.With(tags),
-            timeout));
-        return builder;
+            tags,
+            timeout);
     }
 
     private static void AddCore(IVerificationBuilder builder)

@@ -61,16 +61,14 @@ public static class TwilioVerificationBuilderExtensions
         IEnumerable<string>? tags = null,
         TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        builder.Add(new HealthCheckRegistration(
+        return HealthCheckTags.Register(
+            builder,
             name,
             static sp => new TwilioHealthCheck(sp.GetServices<ISmsSender>().OfType<TwilioSmsSender>().FirstOrDefault()
                 ?? throw new InvalidOperationException("AddVerificationTwilio() needs the sender: call services.AddVerification().AddTwilioSms(…).")),
             failureStatus,
-            HealthCheckTags.With(tags),
-            timeout));
-        return builder;
+            tags,
+            timeout);
     }
 
     private static void AddCore(IVerificationBuilder builder)
