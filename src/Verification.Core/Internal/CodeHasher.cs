@@ -9,6 +9,14 @@ internal sealed class CodeHasher(byte[] key)
     public const int HashLength = 32;
     private const int MaxCodeLength = 10;
 
+    // The HMAC context of the last hasher used on this thread: keying an HMAC (OpenSSL's EVP_MAC fetch and init) costs
+    // several times the hashing of a few dozen bytes, so a thread reuses its keyed context for the same hasher.
+    [ThreadStatic]
+    private static CodeHasher? _threadOwner;
+
+    [ThreadStatic]
+    private static IncrementalHash? _threadHmac;
+
     /// <summary>
     /// A code of <paramref name="length"/> decimal digits, leading zeros kept, each digit drawn without modulo bias.
     /// </summary>
@@ -62,6 +70,24 @@ internal sealed class CodeHasher(byte[] key)
         written += Encoding.ASCII.GetBytes(nonce.AsSpan(0, Math.Min(nonce.Length, 64)), input[written..]);
         written += Encoding.ASCII.GetBytes(code[..Math.Min(code.Length, MaxCodeLength)], input[written..]);
 
-        return HMACSHA256.HashData(key, input[..written]);
+        var hmac = _threadHmac;
+        if (hmac is null || !ReferenceEquals(_threadOwner, this))
+        {
+            // Another hasher (another service) used this thread last: key a context for this one.
+            hmac?.Dispose();
+            _threadHmac = null;
+            hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+            _threadHmac = hmac;
+            _threadOwner = this;
+        }
+
+        var hash = new byte[HashLength];
+        hmac.AppendData(input[..written]);
+        if (hmac.GetHashAndReset(hash) != HashLength)
+        {
+            throw new CryptographicException("HMAC-SHA256 did not produce 32 bytes.");
+        }
+
+        return hash;
     }
 }
