@@ -96,12 +96,25 @@ internal sealed class Floor
         return _keys.Sign(_algorithm, _tokenSigningInput);
     }
 
+    /// <summary>Six digits from one CSPRNG call (bytes below 250 give a digit, mod 10, unbiased), as the service draws them.</summary>
     private static string Code() =>
         string.Create(6, 0, static (span, _) =>
         {
-            for (var i = 0; i < span.Length; i++)
+            Span<byte> random = stackalloc byte[32];
+            var used = random.Length;
+            for (var i = 0; i < span.Length;)
             {
-                span[i] = (char)('0' + RandomNumberGenerator.GetInt32(10));
+                if (used == random.Length)
+                {
+                    RandomNumberGenerator.Fill(random);
+                    used = 0;
+                }
+
+                var b = random[used++];
+                if (b < 250)
+                {
+                    span[i++] = (char)('0' + (b % 10));
+                }
             }
         });
 
@@ -111,6 +124,6 @@ internal sealed class Floor
         id.TryWriteBytes(input);
         nonce.CopyTo(input[16..]);
         var length = 32 + Encoding.ASCII.GetBytes(code, input[32..]);
-        return HMACSHA256.HashData(_keys.HashKey, input[..length]);
+        return Hmac.Compute(_keys.HashKey, input[..length]);
     }
 }

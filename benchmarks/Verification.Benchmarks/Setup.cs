@@ -67,15 +67,42 @@ internal sealed class Keys
     {
         "RS256" => Rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
         "ES256" => Ecdsa.SignData(data, HashAlgorithmName.SHA256),
-        _ => HMACSHA256.HashData(Secret, data),
+        _ => Hmac.Compute(Secret, data),
     };
 
     public bool Verify(string algorithm, byte[] data, byte[] signature) => algorithm switch
     {
         "RS256" => Rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
         "ES256" => Ecdsa.VerifyData(data, signature, HashAlgorithmName.SHA256),
-        _ => CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(Secret, data), signature),
+        _ => CryptographicOperations.FixedTimeEquals(Hmac.Compute(Secret, data), signature),
     };
+}
+
+/// <summary>
+/// HMAC-SHA256 the cheapest way the platform offers: a keyed context reused per thread (keying one per call, as
+/// <see cref="HMACSHA256.HashData(byte[], byte[])"/> does, costs several times the hash of a few dozen bytes). The
+/// service's CodeHasher and the JWT library's HS256 provider both reuse keyed contexts, so the floor does too.
+/// </summary>
+internal static class Hmac
+{
+    [ThreadStatic]
+    private static byte[]? _key;
+
+    [ThreadStatic]
+    private static IncrementalHash? _hmac;
+
+    public static byte[] Compute(byte[] key, ReadOnlySpan<byte> data)
+    {
+        if (_hmac is null || !ReferenceEquals(_key, key))
+        {
+            _hmac?.Dispose();
+            _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+            _key = key;
+        }
+
+        _hmac.AppendData(data);
+        return _hmac.GetHashAndReset();
+    }
 }
 
 /// <summary>

@@ -425,4 +425,31 @@ public sealed class ContactParserTests
         Assert.Equal(reason, error.Reason);
         Assert.Equal(field, error.Field);
     }
+
+    // TryParsePhone treats "type known" as "valid" (it matches the type once instead of calling IsValidNumber too);
+    // this pins that libphonenumber's two answers agree, for valid and invalid numbers of several regions and kinds.
+    [Theory]
+    [InlineData("+8615588665555")]
+    [InlineData("+861558866555")]
+    [InlineData("+8610 6552 9988")]
+    [InlineData("+86 000 0000 0000")]
+    [InlineData("+12015550123")]
+    [InlineData("+1 800 555 0100")]
+    [InlineData("+1 999 555 0100")]
+    [InlineData("+85251234567")]
+    [InlineData("+852 0000 0000")]
+    [InlineData("+447911123456")]
+    [InlineData("+44 20 7946 0958")]
+    [InlineData("+4479111234")]
+    [InlineData("+800 1234 5678")]
+    [InlineData("+882 1234 5678")]
+    [InlineData("+4930123456")]
+    [InlineData("+49 1512 3456789")]
+    public void LibPhoneNumber_IsValidNumber_AgreesWithKnownNumberType(string input)
+    {
+        var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
+        var number = util.Parse(input, null);
+
+        Assert.Equal(util.IsValidNumber(number), util.GetNumberType(number) != PhoneNumbers.PhoneNumberType.UNKNOWN);
+    }
 }

@@ -9,18 +9,52 @@ internal sealed class CodeHasher(byte[] key)
     public const int HashLength = 32;
     private const int MaxCodeLength = 10;
 
-    /// <summary>A code of <paramref name="length"/> decimal digits, leading zeros kept, each digit drawn without modulo bias.</summary>
+    // The HMAC context of the last hasher used on this thread: keying an HMAC (OpenSSL's EVP_MAC fetch and init) costs
+    // several times the hashing of a few dozen bytes, so a thread reuses its keyed context for the same hasher.
+    [ThreadStatic]
+    private static CodeHasher? _threadOwner;
+
+    [ThreadStatic]
+    private static IncrementalHash? _threadHmac;
+
+    /// <summary>
+    /// A code of <paramref name="length"/> decimal digits, leading zeros kept, each digit drawn without modulo bias.
+    /// </summary>
+    /// <remarks>
+    /// One CSPRNG call fills a buffer of random bytes; a byte below 250 (25 × 10) gives a digit (its value mod 10, uniform),
+    /// a byte of 250 or more is discarded (rejection sampling), and the buffer is refilled in the rare case it runs out.
+    /// A call to the CSPRNG per digit (<see cref="RandomNumberGenerator.GetInt32(int)"/>) is a system call per digit.
+    /// </remarks>
     public static string Generate(int length) =>
         string.Create(length, 0, static (span, _) =>
         {
-            for (var i = 0; i < span.Length; i++)
+            Span<byte> random = stackalloc byte[32];
+            var used = random.Length;
+            for (var i = 0; i < span.Length;)
             {
-                span[i] = (char)('0' + RandomNumberGenerator.GetInt32(10));
+                if (used == random.Length)
+                {
+                    RandomNumberGenerator.Fill(random);
+                    used = 0;
+                }
+
+                var b = random[used++];
+                if (b < 250)
+                {
+                    span[i++] = (char)('0' + (b % 10));
+                }
             }
+
+            CryptographicOperations.ZeroMemory(random);
         });
 
     /// <summary>A fresh per-record nonce (the <c>t</c> claim).</summary>
-    public static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public static string NewNonce()
+    {
+        Span<byte> random = stackalloc byte[16];
+        RandomNumberGenerator.Fill(random);
+        return Convert.ToHexStringLower(random);
+    }
 
     /// <summary>HMAC-SHA256(key, record id ‖ nonce ‖ code).</summary>
     public byte[] Hash(Guid recordId, string nonce, ReadOnlySpan<char> code)
@@ -35,6 +69,25 @@ internal sealed class CodeHasher(byte[] key)
         var written = 16;
         written += Encoding.ASCII.GetBytes(nonce.AsSpan(0, Math.Min(nonce.Length, 64)), input[written..]);
         written += Encoding.ASCII.GetBytes(code[..Math.Min(code.Length, MaxCodeLength)], input[written..]);
-        return HMACSHA256.HashData(key, input[..written]);
+
+        var hmac = _threadHmac;
+        if (hmac is null || !ReferenceEquals(_threadOwner, this))
+        {
+            // Another hasher (another service) used this thread last: key a context for this one.
+            hmac?.Dispose();
+            _threadHmac = null;
+            hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+            _threadHmac = hmac;
+            _threadOwner = this;
+        }
+
+        var hash = new byte[HashLength];
+        hmac.AppendData(input[..written]);
+        if (hmac.GetHashAndReset(hash) != HashLength)
+        {
+            throw new CryptographicException("HMAC-SHA256 did not produce 32 bytes.");
+        }
+
+        return hash;
     }
 }

@@ -99,7 +99,10 @@ internal sealed class ContactParser
             return false;
         }
 
-        if (number.HasExtension || !Util.IsValidNumber(number))
+        // A number is valid exactly when its type is known (libphonenumber's IsValidNumber is the same region lookup and
+        // type match that GetNumberType does), so the type is matched once instead of once for validity and once for it.
+        var type = number.HasExtension ? PhoneNumberType.UNKNOWN : Util.GetNumberType(number);
+        if (type == PhoneNumberType.UNKNOWN)
         {
             error = VerificationError.InvalidPhoneNumber(VerificationErrorReasons.Malformed, "phone_number is not a valid phone number.");
             return false;
@@ -112,7 +115,7 @@ internal sealed class ContactParser
             return false;
         }
 
-        if (!_allowedTypes.Contains(Util.GetNumberType(number)))
+        if (!_allowedTypes.Contains(type))
         {
             error = VerificationError.InvalidPhoneNumber(VerificationErrorReasons.NumberTypeNotAllowed, "Phone numbers of this type are not accepted; use a mobile number.");
             return false;
