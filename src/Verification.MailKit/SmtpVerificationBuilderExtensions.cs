@@ -29,7 +29,7 @@ public static class SmtpVerificationBuilderExtensions
 
         services.AddSingleton<SmtpMarker>();
         services.AddOptions<SmtpEmailOptions>().ValidateOnStart();
-        services.AddSingleton<IConfigureOptions<SmtpEmailOptions>, BindSmtpSection>();
+        AppConfigurationSection.Bind<SmtpEmailOptions>(services, SmtpEmailOptions.SectionName, static (section, _, options) => section.Bind(options));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpEmailOptions>, SmtpEmailOptionsValidator>());
         services.TryAddSingleton(static sp => new SmtpEmailSender(
             sp.GetRequiredService<IOptions<SmtpEmailOptions>>(),
@@ -85,10 +85,4 @@ public static class SmtpVerificationBuilderExtensions
 
     /// <summary>Marks that the SMTP sender is registered.</summary>
     private sealed class SmtpMarker;
-
-    /// <summary>Binds <c>Verification:Smtp</c> when the app has configuration.</summary>
-    private sealed class BindSmtpSection(IConfiguration? configuration = null) : IConfigureOptions<SmtpEmailOptions>
-    {
-        public void Configure(SmtpEmailOptions options) => configuration?.GetSection(SmtpEmailOptions.SectionName).Bind(options);
-    }
 }

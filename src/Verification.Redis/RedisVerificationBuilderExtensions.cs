@@ -108,7 +108,7 @@ public static class RedisVerificationBuilderExtensions
 
         services.AddSingleton<RedisStoreMarker>();
         services.AddOptions<RedisStoreOptions>().ValidateOnStart();
-        services.AddSingleton<IConfigureOptions<RedisStoreOptions>, BindRedisSection>();
+        AppConfigurationSection.Bind<RedisStoreOptions>(services, RedisStoreOptions.SectionName, static (section, _, options) => section.Bind(options));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStoreOptions>, RedisStoreOptionsValidator>());
         services.TryAddSingleton(static sp => sp.GetRequiredService<RedisConnectionChoice>().Factory is { } factory
             ? RedisConnectionSource.Shared(factory(sp) ?? throw new InvalidOperationException("The multiplexer factory given to UseRedisStore(…) returned null."))
@@ -121,10 +121,4 @@ public static class RedisVerificationBuilderExtensions
 
     /// <summary>Marks that the Redis store is registered.</summary>
     private sealed class RedisStoreMarker;
-
-    /// <summary>Binds <c>Verification:Redis</c> when the app has configuration.</summary>
-    private sealed class BindRedisSection(IConfiguration? configuration = null) : IConfigureOptions<RedisStoreOptions>
-    {
-        public void Configure(RedisStoreOptions options) => configuration?.GetSection(RedisStoreOptions.SectionName).Bind(options);
-    }
 }

@@ -83,7 +83,7 @@ public static class TencentCloudSmsVerificationBuilderExtensions
 
         services.AddSingleton<TencentCloudSmsMarker>();
         services.AddOptions<TencentCloudSmsOptions>().ValidateOnStart();
-        services.AddSingleton<IConfigureOptions<TencentCloudSmsOptions>, BindTencentCloudSmsConfiguration>();
+        AppConfigurationSection.Bind<TencentCloudSmsOptions>(services, TencentCloudSmsOptions.SectionName, TencentCloudSmsOptionsBinder.Bind);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TencentCloudSmsOptions>, TencentCloudSmsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
@@ -103,16 +103,4 @@ public static class TencentCloudSmsVerificationBuilderExtensions
 
     /// <summary>Marks that the Tencent Cloud SMS services are registered.</summary>
     private sealed class TencentCloudSmsMarker;
-
-    /// <summary>Binds the app's <c>Verification:TencentCloudSms</c> section, if the app has configuration.</summary>
-    private sealed class BindTencentCloudSmsConfiguration(IConfiguration? configuration = null) : IConfigureOptions<TencentCloudSmsOptions>
-    {
-        public void Configure(TencentCloudSmsOptions options)
-        {
-            if (configuration is not null)
-            {
-                TencentCloudSmsOptionsBinder.Bind(configuration.GetSection(TencentCloudSmsOptions.SectionName), TencentCloudSmsOptions.SectionName, options);
-            }
-        }
-    }
 }

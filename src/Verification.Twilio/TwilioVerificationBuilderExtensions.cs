@@ -79,7 +79,7 @@ public static class TwilioVerificationBuilderExtensions
         {
             services.AddSingleton<TwilioMarker>();
             services.AddOptions<TwilioSmsOptions>().ValidateOnStart();
-            services.AddSingleton<IConfigureOptions<TwilioSmsOptions>, BindTwilioConfiguration>();
+            AppConfigurationSection.Bind<TwilioSmsOptions>(services, TwilioSmsOptions.SectionName, TwilioOptionsBinder.Bind);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioSmsOptions>, TwilioOptionsValidator>());
 
             // A redirect would either drop the POST body (301/302) or re-send the credentials elsewhere (307/308): refuse.
@@ -96,16 +96,4 @@ public static class TwilioVerificationBuilderExtensions
 
     /// <summary>Marks that the Twilio services are registered.</summary>
     private sealed class TwilioMarker;
-
-    /// <summary>Binds the app's <c>Verification:Twilio</c> section, if the app has configuration.</summary>
-    private sealed class BindTwilioConfiguration(IConfiguration? configuration = null) : IConfigureOptions<TwilioSmsOptions>
-    {
-        public void Configure(TwilioSmsOptions options)
-        {
-            if (configuration is not null)
-            {
-                TwilioOptionsBinder.Bind(configuration.GetSection(TwilioSmsOptions.SectionName), TwilioSmsOptions.SectionName, options);
-            }
-        }
-    }
 }

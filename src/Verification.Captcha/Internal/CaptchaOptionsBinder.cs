@@ -18,7 +18,7 @@ internal static class CaptchaOptionsBinder
 
     public static void Bind(IConfiguration section, string path, CaptchaProviderOptions options)
     {
-        if (Read(section, "Provider") is { } provider)
+        if (AppConfigurationSection.Read(section, "Provider") is { } provider)
         {
             // Names only: Enum.TryParse would also take "1" or "-7".
             if (!char.IsAsciiDigit(provider[0]) && provider[0] is not ('-' or '+')
@@ -32,17 +32,17 @@ internal static class CaptchaOptionsBinder
             }
         }
 
-        if (Read(section, "Secret") is { } secret)
+        if (AppConfigurationSection.Read(section, "Secret") is { } secret)
         {
             options.Secret = secret;
         }
 
-        if (Read(section, "SiteKey") is { } siteKey)
+        if (AppConfigurationSection.Read(section, "SiteKey") is { } siteKey)
         {
             options.SiteKey = siteKey;
         }
 
-        if (Read(section, "Endpoint") is { } endpoint)
+        if (AppConfigurationSection.Read(section, "Endpoint") is { } endpoint)
         {
             if (Uri.TryCreate(endpoint, UriKind.RelativeOrAbsolute, out var uri))
             {
@@ -54,7 +54,7 @@ internal static class CaptchaOptionsBinder
             }
         }
 
-        if (Read(section, "MinimumScore") is { } score)
+        if (AppConfigurationSection.Read(section, "MinimumScore") is { } score)
         {
             if (double.TryParse(score, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
             {
@@ -66,7 +66,7 @@ internal static class CaptchaOptionsBinder
             }
         }
 
-        if (Read(section, "ExpectedAction") is { } action)
+        if (AppConfigurationSection.Read(section, "ExpectedAction") is { } action)
         {
             options.ExpectedAction = action;
         }
@@ -81,7 +81,7 @@ internal static class CaptchaOptionsBinder
             options.ExpectedHostnames = items;
         }
 
-        if (Read(section, "Timeout") is { } timeout)
+        if (AppConfigurationSection.Read(section, "Timeout") is { } timeout)
         {
             if (TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var parsed))
             {
@@ -93,8 +93,4 @@ internal static class CaptchaOptionsBinder
             }
         }
     }
-
-    /// <summary>The trimmed value of <paramref name="key"/>; null when absent or empty.</summary>
-    private static string? Read(IConfiguration section, string key) =>
-        section[key]?.Trim() is { Length: > 0 } value ? value : null;
 }

@@ -14,14 +14,14 @@ internal static class TencentCloudSmsOptionsBinder
 {
     public static void Bind(IConfiguration section, string path, TencentCloudSmsOptions options)
     {
-        options.SecretId = Read(section, "SecretId") ?? options.SecretId;
-        options.SecretKey = Read(section, "SecretKey") ?? options.SecretKey;
-        options.Region = Read(section, "Region") ?? options.Region;
-        options.SmsSdkAppId = Read(section, "SmsSdkAppId") ?? options.SmsSdkAppId;
-        options.SignName = Read(section, "SignName") ?? options.SignName;
-        options.TemplateId = Read(section, "TemplateId") ?? options.TemplateId;
+        options.SecretId = AppConfigurationSection.Read(section, "SecretId") ?? options.SecretId;
+        options.SecretKey = AppConfigurationSection.Read(section, "SecretKey") ?? options.SecretKey;
+        options.Region = AppConfigurationSection.Read(section, "Region") ?? options.Region;
+        options.SmsSdkAppId = AppConfigurationSection.Read(section, "SmsSdkAppId") ?? options.SmsSdkAppId;
+        options.SignName = AppConfigurationSection.Read(section, "SignName") ?? options.SignName;
+        options.TemplateId = AppConfigurationSection.Read(section, "TemplateId") ?? options.TemplateId;
 
-        if (Read(section, "Endpoint") is { } endpoint)
+        if (AppConfigurationSection.Read(section, "Endpoint") is { } endpoint)
         {
             if (Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
             {
@@ -43,7 +43,7 @@ internal static class TencentCloudSmsOptionsBinder
             options.TemplateParameters = items;
         }
 
-        if (Read(section, "Timeout") is { } timeout)
+        if (AppConfigurationSection.Read(section, "Timeout") is { } timeout)
         {
             if (TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var parsed))
             {
@@ -55,8 +55,4 @@ internal static class TencentCloudSmsOptionsBinder
             }
         }
     }
-
-    /// <summary>The trimmed value of <paramref name="key"/>; null when absent or empty.</summary>
-    private static string? Read(IConfiguration section, string key) =>
-        section[key]?.Trim() is { Length: > 0 } value ? value : null;
 }

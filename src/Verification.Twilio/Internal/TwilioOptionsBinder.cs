@@ -12,13 +12,13 @@ internal static class TwilioOptionsBinder
 {
     public static void Bind(IConfiguration section, string path, TwilioSmsOptions options)
     {
-        options.AccountSid = Read(section, "AccountSid") ?? options.AccountSid;
-        options.AuthToken = Read(section, "AuthToken") ?? options.AuthToken;
-        options.ApiKeySid = Read(section, "ApiKeySid") ?? options.ApiKeySid;
-        options.ApiKeySecret = Read(section, "ApiKeySecret") ?? options.ApiKeySecret;
-        options.From = Read(section, "From") ?? options.From;
-        options.MessagingServiceSid = Read(section, "MessagingServiceSid") ?? options.MessagingServiceSid;
-        if (Read(section, "Endpoint") is { } endpoint)
+        options.AccountSid = AppConfigurationSection.Read(section, "AccountSid") ?? options.AccountSid;
+        options.AuthToken = AppConfigurationSection.Read(section, "AuthToken") ?? options.AuthToken;
+        options.ApiKeySid = AppConfigurationSection.Read(section, "ApiKeySid") ?? options.ApiKeySid;
+        options.ApiKeySecret = AppConfigurationSection.Read(section, "ApiKeySecret") ?? options.ApiKeySecret;
+        options.From = AppConfigurationSection.Read(section, "From") ?? options.From;
+        options.MessagingServiceSid = AppConfigurationSection.Read(section, "MessagingServiceSid") ?? options.MessagingServiceSid;
+        if (AppConfigurationSection.Read(section, "Endpoint") is { } endpoint)
         {
             if (Uri.TryCreate(endpoint, UriKind.RelativeOrAbsolute, out var uri))
             {
@@ -30,8 +30,4 @@ internal static class TwilioOptionsBinder
             }
         }
     }
-
-    /// <summary>The trimmed value of <paramref name="key"/>; null when absent or empty.</summary>
-    private static string? Read(IConfiguration section, string key) =>
-        section[key]?.Trim() is { Length: > 0 } value ? value : null;
 }
