@@ -196,8 +196,7 @@ public sealed class VerificationService : IVerificationService
         }
         catch (Exception e)
         {
-            activity?.SetTag("error.type", e.GetType().FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, e is OperationCanceledException ? "canceled" : "exception");
+            VerificationTelemetry.Fail(activity, e);
             throw;
         }
     }
@@ -491,8 +490,7 @@ public sealed class VerificationService : IVerificationService
         }
         catch (Exception e)
         {
-            activity?.SetTag("error.type", e.GetType().FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, e is OperationCanceledException ? "canceled" : "exception");
+            VerificationTelemetry.Fail(activity, e);
             throw;
         }
     }
@@ -625,8 +623,7 @@ public sealed class VerificationService : IVerificationService
         }
         catch (Exception e)
         {
-            activity?.SetTag("error.type", e.GetType().FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, e is OperationCanceledException ? "canceled" : "exception");
+            VerificationTelemetry.Fail(activity, e);
             throw;
         }
     }

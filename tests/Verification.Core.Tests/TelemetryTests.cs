@@ -224,6 +224,29 @@ public sealed class TelemetryTests
         }
     }
 
+    [Fact]
+    public async Task SendAndVerify_Canceled_SpansEndWithErrorStatusCanceledAndTheExceptionType()
+    {
+        var store = new ObservableStore();
+        using var t = new Telemetry([new OutboxSender("twilio")], [new OutboxSender("smtp")], store: store);
+        using var spans = new SpanRecorder();
+        using var canceled = new CancellationTokenSource();
+        await canceled.CancelAsync();
+
+        Exception sendError, verifyError;
+        using (spans.Root())
+        {
+            sendError = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await t.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone), cancellationToken: canceled.Token));
+            var id = ResultAssert.Succeeded(await t.Service.SendAsync(new VerificationRequest(Email: ServiceHarness.Email))).VerificationId;
+            verifyError = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await t.Service.VerifyAsync(new VerifyRequest(id, "000000"), cancellationToken: canceled.Token));
+        }
+
+        var failed = spans.Recorded.Where(a => a.OperationName is "verification.send" or "verification.verify" && a.Status == ActivityStatusCode.Error).ToList();
+        Assert.Equal(["verification.send", "verification.verify"], failed.Select(a => a.OperationName));
+        Assert.All(failed, a => Assert.Equal("canceled", a.StatusDescription));
+        Assert.Equal([sendError.GetType().FullName, verifyError.GetType().FullName], failed.Select(a => Tag(a, "error.type")));
+    }
+
     private static string? Tag(IReadOnlyDictionary<string, object?> tags, string name) => tags.TryGetValue(name, out var value) ? value?.ToString() : null;
 
     private static string? Tag(Activity activity, string name) => activity.GetTagItem(name)?.ToString();
@@ -233,13 +256,13 @@ public sealed class TelemetryTests
     {
         private readonly ServiceProvider _provider;
 
-        public Telemetry(ISmsSender[] sms, IEmailSender[] email, Action<VerificationOptions>? configure = null, ICaptchaValidator? captcha = null)
+        public Telemetry(ISmsSender[] sms, IEmailSender[] email, Action<VerificationOptions>? configure = null, ICaptchaValidator? captcha = null, ICodeStore? store = null)
         {
             _provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
             Meters = _provider.GetRequiredService<IMeterFactory>();
             var options = ServiceHarness.CreateOptions();
             configure?.Invoke(options);
-            Service = new VerificationService(MsOptions.Create(options), new InMemoryCodeStore(), sms, email, captchaValidator: captcha, timeProvider: new FakeTimeProvider(ServiceHarness.Start), meterFactory: Meters);
+            Service = new VerificationService(MsOptions.Create(options), store ?? new InMemoryCodeStore(), sms, email, captchaValidator: captcha, timeProvider: new FakeTimeProvider(ServiceHarness.Start), meterFactory: Meters);
         }
 
         public IMeterFactory Meters { get; }

@@ -119,6 +119,7 @@ internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
     public ValueTask<SaveOutcome> SaveAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, bool waiveSoftLimits, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ThrowIfDown();
+        cancellationToken.ThrowIfCancellationRequested(); // as a networked store does
         _saves.Enqueue((record, [.. charges], waiveSoftLimits));
         return inner.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken);
     }
@@ -126,6 +127,7 @@ internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
     public ValueTask<AttemptOutcome> AttemptAsync(Guid recordId, ReadOnlyMemory<byte> presentedHash, int maxAttempts, RateCharge failureCharge, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ThrowIfDown();
+        cancellationToken.ThrowIfCancellationRequested();
         return inner.AttemptAsync(recordId, presentedHash, maxAttempts, failureCharge, now, cancellationToken);
     }
 

@@ -27,4 +27,11 @@ internal static class VerificationTelemetry
         activity.SetTag("error.type", error.Code);
         activity.SetStatus(ActivityStatusCode.Error, error.Code);
     }
+
+    /// <summary>Marks an operation that threw: <c>error.type</c> is the exception's type, the status says whether it was canceled.</summary>
+    public static void Fail(Activity? activity, Exception exception)
+    {
+        activity?.SetTag("error.type", exception.GetType().FullName);
+        activity?.SetStatus(ActivityStatusCode.Error, exception is OperationCanceledException ? "canceled" : "exception");
+    }
 }
