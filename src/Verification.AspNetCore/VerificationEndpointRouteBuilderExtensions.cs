@@ -82,18 +82,24 @@ public static class VerificationEndpointRouteBuilderExtensions
             .WithMetadata(new VerificationEndpointMetadata(options.ErrorFormat));
         var operations = new Operations(group, options.ErrorFormat, tenant);
 
-        operations.Map("/verification", handlers.SendAsync, "SendVerification", "Send a one-time code",
+        // Lambdas with a CancellationToken, so that they are route handlers (described to OpenAPI, and compiled by the
+        // Request Delegate Generator) rather than plain RequestDelegates; they return the IResult to write.
+        operations.Describe(group.MapPost("/verification", (HttpContext context, CancellationToken _) => handlers.SendAsync(context)),
+            "/verification", "SendVerification", "Send a one-time code",
             "Sends a code by SMS or email to exactly one of phone_number and email, and answers the verification_id to check it with.",
             typeof(SendVerificationBody), typeof(VerificationResponse), [400, 404, 409, 429, 500, 503]);
-        operations.Map("/verification/verify", handlers.VerifyAsync, "VerifyVerification", "Check a one-time code",
+        operations.Describe(group.MapPost("/verification/verify", (HttpContext context, CancellationToken _) => handlers.VerifyAsync(context)),
+            "/verification/verify", "VerifyVerification", "Check a one-time code",
             "Checks verification_code against verification_id and answers a single-use verification_token that the app's own endpoints redeem.",
             typeof(VerifyVerificationBody), typeof(VerifyResponse), [400, 429, 500, 503]);
         if (handlers.HasImageCaptcha)
         {
-            operations.Map("/captcha/data", handlers.CaptchaDataAsync, "CreateCaptcha", "Get an image captcha challenge",
+            operations.Describe(group.MapPost("/captcha/data", (HttpContext context, CancellationToken _) => handlers.CaptchaDataAsync(context)),
+                "/captcha/data", "CreateCaptcha", "Get an image captcha challenge",
                 "Answers a picture (data URL) and the token of its challenge; the body is ignored.",
                 requestType: null, typeof(CaptchaChallenge), [429, 500, 503]);
-            operations.Map("/captcha/data/verify", handlers.CaptchaVerifyAsync, "VerifyCaptcha", "Solve an image captcha challenge",
+            operations.Describe(group.MapPost("/captcha/data/verify", (HttpContext context, CancellationToken _) => handlers.CaptchaVerifyAsync(context)),
+                "/captcha/data/verify", "VerifyCaptcha", "Solve an image captcha challenge",
                 "Checks the key read from the picture and answers the captcha_token that a send carries in x-captcha-token.",
                 typeof(CaptchaVerifyBody), typeof(CaptchaSolution), [400, 429, 500, 503]);
         }
@@ -123,12 +129,12 @@ public static class VerificationEndpointRouteBuilderExtensions
                 : next(context));
     }
 
-    /// <summary>Maps one POST endpoint with its OpenAPI description, and its JSON 405 for the other methods.</summary>
+    /// <summary>Describes one POST endpoint to OpenAPI, and maps its JSON 405 for the other methods.</summary>
     private sealed class Operations(RouteGroupBuilder group, VerificationErrorFormat errorFormat, string? tenant)
     {
-        public void Map(string pattern, RequestDelegate handler, string operationId, string summary, string description, Type? requestType, Type responseType, int[] errorStatuses)
+        public void Describe(RouteHandlerBuilder endpoint, string pattern, string operationId, string summary, string description, Type? requestType, Type responseType, int[] errorStatuses)
         {
-            var endpoint = group.MapPost(pattern, handler)
+            endpoint
                 .WithName(tenant is null ? operationId : $"{operationId}_{tenant}")
                 .WithSummary(summary)
                 .WithDescription(description)

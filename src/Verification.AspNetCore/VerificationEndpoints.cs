@@ -13,7 +13,7 @@ internal sealed class VerificationEndpoints(IVerificationService service, ImageC
     /// <summary>Whether the built-in image captcha is registered (then its endpoints are mapped).</summary>
     public bool HasImageCaptcha => captcha is not null;
 
-    public Task SendAsync(HttpContext context) => AnswerAsync(context, async () =>
+    public Task<IResult> SendAsync(HttpContext context) => AnswerAsync(context, async () =>
     {
         var body = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.SendVerificationBody, context.RequestAborted).ConfigureAwait(false);
         if (!body.Succeeded)
@@ -30,7 +30,7 @@ internal sealed class VerificationEndpoints(IVerificationService service, ImageC
         return VerificationHttpResults.From(await service.SendAsync(request, Context(context), context.RequestAborted).ConfigureAwait(false));
     });
 
-    public Task VerifyAsync(HttpContext context) => AnswerAsync(context, async () =>
+    public Task<IResult> VerifyAsync(HttpContext context) => AnswerAsync(context, async () =>
     {
         var body = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.VerifyVerificationBody, context.RequestAborted).ConfigureAwait(false);
         if (!body.Succeeded)
@@ -42,11 +42,11 @@ internal sealed class VerificationEndpoints(IVerificationService service, ImageC
         return VerificationHttpResults.From(await service.VerifyAsync(request, Context(context), context.RequestAborted).ConfigureAwait(false));
     });
 
-    public Task CaptchaDataAsync(HttpContext context) => AnswerAsync(context, async () =>
+    public Task<IResult> CaptchaDataAsync(HttpContext context) => AnswerAsync(context, async () =>
         // The body carries nothing the challenge needs; clients may send {} or nothing at all.
         VerificationHttpResults.From(await captcha!.CreateChallengeAsync(Context(context), context.RequestAborted).ConfigureAwait(false)));
 
-    public Task CaptchaVerifyAsync(HttpContext context) => AnswerAsync(context, async () =>
+    public Task<IResult> CaptchaVerifyAsync(HttpContext context) => AnswerAsync(context, async () =>
     {
         var body = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.CaptchaVerifyBody, context.RequestAborted).ConfigureAwait(false);
         return body.Succeeded
@@ -72,24 +72,21 @@ internal sealed class VerificationEndpoints(IVerificationService service, ImageC
         VerificationHttpResults.HttpOnlyError(VerificationHttpErrorCodes.NotFound, VerificationHttpErrorCodes.NotFoundNumber, "No endpoint exists at this path.").ExecuteAsync(context);
 
     /// <summary>Runs a handler; an exception becomes the logged JSON 500, a client that went away gets nothing.</summary>
-    private async Task AnswerAsync(HttpContext context, Func<Task<IResult>> handle)
+    private async Task<IResult> AnswerAsync(HttpContext context, Func<Task<IResult>> handle)
     {
-        IResult result;
         try
         {
-            result = await handle().ConfigureAwait(false);
+            return await handle().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            return;
+            return Results.Empty;
         }
         catch (Exception e)
         {
             Log.UnhandledException(logger, e, context.Request.Path);
-            result = VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.Internal, "An unexpected error occurred; it has been logged."));
+            return VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.Internal, "An unexpected error occurred; it has been logged."));
         }
-
-        await result.ExecuteAsync(context).ConfigureAwait(false);
     }
 
     private static string? CaptchaToken(HttpRequest request)
