@@ -69,7 +69,7 @@ internal sealed class VerificationEndpoints(IVerificationService service, ImageC
 
     /// <summary>The opt-in JSON 404 for a path under the prefix that no endpoint matched.</summary>
     public static Task NotFoundAsync(HttpContext context) =>
-        VerificationHttpResults.HttpOnlyError(VerificationHttpErrorCodes.NotFound, VerificationHttpErrorCodes.NotFoundNumber, "No endpoint exists at this path.").ExecuteAsync(context);
+        VerificationHttpResults.NotFound().ExecuteAsync(context);
 
     /// <summary>Runs a handler; an exception becomes the logged JSON 500, a client that went away gets nothing.</summary>
     private async Task<IResult> AnswerAsync(HttpContext context, Func<Task<IResult>> handle)

@@ -93,6 +93,13 @@ public static class VerificationHttpResults
         return new ValueTask(Error(error).ExecuteAsync(context.HttpContext));
     }
 
+    /// <summary>
+    /// The JSON 404 <c>not_found</c> ("No endpoint exists at this path."), for example as the app's fallback:
+    /// <c>app.MapFallback(() =&gt; VerificationHttpResults.NotFound())</c>.
+    /// </summary>
+    public static IResult NotFound() =>
+        HttpOnlyError(VerificationHttpErrorCodes.NotFound, VerificationHttpErrorCodes.NotFoundNumber, "No endpoint exists at this path.");
+
     internal static IResult HttpOnlyError(string code, int number, string description) =>
         new ErrorResult(VerificationHttpErrorCodes.GetHttpStatus(code), new VerificationErrorBody(code, number, description), null);
 
