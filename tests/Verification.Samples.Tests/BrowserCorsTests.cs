@@ -50,7 +50,8 @@ public sealed class BrowserCorsTests
 
                 Assert.Equal(200, answers.GetProperty("first").GetInt32());
                 Assert.Equal(429, answers.GetProperty("second").GetInt32());
-                Assert.Equal("60", answers.GetProperty("retryAfter").GetString());
+                // Readable only because the policy exposes it; the cooldown's remaining seconds (the clock is real).
+                Assert.InRange(int.Parse(answers.GetProperty("retryAfter").GetString()!, System.Globalization.CultureInfo.InvariantCulture), 1, 60);
             }
 
             var refused = await FetchTwiceAsync(context, otherPage.Url, api.Url);
