@@ -39,6 +39,10 @@ internal static class VerificationCors
             {
                 group.RequireCors(policyName);
             }
+            else if (options.AllowedOrigins.Count > 0)
+            {
+                throw new InvalidOperationException($"{VerificationEndpointOptions.SectionName}:AllowedOrigins needs CORS: call MapVerificationEndpoints on the app itself, or register AddCors() and run app.UseCors().");
+            }
 
             return;
         }

@@ -16,6 +16,9 @@ public static class VerificationEndpointRouteBuilderExtensions
     private const string Tag = "Verification";
     private const string Json = "application/json";
 
+    /// <summary>How many mappings each app (its services) made per tenant key, for unique operation ids.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IServiceProvider, Dictionary<string, int>> Mappings = new();
+
     /// <summary>
     /// Maps <c>POST {prefix}/verification</c> (send a code) and <c>POST {prefix}/verification/verify</c> (check it)
     /// onto <see cref="IVerificationService"/>, and, when the built-in image captcha is registered
@@ -80,7 +83,7 @@ public static class VerificationEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(prefix)
             .WithTags(tenant is null ? Tag : $"{Tag} ({tenant})")
             .WithMetadata(new VerificationEndpointMetadata(options.ErrorFormat));
-        var operations = new Operations(group, options.ErrorFormat, tenant);
+        var operations = new Operations(group, options.ErrorFormat, OperationIdSuffix(services, tenant));
 
         // Lambdas with a CancellationToken, so that they are route handlers (described to OpenAPI, and compiled by the
         // Request Delegate Generator) rather than plain RequestDelegates; they return the IResult to write.
@@ -115,6 +118,22 @@ public static class VerificationEndpointRouteBuilderExtensions
         return group;
     }
 
+    /// <summary>
+    /// What makes this mapping's operation ids (ASP.NET Core endpoint names, which must be unique) its own: the
+    /// tenant's key, and a number from the second mapping of the same key on (for example inside another group).
+    /// </summary>
+    private static string OperationIdSuffix(IServiceProvider services, string? tenant)
+    {
+        var mappings = Mappings.GetOrCreateValue(services);
+        lock (mappings)
+        {
+            var key = tenant ?? string.Empty;
+            var count = mappings[key] = mappings.GetValueOrDefault(key) + 1;
+            var suffix = tenant is null ? string.Empty : "_" + tenant;
+            return count == 1 ? suffix : $"{suffix}_{count}";
+        }
+    }
+
     /// <summary>The opt-in JSON 404: only for requests under the prefix that no endpoint of the app matched.</summary>
     private static void UseJsonNotFound(IEndpointRouteBuilder endpoints, string prefix)
     {
@@ -130,12 +149,12 @@ public static class VerificationEndpointRouteBuilderExtensions
     }
 
     /// <summary>Describes one POST endpoint to OpenAPI, and maps its JSON 405 for the other methods.</summary>
-    private sealed class Operations(RouteGroupBuilder group, VerificationErrorFormat errorFormat, string? tenant)
+    private sealed class Operations(RouteGroupBuilder group, VerificationErrorFormat errorFormat, string operationIdSuffix)
     {
         public void Describe(RouteHandlerBuilder endpoint, string pattern, string operationId, string summary, string description, Type? requestType, Type responseType, int[] errorStatuses)
         {
             endpoint
-                .WithName(tenant is null ? operationId : $"{operationId}_{tenant}")
+                .WithName(operationId + operationIdSuffix)
                 .WithSummary(summary)
                 .WithDescription(description)
                 .WithDisplayName("Verification: POST " + pattern)

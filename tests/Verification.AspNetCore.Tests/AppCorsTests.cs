@@ -18,7 +18,7 @@ public sealed class AppCorsTests
     {
         await using var app = await StartAsync();
 
-        using var response = await app.Client.SendAsync(Preflight(origin));
+        using var response = await app.Client.SendAsync(CorsTests.Preflight("/auth/v1/verification", origin));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal([origin], response.Headers.GetValues("Access-Control-Allow-Origin"));
@@ -47,7 +47,7 @@ public sealed class AppCorsTests
     {
         await using var app = await StartAsync();
 
-        using var response = await app.Client.SendAsync(Preflight("https://evil.example"));
+        using var response = await app.Client.SendAsync(CorsTests.Preflight("/auth/v1/verification", "https://evil.example"));
 
         Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
     }
@@ -64,6 +64,29 @@ public sealed class AppCorsTests
         Assert.Equal([LibraryOrigin], response.Headers.GetValues("Access-Control-Allow-Origin"));
     }
 
+    [Fact]
+    public async Task MapVerificationEndpoints_InsideAGroupWithAppCors_AppliesThePolicyThroughUseCors()
+    {
+        await using var app = await StartAsync(a => a.MapGroup("/inner").MapVerificationEndpoints());
+
+        using var response = await app.Client.SendAsync(CorsTests.Preflight("/inner/auth/v1/verification", LibraryOrigin));
+
+        Assert.True(response.Headers.Contains("Access-Control-Allow-Origin"), $"{(int)response.StatusCode} {response.Headers} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal([LibraryOrigin], response.Headers.GetValues("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task MapVerificationEndpoints_InsideAGroupWithOriginsButNoAppCors_ThrowsNamingTheSetting()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(o =>
+        {
+            o.Configuration["Verification:Http:AllowedOrigins:0"] = LibraryOrigin;
+            o.AfterEndpoints = (a, _) => a.MapGroup("/inner").MapVerificationEndpoints();
+        }));
+
+        Assert.Contains("Verification:Http:AllowedOrigins", error.Message, StringComparison.Ordinal);
+    }
+
     private static Task<TestApp> StartAsync(Action<WebApplication>? map = null) => TestApp.StartAsync(o =>
     {
         o.Configuration["Verification:Http:AllowedOrigins:0"] = LibraryOrigin;
@@ -71,13 +94,4 @@ public sealed class AppCorsTests
         o.BeforeEndpoints = a => a.UseCors();
         o.AfterEndpoints = (a, _) => map?.Invoke(a);
     });
-
-    private static HttpRequestMessage Preflight(string origin)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Options, "/auth/v1/verification");
-        request.Headers.Add("Origin", origin);
-        request.Headers.Add("Access-Control-Request-Method", "POST");
-        request.Headers.Add("Access-Control-Request-Headers", "content-type,x-device-id");
-        return request;
-    }
 }
