@@ -141,6 +141,42 @@ public sealed class TokenCodecForgeryTests
 
     [Theory]
     [MemberData(nameof(AllAlgorithms))]
+    public void Read_EveryForgery_NoExceptionThrownEvenInternally(string algorithm)
+    {
+        // A refusal costs no exception, not even one thrown and caught inside: counted on this thread only, since
+        // other tests run in parallel (Read is synchronous, so all of its work happens here).
+        var f = new Forge(algorithm);
+        var forgeries = Forgeries.Values.SelectMany(forge => forge(f)).ToList();
+        var thread = Environment.CurrentManagedThreadId;
+        var thrown = 0;
+        void Count(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                thrown++;
+            }
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        var refused = 0;
+        try
+        {
+            foreach (var (token, kind) in forgeries)
+            {
+                refused += f.Codec.Read(token, kind, Now, out _) == TokenCheckStatus.Invalid ? 1 : 0;
+            }
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+
+        Assert.Equal(forgeries.Count, refused);
+        Assert.Equal(0, thrown);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllAlgorithms))]
     public async Task Read_GenuineTokensAndUnchangedResigns_AcceptedByBoth(string algorithm)
     {
         // The control of the forgeries: each genuine token, and each re-signed with nothing changed, is accepted.
