@@ -184,8 +184,9 @@ internal sealed class TokenCodec
         }
 
         // The signing input as ASCII: the key's header bytes, '.', the payload segment (checked to be base64url).
+        // Both lengths are bounded by the token's, at most MaxTokenLength bytes on the stack.
         var header = key.HeaderBytesOf(kind);
-        Span<byte> input = stackalloc byte[MaxTokenLength];
+        Span<byte> input = stackalloc byte[header.Length + 1 + payload.Length];
         header.CopyTo(input);
         input[header.Length] = (byte)'.';
         var payloadBytes = input.Slice(header.Length + 1, payload.Length);
@@ -194,11 +195,10 @@ internal sealed class TokenCodec
             return TokenCheckStatus.Invalid;
         }
 
-        // The length check above bounds the signature by the token: at most 1,536 bytes on the stack.
         Span<byte> signature = stackalloc byte[key.SignatureLength];
         if (Base64Url.DecodeFromChars(encodedSignature, signature, out _, out var signatureLength) != OperationStatus.Done
             || signatureLength != signature.Length
-            || !key.Verify(input[..(header.Length + 1 + payload.Length)], signature))
+            || !key.Verify(input, signature))
         {
             return TokenCheckStatus.Invalid;
         }
