@@ -43,7 +43,7 @@ internal sealed class JwtOracle(SigningKeyRing keys, string projectId, TimeSpan 
     }
 
     /// <summary>The handler and every rule of the library before the codec; claims set when valid or expired.</summary>
-    public async Task<(TokenCheckStatus Status, TokenClaims Claims)> CheckAsync(string token, TokenKind kind, DateTimeOffset now)
+    public async Task<(TokenCheckStatus Status, TokenPayload Claims)> CheckAsync(string token, TokenKind kind, DateTimeOffset now)
     {
         if (token.Length is 0 or > TokenCodec.MaxTokenLength || await ValidateAsync(token, kind) is not { } jwt)
         {
@@ -78,7 +78,7 @@ internal sealed class JwtOracle(SigningKeyRing keys, string projectId, TimeSpan 
             return (TokenCheckStatus.Invalid, default);
         }
 
-        var claims = new TokenClaims(contact, recordId, nonce, tokenId, usage, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
+        var claims = new TokenPayload(contact, recordId, nonce, tokenId, usage, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
         return (jwt.ValidTo + clockSkew <= utcNow ? TokenCheckStatus.Expired : TokenCheckStatus.Valid, claims);
     }
 

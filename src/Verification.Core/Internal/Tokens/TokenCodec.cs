@@ -13,7 +13,8 @@ namespace Verification;
 /// <remarks>
 /// <para>The wire format is the one the JWT library wrote (same header members and order, <c>exp</c> first, the same
 /// JSON escaping), so that tokens minted by either validate with the other.</para>
-/// <para>Reading a token, in order, each step refusing with <see cref="TokenCheckStatus.Invalid"/>:</para>
+/// <para>Reading a token, in order, each step refusing with <see cref="TokenCheckStatus.Invalid"/> (or, for a payload
+/// that a configured key signed but that is not exactly the kind's claims, <see cref="TokenCheckStatus.Malformed"/>):</para>
 /// <list type="number">
 /// <item>its length (empty or over <see cref="MaxTokenLength"/>), before anything else;</item>
 /// <item>its header segment, compared with the precomputed segments of the kind for each configured key: this pins
@@ -23,7 +24,8 @@ namespace Verification;
 /// <item>the signature, with the key's primitive;</item>
 /// <item>the payload, read once with <see cref="Utf8JsonReader"/>: one JSON object holding only the claims of the kind,
 /// each once and of its type (strings; <c>exp</c> and <c>nbf</c> integers within the calendar), <c>pj</c> equal
-/// to this project, the record id a GUID, the usage a known wire name, the strings non-empty;</item>
+/// to this project (else <see cref="TokenCheckStatus.Invalid"/>), the record id a GUID, the usage a known wire
+/// name, the strings non-empty;</item>
 /// <item><c>nbf</c> later than now plus the skew refuses; <c>exp</c> plus the skew at or before now is
 /// <see cref="TokenCheckStatus.Expired"/>.</item>
 /// </list>
@@ -152,10 +154,10 @@ internal sealed class TokenCodec
     /// <param name="token">The token as received.</param>
     /// <param name="kind">The only kind accepted.</param>
     /// <param name="now">The engine's clock.</param>
-    /// <param name="claims">The claims, when valid or expired; default otherwise.</param>
-    public TokenCheckStatus Read(string? token, TokenKind kind, DateTimeOffset now, out TokenClaims claims)
+    /// <param name="payload">The claims, when valid or expired; default otherwise.</param>
+    public TokenCheckStatus Read(string? token, TokenKind kind, DateTimeOffset now, out TokenPayload payload)
     {
-        claims = default;
+        payload = default;
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
         {
             return TokenCheckStatus.Invalid;
@@ -176,9 +178,9 @@ internal sealed class TokenCodec
             return TokenCheckStatus.Invalid;
         }
 
-        var payload = rest[..payloadEnd];
+        var encodedPayload = rest[..payloadEnd];
         var encodedSignature = rest[(payloadEnd + 1)..];
-        if (encodedSignature.Length != key.EncodedSignatureLength || !IsBase64Url(encodedSignature) || !IsBase64Url(payload))
+        if (encodedSignature.Length != key.EncodedSignatureLength || !IsBase64Url(encodedSignature) || !IsBase64Url(encodedPayload))
         {
             return TokenCheckStatus.Invalid;
         }
@@ -186,11 +188,11 @@ internal sealed class TokenCodec
         // The signing input as ASCII: the key's header bytes, '.', the payload segment (checked to be base64url).
         // Both lengths are bounded by the token's, at most MaxTokenLength bytes on the stack.
         var header = key.HeaderBytesOf(kind);
-        Span<byte> input = stackalloc byte[header.Length + 1 + payload.Length];
+        Span<byte> input = stackalloc byte[header.Length + 1 + encodedPayload.Length];
         header.CopyTo(input);
         input[header.Length] = (byte)'.';
-        var payloadBytes = input.Slice(header.Length + 1, payload.Length);
-        if (Ascii.FromUtf16(payload, payloadBytes, out _) != OperationStatus.Done)
+        var payloadBytes = input.Slice(header.Length + 1, encodedPayload.Length);
+        if (Ascii.FromUtf16(encodedPayload, payloadBytes, out _) != OperationStatus.Done)
         {
             return TokenCheckStatus.Invalid;
         }
@@ -204,7 +206,7 @@ internal sealed class TokenCodec
         }
 
         // Only now, signed by a configured key, is the payload decoded (in place; it was checked to be base64url) and read.
-        return ReadPayload(payloadBytes[..Base64Url.DecodeFromUtf8InPlace(payloadBytes)], kind, now, out claims);
+        return ReadPayload(payloadBytes[..Base64Url.DecodeFromUtf8InPlace(payloadBytes)], kind, now, out payload);
     }
 
     /// <summary>
@@ -303,9 +305,9 @@ internal sealed class TokenCodec
         return null;
     }
 
-    private TokenCheckStatus ReadPayload(ReadOnlySpan<byte> json, TokenKind kind, DateTimeOffset now, out TokenClaims claims)
+    private TokenCheckStatus ReadPayload(ReadOnlySpan<byte> json, TokenKind kind, DateTimeOffset now, out TokenPayload payload)
     {
-        claims = default;
+        payload = default;
         var allowed = Required[(int)kind] | Optional[(int)kind];
         var seen = Claim.None;
         string? contact = null, nonce = null, tokenId = null;
@@ -313,14 +315,15 @@ internal sealed class TokenCodec
         VerificationUsage? usage = null;
         long expires = 0, notBefore = 0;
 
-        // Only a payload signed by a configured key gets here, so malformed JSON (the one case where the reader
-        // throws) means a key holder signed it: refused like any other.
+        // Only a payload signed by a configured key gets here: anything wrong with it but its project and its nbf is
+        // Malformed (a key holder signed what the library never writes). Malformed JSON is the one case where the
+        // reader throws, so it is caught here; no token without the key reaches it.
         try
         {
             var reader = new Utf8JsonReader(json);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return TokenCheckStatus.Invalid;
+                return TokenCheckStatus.Malformed;
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -328,7 +331,7 @@ internal sealed class TokenCodec
                 var claim = ClaimOf(ref reader);
                 if ((claim & allowed) == 0 || (claim & seen) != 0 || !reader.Read())
                 {
-                    return TokenCheckStatus.Invalid;
+                    return TokenCheckStatus.Malformed;
                 }
 
                 seen |= claim;
@@ -345,35 +348,40 @@ internal sealed class TokenCodec
                 };
                 if (!ok)
                 {
-                    return TokenCheckStatus.Invalid;
+                    // Another project's pj is another project's token, not a malformed one of ours.
+                    return claim == Claim.Pj ? TokenCheckStatus.Invalid : TokenCheckStatus.Malformed;
                 }
             }
 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
             {
-                return TokenCheckStatus.Invalid;
+                return TokenCheckStatus.Malformed;
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return TokenCheckStatus.Invalid;
+            return TokenCheckStatus.Malformed;
         }
 
         var required = Required[(int)kind];
         if ((seen & required) != required)
         {
-            return TokenCheckStatus.Invalid;
+            return (seen & Claim.Pj) == 0 ? TokenCheckStatus.Invalid : TokenCheckStatus.Malformed;
         }
 
         // exp plus the skew must still be a date (so that nothing downstream overflows); nbf must have come.
         var expiresTicks = DateTimeOffset.UnixEpoch.UtcTicks + (expires * TimeSpan.TicksPerSecond);
-        if (expiresTicks > DateTimeOffset.MaxValue.UtcTicks - _skewTicks
-            || ((seen & Claim.Nbf) != 0 && DateTimeOffset.UnixEpoch.UtcTicks + (notBefore * TimeSpan.TicksPerSecond) - _skewTicks > now.UtcTicks))
+        if (expiresTicks > DateTimeOffset.MaxValue.UtcTicks - _skewTicks)
+        {
+            return TokenCheckStatus.Malformed;
+        }
+
+        if ((seen & Claim.Nbf) != 0 && DateTimeOffset.UnixEpoch.UtcTicks + (notBefore * TimeSpan.TicksPerSecond) - _skewTicks > now.UtcTicks)
         {
             return TokenCheckStatus.Invalid;
         }
 
-        claims = new TokenClaims(contact, recordId, nonce, tokenId, usage, new DateTimeOffset(expiresTicks, TimeSpan.Zero));
+        payload = new TokenPayload(contact, recordId, nonce, tokenId, usage, new DateTimeOffset(expiresTicks, TimeSpan.Zero));
         return expiresTicks + _skewTicks <= now.UtcTicks ? TokenCheckStatus.Expired : TokenCheckStatus.Valid;
     }
 

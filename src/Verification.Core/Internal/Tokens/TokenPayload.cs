@@ -13,7 +13,7 @@ namespace Verification;
 /// <param name="TokenId">The <c>jti</c> claim: the id under which a single-use token is marked used.</param>
 /// <param name="Usage">The <c>u</c> claim, when the token has one.</param>
 /// <param name="ExpiresAt">The <c>exp</c> claim.</param>
-internal readonly record struct TokenClaims(
+internal readonly record struct TokenPayload(
     string? Contact,
     Guid RecordId,
     string? Nonce,
