@@ -183,6 +183,7 @@ public sealed class InMemoryRaceTests(ITestOutputHelper output) : RaceTests(outp
     }
 }
 
+[Trait("Requires", "redis")]
 public sealed class RedisRaceTests(ITestOutputHelper output) : RaceTests(output)
 {
     protected override void UseStore(IVerificationBuilder builder)
