@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Verification;
 using Verification.AspNetCore;
+using Verification.Captcha.Image;
 using Verification.Samples.WebApi;
 
 var builder = WebApplication.CreateBuilder(args);

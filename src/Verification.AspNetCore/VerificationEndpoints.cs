@@ -20,7 +20,7 @@ internal sealed class VerificationEndpoints
     private const string DefaultAllowedHeaders = "content-type, x-captcha-token, x-device-id, x-request-id, x-sdk-version, idempotency-key, accept-language";
 
     private readonly IVerificationService _service;
-    private readonly ImageCaptchaService? _captcha;
+    private readonly IImageCaptcha? _captcha;
     private readonly ILogger _logger;
     private readonly HashSet<string> _origins;
     private readonly bool _anyOrigin;
@@ -28,7 +28,7 @@ internal sealed class VerificationEndpoints
     public VerificationEndpoints(IServiceProvider services, VerificationEndpointOptions options)
     {
         _service = services.GetRequiredService<IVerificationService>();
-        _captcha = services.GetService<ImageCaptchaService>();
+        _captcha = services.GetService<IImageCaptcha>();
         _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Verification.AspNetCore") ?? NullLogger.Instance;
         _anyOrigin = options.AllowedOrigins.Any(o => o.Trim() == "*");
         _origins = new HashSet<string>(options.AllowedOrigins.Select(o => o.Trim().TrimEnd('/')), StringComparer.OrdinalIgnoreCase);

@@ -4,6 +4,8 @@ using Verification.Redis.Tests;
 using Verification.Tests;
 using Xunit.Abstractions;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>

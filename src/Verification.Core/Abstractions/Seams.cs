@@ -44,29 +44,6 @@ public enum CaptchaValidationStatus
 /// <param name="Reason">A short machine-readable reason for logs and <c>details.reason</c>.</param>
 public readonly record struct CaptchaValidationResult(CaptchaValidationStatus Status, string? Reason = null);
 
-/// <summary>
-/// Draws the picture of an image-captcha challenge. The engine (the built-in image captcha) chooses the text,
-/// stores its hash and checks the answer; the renderer only draws. The SkiaSharp renderer lives in the
-/// Verification.Captcha.Image package, so Core carries no native assets.
-/// </summary>
-public interface ICaptchaImageRenderer
-{
-    /// <summary>
-    /// Draws <paramref name="text"/> (4–6 characters of <see cref="ImageCaptchaAlphabet.Characters"/>) as a PNG,
-    /// distorted and with noise so that it is easy for a person and costly for a machine to read.
-    /// </summary>
-    /// <param name="text">The characters to draw, upper case.</param>
-    /// <returns>The PNG bytes.</returns>
-    byte[] RenderPng(string text);
-}
-
-/// <summary>The characters of image-captcha keys: upper-case letters and digits without look-alikes (no 0/O/Q, 1/I, 2/Z, 5/S, 8/B, G/6).</summary>
-public static class ImageCaptchaAlphabet
-{
-    /// <summary>The alphabet: <c>ACDEFHJKLMNPRTUVWXY34679</c>.</summary>
-    public const string Characters = "ACDEFHJKLMNPRTUVWXY34679";
-}
-
 /// <summary>Renders the text of verification messages. Replace it to use your own wording.</summary>
 public interface IVerificationMessageRenderer
 {
