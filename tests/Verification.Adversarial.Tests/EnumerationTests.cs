@@ -5,8 +5,8 @@ using Verification.Tests;
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
-/// Enumeration resistance: existing and unknown contacts get the same status, body shape and work (except the
-/// documented <c>is_user</c>, which can be switched off); timing is a benchmark, not a test.
+/// Threat T7 of docs/security.md (enumeration): existing and unknown contacts get the same status, body shape and
+/// work (except the documented <c>is_user</c>, which can be switched off); timing is a benchmark, not a test.
 /// </summary>
 public sealed class EnumerationTests
 {
