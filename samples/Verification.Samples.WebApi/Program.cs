@@ -205,7 +205,7 @@ internal sealed class SampleBody
             return (null, null, VerificationHttpResults.Error(body.Error));
         }
 
-        var redeemed = await service.RedeemVerificationTokenAsync(body.Get("verification_token") ?? string.Empty, request.HttpContext.RequestAborted);
+        var redeemed = await service.RedeemVerificationTokenAsync(body.Get("verification_token") ?? string.Empty, cancellationToken: request.HttpContext.RequestAborted);
         return redeemed.Succeeded ? (body, redeemed.Value, null) : (null, null, VerificationHttpResults.Error(redeemed.Error));
     }
 

@@ -58,6 +58,7 @@ public sealed class VerificationService : IVerificationService
     private readonly ThrottlingOptions _throttling;
     private readonly bool _alwaysRequireCaptcha;
     private readonly VerificationMetrics _metrics;
+    private readonly ContactCodeChecker _contactChecks;
     private Func<int, string?>? _codeOverride;
 
     /// <summary>Creates the service.</summary>
@@ -139,6 +140,7 @@ public sealed class VerificationService : IVerificationService
         _throttling = settings.Throttling;
         _alwaysRequireCaptcha = settings.Captcha.AlwaysRequire;
         _metrics = new VerificationMetrics(meterFactory);
+        _contactChecks = new ContactCodeChecker(_store, _hasher, _parser, _maxAttempts, key => FailureCharge(key, amount: 1), _timeProvider, _logger, _metrics);
     }
 
     /// <summary>
@@ -287,7 +289,7 @@ public sealed class VerificationService : IVerificationService
         var now = _timeProvider.GetUtcNow();
         var code = _codeOverride?.Invoke(_codeLength) ?? CodeHasher.Generate(_codeLength);
         var recordId = Guid.NewGuid();
-        var nonce = CodeHasher.NewNonce();
+        var nonce = _hasher.Nonce(recordId, request.Usage);
         var expiresAt = now + _codeLifetime;
         var record = new CodeRecord
         {
@@ -600,18 +602,34 @@ public sealed class VerificationService : IVerificationService
     /// <inheritdoc />
     public ValueTask<VerificationResult<VerifiedContact>> RedeemVerificationTokenAsync(
         string verificationToken,
+        VerificationUsage? expectedUsage = null,
+        string? expectedContact = null,
         CancellationToken cancellationToken = default) =>
         VerificationTelemetry.Source.HasListeners() || _metrics.RedemptionsObserved
-            ? ObservedRedeemAsync(verificationToken, cancellationToken)
-            : RedeemCoreAsync(verificationToken, cancellationToken);
+            ? ObservedRedeemAsync(verificationToken, expectedUsage, expectedContact, cancellationToken)
+            : RedeemCoreAsync(verificationToken, expectedUsage, expectedContact, consume: true, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<VerificationResult<VerifiedContact>> ValidateVerificationTokenAsync(
+        string verificationToken,
+        VerificationUsage? expectedUsage = null,
+        string? expectedContact = null,
+        CancellationToken cancellationToken = default) =>
+        RedeemCoreAsync(verificationToken, expectedUsage, expectedContact, consume: false, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<VerificationResult<VerifiedContact>> CheckCodeAsync(
+        CodeCheckRequest request,
+        CancellationToken cancellationToken = default) =>
+        _contactChecks.CheckAsync(request, cancellationToken);
 
     /// <summary>A redemption inside its <c>verification.redeem</c> span, counted by outcome.</summary>
-    private async ValueTask<VerificationResult<VerifiedContact>> ObservedRedeemAsync(string verificationToken, CancellationToken cancellationToken)
+    private async ValueTask<VerificationResult<VerifiedContact>> ObservedRedeemAsync(string verificationToken, VerificationUsage? expectedUsage, string? expectedContact, CancellationToken cancellationToken)
     {
         using var activity = VerificationTelemetry.Source.StartActivity("verification.redeem");
         try
         {
-            var result = await RedeemCoreAsync(verificationToken, cancellationToken).ConfigureAwait(false);
+            var result = await RedeemCoreAsync(verificationToken, expectedUsage, expectedContact, consume: true, cancellationToken).ConfigureAwait(false);
             _metrics.Redeemed(result.Error);
             if (activity is not null)
             {
@@ -630,6 +648,9 @@ public sealed class VerificationService : IVerificationService
 
     private async ValueTask<VerificationResult<VerifiedContact>> RedeemCoreAsync(
         string verificationToken,
+        VerificationUsage? expectedUsage,
+        string? expectedContact,
+        bool consume,
         CancellationToken cancellationToken)
     {
         if (CheckToken(verificationToken, "verification_token") is { } invalid)
@@ -657,6 +678,16 @@ public sealed class VerificationService : IVerificationService
 
         var contact = jwt.GetPayloadValue<string>("e");
         var channel = ChannelOf(contact);
+        if (_contactChecks.Mismatch(channel, contact, usage, expectedUsage, expectedContact) is { } mismatch)
+        {
+            return mismatch;
+        }
+
+        if (!consume)
+        {
+            return new VerifiedContact(channel, contact, usage);
+        }
+
         bool first;
         try
         {
@@ -743,7 +774,7 @@ public sealed class VerificationService : IVerificationService
     }
 
     /// <summary>Accepts 4–10 decimal digits in any script (full-width too), with surrounding spaces; yields ASCII digits.</summary>
-    private static bool TryNormalizeCode(string? input, out string code, out VerificationError? error)
+    internal static bool TryNormalizeCode(string? input, out string code, out VerificationError? error)
     {
         code = string.Empty;
         const string field = "verification_code";
