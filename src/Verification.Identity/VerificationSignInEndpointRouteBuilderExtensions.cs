@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Verification;
+using Verification.AspNetCore;
+using Verification.Identity;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps CloudBase's sign-up, sign-in, token refresh and user/me endpoints over ASP.NET Core Identity.</summary>
+public static class VerificationSignInEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps, under the same prefix as <c>MapVerificationEndpoints()</c> (<c>/auth/v1</c> unless
+    /// <c>Verification:Http:RoutePrefix</c> or <paramref name="configure"/> says otherwise):
+    /// <c>POST {prefix}/signup</c> (<c>verification_token</c>, optional <c>phone_number</c> or <c>email</c>,
+    /// <c>name</c>, <c>password</c>), <c>POST {prefix}/signin</c> (<c>verification_token</c> with an optional
+    /// <c>username</c>, or <c>username</c> + <c>password</c> when <see cref="IdentityVerificationOptions.AllowPasswords"/>),
+    /// <c>POST {prefix}/token</c> (<c>grant_type=refresh_token</c>, <c>refresh_token</c>) and <c>GET {prefix}/user/me</c>.
+    /// Sign-up, sign-in and refresh answer CloudBase's credentials (<c>token_type</c>, <c>access_token</c>,
+    /// <c>refresh_token</c>, <c>expires_in</c>, <c>sub</c>) issued through Identity's bearer-token scheme
+    /// (<see cref="IdentityConstants.BearerScheme"/>), so the app's <c>[Authorize]</c> endpoints accept them; errors
+    /// are the library's JSON error body.
+    /// </summary>
+    /// <typeparam name="TUser">The Identity user type.</typeparam>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="configure">Adjusts the HTTP options read from <c>Verification:Http</c> (the route prefix).</param>
+    /// <returns>The route group, for conventions such as CORS or rate limiting.</returns>
+    /// <exception cref="InvalidOperationException">Identity's bearer-token scheme or Verification is not registered.</exception>
+    public static RouteGroupBuilder MapVerificationSignIn<TUser>(this IEndpointRouteBuilder endpoints, Action<VerificationEndpointOptions>? configure = null)
+        where TUser : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        if (!BearerCredentials.IsRegistered(services))
+        {
+            throw new InvalidOperationException(
+                $"MapVerificationSignIn<{typeof(TUser).Name}>() issues ASP.NET Core Identity's bearer tokens, but the scheme '{IdentityConstants.BearerScheme}' is not registered. " +
+                $"Call services.AddIdentityApiEndpoints<{typeof(TUser).Name}>() (or AddIdentityCore<{typeof(TUser).Name}>().AddSignInManager() with AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme)).");
+        }
+
+        var verification = services.GetService<IVerificationService>()
+            ?? throw new InvalidOperationException("MapVerificationSignIn needs Verification: call services.AddVerification().AddIdentityUsers<TUser>().");
+        var options = new VerificationEndpointOptions();
+        services.GetService<IConfiguration>()?.GetSection(VerificationEndpointOptions.SectionName).Bind(options);
+        configure?.Invoke(options);
+        if (string.IsNullOrWhiteSpace(options.RoutePrefix) || !options.RoutePrefix.StartsWith('/'))
+        {
+            throw new InvalidOperationException($"Verification:Http:RoutePrefix '{options.RoutePrefix}' must start with '/', for example \"/auth/v1\".");
+        }
+
+        var handlers = new SignInEndpoints<TUser>(
+            verification,
+            services.GetService<IOptions<IdentityVerificationOptions>>() ?? Microsoft.Extensions.Options.Options.Create(new IdentityVerificationOptions()),
+            services.GetService<ILoggerFactory>()?.CreateLogger("Verification.Identity") ?? NullLogger.Instance);
+
+        var group = endpoints.MapGroup(options.RoutePrefix.TrimEnd('/'));
+        Map(group, "/signup", HttpMethods.Post, handlers.SignUpAsync, handlers);
+        Map(group, "/signin", HttpMethods.Post, handlers.SignInAsync, handlers);
+        Map(group, "/token", HttpMethods.Post, handlers.RefreshAsync, handlers);
+        Map(group, "/user/me", HttpMethods.Get, handlers.UserMeAsync, handlers);
+        return group;
+    }
+
+    private static void Map<TUser>(RouteGroupBuilder group, string pattern, string method, RequestDelegate handler, SignInEndpoints<TUser> handlers)
+        where TUser : class, new()
+    {
+        group.MapMethods(pattern, [method], handler).WithDisplayName($"Verification: {method} {pattern}");
+
+        // Other methods get the JSON 405; the order keeps the real method first (and CORS preflights to the app's UseCors()).
+        group.Map(pattern, handlers.MethodNotAllowedAsync).WithOrder(1).WithDisplayName("Verification: 405 " + pattern);
+    }
+}
