@@ -554,6 +554,66 @@ public abstract class CodeStoreConformanceTests
         await AssertEverythingExpiresAsync(store, after, longest);
     }
 
+    /// <summary>A contact's live record is the newest pending one; a resend moves it, another contact has its own.</summary>
+    [Fact]
+    public async Task FindLiveRecord_NewestPendingRecordOfTheContact()
+    {
+        var codes = CreateStore();
+        var store = Live(codes);
+        var first = await SaveAsync(codes);
+        Assert.Equal(first.Id, await store.FindLiveRecordAsync(Contact, T0));
+
+        var second = await SaveAsync(codes, at: T0.AddSeconds(60));
+        var other = await SaveAsync(codes, at: T0.AddSeconds(60), contact: "someone@example.com");
+
+        Assert.Equal(second.Id, await store.FindLiveRecordAsync(Contact, T0.AddSeconds(61)));
+        Assert.Equal(other.Id, await store.FindLiveRecordAsync("someone@example.com", T0.AddSeconds(61)));
+        Assert.Null(await store.FindLiveRecordAsync("+8615588660000", T0.AddSeconds(61)));
+    }
+
+    /// <summary>A record that was verified, burned, released or expired is no contact's live record.</summary>
+    [Fact]
+    public async Task FindLiveRecord_SettledOrExpired_None()
+    {
+        var codes = CreateStore();
+        var store = Live(codes);
+        var used = await SaveAsync(codes, contact: "used@example.com");
+        await codes.AttemptAsync(used.Id, RightHash, MaxAttempts, AmpleBudget, T0);
+        var burned = await SaveAsync(codes, contact: "burned@example.com");
+        for (var i = 0; i < MaxAttempts; i++)
+        {
+            await codes.AttemptAsync(burned.Id, WrongHash, MaxAttempts, AmpleBudget, T0);
+        }
+
+        var released = await SaveAsync(codes, contact: "released@example.com");
+        await codes.ReleaseAsync(released, [], T0);
+        var expiring = await SaveAsync(codes, contact: "expiring@example.com");
+
+        Assert.Null(await store.FindLiveRecordAsync("used@example.com", T0));
+        Assert.Null(await store.FindLiveRecordAsync("burned@example.com", T0));
+        Assert.Null(await store.FindLiveRecordAsync("released@example.com", T0));
+        Assert.Equal(expiring.Id, await store.FindLiveRecordAsync("expiring@example.com", expiring.ExpiresAt.AddSeconds(-1)));
+        Assert.Null(await store.FindLiveRecordAsync("expiring@example.com", expiring.ExpiresAt));
+    }
+
+    /// <summary>A mismatch leaves the record live; the attempt that exhausts it does not.</summary>
+    [Fact]
+    public async Task FindLiveRecord_AfterMismatches_LiveUntilExhausted()
+    {
+        var codes = CreateStore();
+        var store = Live(codes);
+        var record = await SaveAsync(codes);
+
+        await codes.AttemptAsync(record.Id, WrongHash, MaxAttempts, AmpleBudget, T0);
+        Assert.Equal(record.Id, await store.FindLiveRecordAsync(Contact, T0));
+        for (var i = 1; i < MaxAttempts; i++)
+        {
+            await codes.AttemptAsync(record.Id, WrongHash, MaxAttempts, AmpleBudget, T0);
+        }
+
+        Assert.Null(await store.FindLiveRecordAsync(Contact, T0));
+    }
+
     /// <summary>Saves a record for <paramref name="contact"/> whose code hashes to the "right" hash.</summary>
     /// <param name="store">The store.</param>
     /// <param name="charges">The charges; none by default.</param>
@@ -583,6 +643,9 @@ public abstract class CodeStoreConformanceTests
 
     private static ValueTask<SaveOutcome> SaveChargedAsync(ICodeStore store, RateCharge charge, DateTimeOffset now) =>
         store.SaveAsync(NewRecord(now, "x" + Guid.NewGuid().ToString("N") + "@example.com"), [charge], false, now);
+
+    private static ILiveCodeStore Live(ICodeStore store) =>
+        store as ILiveCodeStore ?? throw new Xunit.Sdk.XunitException($"{store.GetType().Name} does not implement {nameof(ILiveCodeStore)}, which checks by contact need.");
 
     private async Task<T[]> RaceAsync<T>(Func<int, Task<T>> call)
     {
