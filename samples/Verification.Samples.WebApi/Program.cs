@@ -115,6 +115,9 @@ if (!string.IsNullOrWhiteSpace(builder.Configuration["Verification:Captcha:Provi
 builder.Services.AddSingleton<DemoAccounts>();
 builder.Services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<DemoAccounts>());
 
+// Sample:Users=Identity: users in ASP.NET Core Identity on SQLite instead of the demo's memory (SampleIdentityUsers.cs).
+var identityUsers = builder.AddSampleIdentityUsers(verification);
+
 var app = builder.Build();
 
 app.UseExceptionHandler(error => error.Run(context =>
@@ -128,37 +131,45 @@ app.UseRouting();
 // POST /auth/v1/verification and /auth/v1/verification/verify.
 app.MapVerificationEndpoints();
 
-// The host's own sign-up and sign-in: each redeems the verification_token exactly once.
-app.MapPost("/auth/v1/signup", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
+if (identityUsers)
 {
-    var (body, contact, error) = await SampleBody.RedeemAsync(request, service);
-    if (error is not null)
-    {
-        return error;
-    }
-
-    if (SampleBody.Mismatch(contact!, body!.Get("phone_number"), body.Get("email")) is { } mismatch)
-    {
-        return VerificationHttpResults.Error(mismatch);
-    }
-
-    return accounts.TryCreate(contact!, out var account)
-        ? Results.Json(new { user_id = account.UserId, contact = account.Contact, status = "signed_up" })
-        : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.AlreadyExists, "An account already exists for this contact; sign in instead."));
-});
-
-app.MapPost("/auth/v1/signin", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
+    // Verification.Identity: sign-up, sign-in, token refresh and user/me over ASP.NET Core Identity.
+    app.MapSampleIdentityUsers();
+}
+else
 {
-    var (_, contact, error) = await SampleBody.RedeemAsync(request, service);
-    if (error is not null)
+    // The host's own sign-up and sign-in: each redeems the verification_token exactly once.
+    app.MapPost("/auth/v1/signup", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
     {
-        return error;
-    }
+        var (body, contact, error) = await SampleBody.RedeemAsync(request, service);
+        if (error is not null)
+        {
+            return error;
+        }
 
-    return accounts.Find(contact!) is { } account
-        ? Results.Json(new { user_id = account.UserId, contact = account.Contact, status = "signed_in" })
-        : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.UserNotFound, "No account exists for this contact; sign up instead."));
-});
+        if (SampleBody.Mismatch(contact!, body!.Get("phone_number"), body.Get("email")) is { } mismatch)
+        {
+            return VerificationHttpResults.Error(mismatch);
+        }
+
+        return accounts.TryCreate(contact!, out var account)
+            ? Results.Json(new { user_id = account.UserId, contact = account.Contact, status = "signed_up" })
+            : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.AlreadyExists, "An account already exists for this contact; sign in instead."));
+    });
+
+    app.MapPost("/auth/v1/signin", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
+    {
+        var (_, contact, error) = await SampleBody.RedeemAsync(request, service);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return accounts.Find(contact!) is { } account
+            ? Results.Json(new { user_id = account.UserId, contact = account.Contact, status = "signed_in" })
+            : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.UserNotFound, "No account exists for this contact; sign up instead."));
+    });
+}
 
 // Health: 200 with {"status":"ok"} when every check is healthy, 200 "degraded", or 503 "unhealthy"; each check's
 // status and description (never an exception's details) under "checks".

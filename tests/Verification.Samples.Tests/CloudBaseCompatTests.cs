@@ -67,6 +67,69 @@ public sealed class CloudBaseCompatTests(ITestOutputHelper output)
         Assert.Equal(email, account.RootElement.GetProperty("contact").GetString());
     }
 
+    [Fact]
+    public async Task Passwordless_flow_of_the_CloudBase_client_signs_up_signs_in_and_refreshes_against_the_sample_with_Identity_users()
+    {
+        var directory = Samples.CloudBaseCompatDirectory;
+        await EnsureNodeModulesAsync(directory);
+
+        // Users in ASP.NET Core Identity on a SQLite file of this test; no resend cooldown, so that the sign-in's code
+        // may follow the sign-up's at once.
+        var database = Path.Combine(Path.GetTempPath(), $"verification-identity-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var server = await SampleServer.StartAsync("--Sample:Users=Identity", $"--Sample:UsersDatabase={database}", "--Verification:Throttling:ResendCooldown=00:00:00");
+            var baseUrl = server.BaseUrl.ToString().TrimEnd('/');
+            var phone = $"+86 138{Random.Shared.Next(0, 100_000_000):D8}";
+            var e164 = phone.Replace(" ", string.Empty, StringComparison.Ordinal);
+            using var node = await ChildProcess.RunAsync("node", ["identity.js", baseUrl, server.PickupDirectory, phone], directory, ScriptTimeout);
+            output.WriteLine(node.Transcript);
+            Assert.True(node.ExitCode == 0, $"identity.js exited with code {node.ExitCode}.\n{node.Transcript}\n--- sample ---\n{server.Transcript}");
+
+            var lines = node.StandardOutput.Split('\n');
+            string Value(string key) =>
+                lines.FirstOrDefault(l => l.StartsWith(key + ": ", StringComparison.Ordinal))?[(key.Length + 2)..]
+                ?? throw new Xunit.Sdk.XunitException($"identity.js printed no '{key}:' line.\n{node.Transcript}");
+
+            Assert.Equal(
+                [
+                    "request: POST /auth/v1/verification?client_id=sample",
+                    "request: POST /auth/v1/verification/verify?client_id=sample",
+                    "request: POST /auth/v1/signup?client_id=sample",
+                    "request: GET /auth/v1/user/me",
+                    "request: POST /auth/v1/verification?client_id=sample",
+                    "request: POST /auth/v1/verification/verify?client_id=sample",
+                    "request: POST /auth/v1/signin?client_id=sample",
+                    "request: GET /auth/v1/user/me",
+                    "request: POST /auth/v1/token?client_id=sample",
+                    "request: GET /auth/v1/user/me",
+                ],
+                lines.Where(l => l.StartsWith("request: ", StringComparison.Ordinal)).Select(r => r.Split(" content-type=")[0]));
+
+            Assert.Equal("false", Value("is_user (sign-up)"));
+            Assert.Equal("Bearer", Value("sign-up token_type"));
+            Assert.Equal("3600", Value("sign-up expires_in"));
+            var sub = Value("sign-up sub");
+            Assert.True(Guid.TryParse(sub, out _), sub);
+            Assert.Equal($"{sub} {e164} CloudBase Client", Value("sign-up user"));
+            Assert.Equal("true", Value("is_user (sign-in)"));
+            Assert.Equal(sub, Value("sign-in sub"));
+            Assert.Equal($"{sub} {e164}", Value("sign-in user"));
+            Assert.Equal($"true {sub}", Value("refreshed"));
+            Assert.Equal("true", Value("stored refreshed"));
+            Assert.Equal(sub, Value("refreshed user"));
+            Assert.Equal("ok", Value("result"));
+            Assert.True(File.Exists(database), "The sample created its SQLite user database on first run.");
+        }
+        finally
+        {
+            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(database)!, Path.GetFileName(database) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
     /// <summary>Installs the locked packages with `npm ci` when node_modules is missing (eng/test.sh normally did).</summary>
     private async Task EnsureNodeModulesAsync(string directory)
     {
