@@ -237,18 +237,10 @@ public sealed class SignInEndpointTests
         app.Clock.Advance(TimeSpan.FromMinutes(2));
         var token = await app.VerificationTokenAsync(IdentityTestApp.Phone);
 
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var attempts = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
-        {
-            await gate.Task;
-            using var response = await app.SendAsync("/auth/v1/signin", new { verification_token = token });
-            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
-        })).ToArray();
-        gate.SetResult();
-        var results = await Task.WhenAll(attempts);
+        var results = await RaceAsync(16, () => app.SendAsync("/auth/v1/signin", new { verification_token = token }));
 
-        Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
-        Assert.All(results.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Contains("\"used\"", r.Body, StringComparison.Ordinal));
+        Assert.Single(results, r => r.Status == HttpStatusCode.OK);
+        Assert.All(results.Where(r => r.Status != HttpStatusCode.OK), r => Assert.Contains("\"used\"", r.Body, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -257,17 +249,9 @@ public sealed class SignInEndpointTests
         await using var app = await IdentityTestApp.StartAsync();
         var token = await app.VerificationTokenAsync(IdentityTestApp.Email);
 
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var attempts = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            await gate.Task;
-            using var response = await app.SendAsync("/auth/v1/signup", new { verification_token = token });
-            return response.StatusCode;
-        })).ToArray();
-        gate.SetResult();
-        var statuses = await Task.WhenAll(attempts);
+        var results = await RaceAsync(8, () => app.SendAsync("/auth/v1/signup", new { verification_token = token }));
 
-        Assert.Single(statuses, s => s == HttpStatusCode.OK);
+        Assert.Single(results, r => r.Status == HttpStatusCode.OK);
         Assert.Equal(1, await app.WithUsersAsync(users => Task.FromResult(users.Users.Count())));
     }
 
@@ -382,6 +366,20 @@ public sealed class SignInEndpointTests
         using var document = await app.PostAsync("/auth/v1/signup", body);
         Assert.True(document.RootElement.TryGetProperty("access_token", out _), document.RootElement.ToString());
         return document.RootElement.Clone();
+    }
+
+    /// <summary>Sends <paramref name="count"/> requests released together from one gate; their statuses and bodies.</summary>
+    private static async Task<(HttpStatusCode Status, string Body)[]> RaceAsync(int count, Func<Task<HttpResponseMessage>> send)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = Enumerable.Range(0, count).Select(_ => Task.Run(async () =>
+        {
+            await gate.Task;
+            using var response = await send();
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        })).ToArray();
+        gate.SetResult();
+        return await Task.WhenAll(attempts);
     }
 
     private static async Task<HttpResponseMessage> UserMeResponseAsync(IdentityTestApp app, string accessToken)

@@ -43,13 +43,7 @@ public sealed class VerificationTokenProviderTests
     {
         await using var app = await IdentityTestApp.StartAsync();
         var user = await CreateUserAsync(app);
-        var code = await GenerateAsync(app, user, "TwoFactor");
-        var wrong = code == "000000" ? "111111" : "000000";
-
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.False(await ValidateAsync(app, user, "TwoFactor", wrong));
-        }
+        var (code, wrong) = await GenerateThenFourWrongAttemptsAsync(app, user);
 
         // Four wrong attempts leave the code usable; the fifth burns it.
         var fifth = await app.Verification.CheckCodeAsync(new CodeCheckRequest(IdentityTestApp.PhoneE164, null, VerificationUsage.SignIn, wrong));
@@ -62,13 +56,7 @@ public sealed class VerificationTokenProviderTests
     {
         await using var app = await IdentityTestApp.StartAsync();
         var user = await CreateUserAsync(app);
-        var code = await GenerateAsync(app, user, "TwoFactor");
-        var wrong = code == "000000" ? "111111" : "000000";
-
-        for (var i = 0; i < 4; i++)
-        {
-            Assert.False(await ValidateAsync(app, user, "TwoFactor", wrong));
-        }
+        var (code, _) = await GenerateThenFourWrongAttemptsAsync(app, user);
 
         Assert.True(await ValidateAsync(app, user, "TwoFactor", code));
     }
@@ -151,6 +139,19 @@ public sealed class VerificationTokenProviderTests
             await users.GenerateUserTokenAsync((await users.FindByIdAsync(user.Id))!, VerificationTokenProvider.ProviderName, purpose));
         var to = purpose.StartsWith("ChangePhoneNumber:", StringComparison.Ordinal) ? NewPhoneE164 : IdentityTestApp.PhoneE164;
         return app.Sms.LastCodeTo(to)!;
+    }
+
+    /// <summary>Sends a two-factor code and spends four of its five attempts on a wrong one.</summary>
+    private static async Task<(string Code, string Wrong)> GenerateThenFourWrongAttemptsAsync(IdentityTestApp app, IdentityUser user)
+    {
+        var code = await GenerateAsync(app, user, "TwoFactor");
+        var wrong = code == "000000" ? "111111" : "000000";
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.False(await ValidateAsync(app, user, "TwoFactor", wrong));
+        }
+
+        return (code, wrong);
     }
 
     private static Task<bool> ValidateAsync(IdentityTestApp app, IdentityUser user, string purpose, string code) =>
