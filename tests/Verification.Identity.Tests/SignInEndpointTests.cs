@@ -88,9 +88,7 @@ public sealed class SignInEndpointTests
     public async Task SignUp_ExistingAccount_AlreadyExistsAndTheTokenStillSignsIn()
     {
         await using var app = await IdentityTestApp.StartAsync();
-        await SignUpAsync(app, IdentityTestApp.Phone);
-        app.Clock.Advance(TimeSpan.FromMinutes(2));
-        var token = await app.VerificationTokenAsync(IdentityTestApp.Phone);
+        var token = await AccountThenNewTokenAsync(app);
 
         using var again = await app.SendAsync("/auth/v1/signup", new { phone_number = IdentityTestApp.Phone, verification_token = token });
         await AssertErrorAsync(again, HttpStatusCode.Conflict, "already_exists");
@@ -176,9 +174,7 @@ public sealed class SignInEndpointTests
     public async Task SignIn_VerificationToken_CredentialsAuthorizeUserMe()
     {
         await using var app = await IdentityTestApp.StartAsync();
-        await SignUpAsync(app, IdentityTestApp.Phone, name: "Han Meimei");
-        app.Clock.Advance(TimeSpan.FromMinutes(2));
-        var token = await app.VerificationTokenAsync(IdentityTestApp.Phone, usage: "SIGN_IN");
+        var token = await AccountThenNewTokenAsync(app, name: "Han Meimei", usage: "SIGN_IN");
 
         var credentials = await app.PostAsync("/auth/v1/signin", new { username = "+86 155 8866 5555", verification_token = token });
         var me = await UserMeAsync(app, credentials.RootElement.GetProperty("access_token").GetString()!);
@@ -193,9 +189,7 @@ public sealed class SignInEndpointTests
     public async Task SignIn_UsernameOfAnotherContact_RefusedWithoutConsumingTheToken()
     {
         await using var app = await IdentityTestApp.StartAsync();
-        await SignUpAsync(app, IdentityTestApp.Phone);
-        app.Clock.Advance(TimeSpan.FromMinutes(2));
-        var token = await app.VerificationTokenAsync(IdentityTestApp.Phone);
+        var token = await AccountThenNewTokenAsync(app);
 
         using var other = await app.SendAsync("/auth/v1/signin", new { username = IdentityTestApp.Email, verification_token = token });
         await AssertErrorAsync(other, HttpStatusCode.BadRequest, "invalid_verification_token");
@@ -208,9 +202,7 @@ public sealed class SignInEndpointTests
     public async Task SignIn_TokenOfARegisterCode_UsageMismatch()
     {
         await using var app = await IdentityTestApp.StartAsync();
-        await SignUpAsync(app, IdentityTestApp.Phone);
-        app.Clock.Advance(TimeSpan.FromMinutes(2));
-        var token = await app.VerificationTokenAsync(IdentityTestApp.Phone, usage: "REGISTER");
+        var token = await AccountThenNewTokenAsync(app, usage: "REGISTER");
 
         using var response = await app.SendAsync("/auth/v1/signin", new { verification_token = token });
 
@@ -233,9 +225,7 @@ public sealed class SignInEndpointTests
     public async Task SignIn_SameTokenConcurrently_ExactlyOneSucceeds()
     {
         await using var app = await IdentityTestApp.StartAsync();
-        await SignUpAsync(app, IdentityTestApp.Phone);
-        app.Clock.Advance(TimeSpan.FromMinutes(2));
-        var token = await app.VerificationTokenAsync(IdentityTestApp.Phone);
+        var token = await AccountThenNewTokenAsync(app);
 
         var results = await RaceAsync(16, () => app.SendAsync("/auth/v1/signin", new { verification_token = token }));
 
@@ -352,6 +342,14 @@ public sealed class SignInEndpointTests
         using var response = await app.Client.GetAsync("/auth/v1/signup");
 
         await AssertErrorAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+    }
+
+    /// <summary>Signs up the phone number, then (after the resend cooldown) verifies a new code for it: a token for sign-in.</summary>
+    private static async Task<string> AccountThenNewTokenAsync(IdentityTestApp app, string? name = null, string? usage = null)
+    {
+        await SignUpAsync(app, IdentityTestApp.Phone, name);
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        return await app.VerificationTokenAsync(IdentityTestApp.Phone, usage);
     }
 
     private static async Task<JsonElement> SignUpAsync(IdentityTestApp app, string contact, string? name = null)
