@@ -193,5 +193,7 @@ public sealed class ContactCodeCheckTests
         public ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) => _inner.GetOrAddValueAsync(key, value, expiresAt, now, cancellationToken);
 
         public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default) => _inner.GetValueAsync(key, now, cancellationToken);
+
+        public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default) => _inner.RemoveValueAsync(key, value, now, cancellationToken);
     }
 }

@@ -1,10 +1,10 @@
 using StackExchange.Redis;
-using Verification.Conformance;
+using Verification.Testing.Stores;
 
 namespace Verification.Redis.Tests;
 
 /// <summary>The store conformance suite against a single Redis node.</summary>
-public sealed class RedisSingleNodeConformanceTests : CodeStoreConformanceTests
+public sealed class RedisSingleNodeConformanceTests : LiveCodeStoreConformanceTests
 {
     protected override ICodeStore CreateStore() => new RedisCodeStore(RedisTestServers.Single, RedisTestServers.UniqueOptions());
 
@@ -13,7 +13,7 @@ public sealed class RedisSingleNodeConformanceTests : CodeStoreConformanceTests
 }
 
 /// <summary>The store conformance suite against a 3-master Redis Cluster.</summary>
-public sealed class RedisClusterConformanceTests : CodeStoreConformanceTests
+public sealed class RedisClusterConformanceTests : LiveCodeStoreConformanceTests
 {
     protected override ICodeStore CreateStore() => new RedisCodeStore(RedisTestServers.Cluster, RedisTestServers.UniqueOptions());
 
