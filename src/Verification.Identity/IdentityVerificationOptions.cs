@@ -16,4 +16,13 @@ public sealed class IdentityVerificationOptions
     /// </summary>
     /// <value>Default <see langword="false"/>: passwordless only, every sign-up and sign-in redeems a verification token.</value>
     public bool AllowPasswords { get; set; }
+
+    /// <summary>
+    /// Whether sign-up and sign-in set Identity's application cookie (<c>IdentityConstants.ApplicationScheme</c>,
+    /// through <c>SignInManager.SignInAsync</c>) and answer <c>{"sub"}</c> only, instead of answering bearer
+    /// credentials (<c>Verification:Identity:UseCookies</c>). For apps whose pages and API share one origin; the
+    /// CloudBase client needs the bearer credentials. <c>user/me</c> accepts the cookie too.
+    /// </summary>
+    /// <value>Default <see langword="false"/>: bearer credentials from Identity's bearer-token scheme.</value>
+    public bool UseCookies { get; set; }
 }

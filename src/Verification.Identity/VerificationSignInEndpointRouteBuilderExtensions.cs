@@ -37,11 +37,13 @@ public static class VerificationSignInEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
-        if (!BearerCredentials.IsRegistered(services))
+        var identity = services.GetService<IOptions<IdentityVerificationOptions>>() ?? Microsoft.Extensions.Options.Options.Create(new IdentityVerificationOptions());
+        var scheme = identity.Value.UseCookies ? IdentityConstants.ApplicationScheme : IdentityConstants.BearerScheme;
+        if (!BearerCredentials.IsRegistered(services, scheme))
         {
             throw new InvalidOperationException(
-                $"MapVerificationSignIn<{typeof(TUser).Name}>() issues ASP.NET Core Identity's bearer tokens, but the scheme '{IdentityConstants.BearerScheme}' is not registered. " +
-                $"Call services.AddIdentityApiEndpoints<{typeof(TUser).Name}>() (or AddIdentityCore<{typeof(TUser).Name}>().AddSignInManager() with AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme)).");
+                $"MapVerificationSignIn<{typeof(TUser).Name}>() signs users in with ASP.NET Core Identity's scheme '{scheme}', which is not registered. " +
+                $"Call services.AddIdentityApiEndpoints<{typeof(TUser).Name}>() (or AddIdentityCore<{typeof(TUser).Name}>().AddSignInManager() with AddAuthentication().AddBearerToken(IdentityConstants.BearerScheme), or AddIdentity<{typeof(TUser).Name}, TRole>() for cookies).");
         }
 
         var verification = services.GetService<IVerificationService>()
@@ -56,7 +58,7 @@ public static class VerificationSignInEndpointRouteBuilderExtensions
 
         var handlers = new SignInEndpoints<TUser>(
             verification,
-            services.GetService<IOptions<IdentityVerificationOptions>>() ?? Microsoft.Extensions.Options.Options.Create(new IdentityVerificationOptions()),
+            identity,
             services.GetService<ILoggerFactory>()?.CreateLogger("Verification.Identity") ?? NullLogger.Instance);
 
         var group = endpoints.MapGroup(options.RoutePrefix.TrimEnd('/'));

@@ -335,6 +335,26 @@ public sealed class SignInEndpointTests
     }
 
     [Fact]
+    public async Task SignUp_WithCookies_SetsIdentitysCookieThatAuthorizesUserMe()
+    {
+        await using var app = await IdentityTestApp.StartAsync(o => o.UseCookies = true);
+        var token = await app.VerificationTokenAsync(IdentityTestApp.Email);
+
+        using var response = await app.SendAsync("/auth/v1/signup", new { verification_token = token });
+        var body = await IdentityTestApp.ReadAsync(response);
+
+        Assert.False(body.RootElement.TryGetProperty("access_token", out _));
+        var sub = body.RootElement.GetProperty("sub").GetString();
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/auth/v1/user/me");
+        me.Headers.Add("Cookie", cookie.Split(';')[0]);
+        using var answer = await app.Client.SendAsync(me);
+        var profile = await IdentityTestApp.ReadAsync(answer);
+        Assert.Equal(sub, profile.RootElement.GetProperty("sub").GetString());
+        Assert.Equal(IdentityTestApp.Email, profile.RootElement.GetProperty("email").GetString());
+    }
+
+    [Fact]
     public async Task SignUp_Get_MethodNotAllowedJson()
     {
         await using var app = await IdentityTestApp.StartAsync();

@@ -51,16 +51,16 @@ internal static class BearerCredentials
         return await signIn.ValidateSecurityStampAsync(ticket.Principal).ConfigureAwait(false);
     }
 
-    /// <summary>The signed-in user of a request carrying an access token of the bearer scheme, or null.</summary>
-    public static async Task<ClaimsPrincipal?> AuthenticateAsync(Microsoft.AspNetCore.Http.HttpContext context)
+    /// <summary>The signed-in user of a request carrying an access token of the bearer scheme (or, with <paramref name="cookies"/>, Identity's cookie), or null.</summary>
+    public static async Task<ClaimsPrincipal?> AuthenticateAsync(Microsoft.AspNetCore.Http.HttpContext context, bool cookies)
     {
-        var result = await context.AuthenticateAsync(IdentityConstants.BearerScheme).ConfigureAwait(false);
+        var result = await context.AuthenticateAsync(cookies ? IdentityConstants.ApplicationScheme : IdentityConstants.BearerScheme).ConfigureAwait(false);
         return result.Succeeded ? result.Principal : null;
     }
 
-    /// <summary>Whether the app registered Identity's bearer-token scheme.</summary>
-    public static bool IsRegistered(IServiceProvider services) =>
-        services.GetService<IOptions<AuthenticationOptions>>()?.Value.Schemes.Any(s => s.Name == IdentityConstants.BearerScheme) == true;
+    /// <summary>Whether the app registered the authentication scheme <paramref name="scheme"/>.</summary>
+    public static bool IsRegistered(IServiceProvider services, string scheme) =>
+        services.GetService<IOptions<AuthenticationOptions>>()?.Value.Schemes.Any(s => s.Name == scheme) == true;
 
     private static BearerTokenOptions Options(IServiceProvider services) =>
         services.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(IdentityConstants.BearerScheme);

@@ -18,6 +18,10 @@ internal sealed record UserInfoBody(
     [property: JsonPropertyName("phone_number"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? PhoneNumber,
     [property: JsonPropertyName("email"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email);
 
+/// <summary>The answer of a cookie sign-in: who signed in (the cookie itself is a header).</summary>
+internal sealed record SignedInBody([property: JsonPropertyName("sub")] string Sub);
+
 [JsonSerializable(typeof(CredentialsBody))]
+[JsonSerializable(typeof(SignedInBody))]
 [JsonSerializable(typeof(UserInfoBody))]
 internal sealed partial class IdentityJsonContext : JsonSerializerContext;

@@ -146,7 +146,7 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
 
     public Task UserMeAsync(HttpContext context) => GuardAsync(context, async (services, _) =>
     {
-        var principal = await BearerCredentials.AuthenticateAsync(context).ConfigureAwait(false);
+        var principal = await BearerCredentials.AuthenticateAsync(context, options.Value.UseCookies).ConfigureAwait(false);
         var users = services.GetRequiredService<UserManager<TUser>>();
         if (principal is null || await users.GetUserAsync(principal).ConfigureAwait(false) is not { } user)
         {
@@ -275,10 +275,17 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
         return await IssueAsync(services, user).ConfigureAwait(false);
     }
 
-    private static async Task<object> IssueAsync(IServiceProvider services, TUser user)
+    /// <summary>Signs the user in: bearer credentials in the body, or (<see cref="IdentityVerificationOptions.UseCookies"/>) Identity's cookie.</summary>
+    private async Task<object> IssueAsync(IServiceProvider services, TUser user)
     {
-        var credentials = await BearerCredentials.IssueAsync(services, services.GetRequiredService<SignInManager<TUser>>(), user).ConfigureAwait(false);
-        return Results.Json(credentials, IdentityJsonContext.Default.CredentialsBody);
+        var signIn = services.GetRequiredService<SignInManager<TUser>>();
+        if (options.Value.UseCookies)
+        {
+            await signIn.SignInAsync(user, isPersistent: false).ConfigureAwait(false);
+            return Results.Json(new SignedInBody(await signIn.UserManager.GetUserIdAsync(user).ConfigureAwait(false)), IdentityJsonContext.Default.SignedInBody);
+        }
+
+        return Results.Json(await BearerCredentials.IssueAsync(services, signIn, user).ConfigureAwait(false), IdentityJsonContext.Default.CredentialsBody);
     }
 
     private static async Task SetContactAsync(IUserStore<TUser> store, TUser user, VerifiedContact contact, CancellationToken cancellationToken)
