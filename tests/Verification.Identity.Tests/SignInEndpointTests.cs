@@ -211,6 +211,25 @@ public sealed class SignInEndpointTests
     }
 
     [Fact]
+    public async Task SignIn_UnconfirmedContactOfAnAccountWithAPassword_RefusedWithoutConsumingTheToken()
+    {
+        await using var app = await IdentityTestApp.StartAsync();
+        var squatted = new IdentityUser("squatter") { PhoneNumber = IdentityTestApp.PhoneE164 };
+        Assert.True((await app.WithUsersAsync(users => users.CreateAsync(squatted, "Squatter-Passw0rd"))).Succeeded);
+        var token = await app.VerificationTokenAsync(IdentityTestApp.Phone);
+
+        using var refused = await app.SendAsync("/auth/v1/signin", new { verification_token = token });
+        var error = await AssertErrorAsync(refused, HttpStatusCode.BadRequest, "failed_precondition");
+        Assert.Equal("unconfirmed_contact", error.GetProperty("details").GetProperty("reason").GetString());
+
+        // The owner of the number keeps the token: without the squatter's password it still proves the number.
+        await app.WithUsersAsync(async users => await users.RemovePasswordAsync((await users.FindByIdAsync(squatted.Id))!));
+        using var signedIn = await app.SendAsync("/auth/v1/signin", new { verification_token = token });
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        Assert.True((await app.WithUsersAsync(users => users.FindByIdAsync(squatted.Id)))!.PhoneNumberConfirmed);
+    }
+
+    [Fact]
     public async Task SignIn_NoAccount_UserNotFound()
     {
         await using var app = await IdentityTestApp.StartAsync();
