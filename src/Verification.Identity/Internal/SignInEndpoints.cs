@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Verification.AspNetCore;
+using static Verification.Identity.SignInErrors;
 
 namespace Verification.Identity;
 
@@ -19,8 +20,6 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
     /// <summary>The claim that holds the display name given at sign-up (<c>name</c>).</summary>
     public const string NameClaimType = "name";
 
-    private const int MaxNameLength = 128;
-    private const int MaxPasswordLength = 256;
     private static readonly string[] SignUpFields = ["phone_number", "email", "verification_token", "name", "password"];
     private static readonly string[] SignInFields = ["username", "password", "verification_token"];
     private static readonly string[] TokenFields = ["grant_type", "refresh_token"];
@@ -40,7 +39,7 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
             return Errors.InvalidArgument("email", VerificationErrorReasons.ExactlyOneContact, "Give at most one of phone_number and email: the one the verification token proves.");
         }
 
-        if ((CheckToken(token) ?? CheckPassword(password) ?? CheckName(name)) is { } invalid)
+        if ((CheckToken(token) ?? CheckPassword(password, options.Value.AllowPasswords) ?? CheckName(name)) is { } invalid)
         {
             return invalid;
         }
@@ -60,8 +59,8 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
         }
 
         var user = new TUser();
-        await SetContactAsync(services.GetRequiredService<IUserStore<TUser>>(), user, contact, cancellationToken).ConfigureAwait(false);
-        if (await ValidateAsync(users, user, password, contact).ConfigureAwait(false) is { } refused)
+        await UserContacts<TUser>.SetContactAsync(services.GetRequiredService<IUserStore<TUser>>(), user, contact, cancellationToken).ConfigureAwait(false);
+        if (await UserContacts<TUser>.ValidateAsync(users, user, password, contact).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
@@ -78,7 +77,7 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
         if (!created.Succeeded)
         {
             // Only a sign-up racing another one for the same contact gets here (everything else was checked before the redeem).
-            return ToError(created.Errors, contact);
+            return From(created.Errors, contact);
         }
 
         if (!string.IsNullOrWhiteSpace(name) && users.SupportsUserClaim)
@@ -220,7 +219,7 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
         if (!confirmed)
         {
             // The code just proved the contact of a passwordless account.
-            await ConfirmAsync(services.GetRequiredService<IUserStore<TUser>>(), user, contact.Channel, cancellationToken).ConfigureAwait(false);
+            await UserContacts<TUser>.ConfirmAsync(services.GetRequiredService<IUserStore<TUser>>(), user, contact.Channel, cancellationToken).ConfigureAwait(false);
             await users.UpdateAsync(user).ConfigureAwait(false);
         }
 
@@ -287,121 +286,6 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
 
         return Results.Json(await BearerCredentials.IssueAsync(services, signIn, user).ConfigureAwait(false), IdentityJsonContext.Default.CredentialsBody);
     }
-
-    private static async Task SetContactAsync(IUserStore<TUser> store, TUser user, VerifiedContact contact, CancellationToken cancellationToken)
-    {
-        await store.SetUserNameAsync(user, contact.Contact, cancellationToken).ConfigureAwait(false);
-        if (contact.Channel == VerificationChannel.Sms)
-        {
-            await PhoneStore(store).SetPhoneNumberAsync(user, contact.Contact, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await EmailStore(store).SetEmailAsync(user, contact.Contact, cancellationToken).ConfigureAwait(false);
-        }
-
-        await ConfirmAsync(store, user, contact.Channel, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static Task ConfirmAsync(IUserStore<TUser> store, TUser user, VerificationChannel channel, CancellationToken cancellationToken) =>
-        channel == VerificationChannel.Sms
-            ? PhoneStore(store).SetPhoneNumberConfirmedAsync(user, true, cancellationToken)
-            : EmailStore(store).SetEmailConfirmedAsync(user, true, cancellationToken);
-
-    private static IUserPhoneNumberStore<TUser> PhoneStore(IUserStore<TUser> store) =>
-        store as IUserPhoneNumberStore<TUser>
-        ?? throw new NotSupportedException($"Signing up by phone number needs a user store with phone numbers (IUserPhoneNumberStore<{typeof(TUser).Name}>); {store.GetType().Name} is not one.");
-
-    private static IUserEmailStore<TUser> EmailStore(IUserStore<TUser> store) =>
-        store as IUserEmailStore<TUser>
-        ?? throw new NotSupportedException($"Signing up by email needs a user store with emails (IUserEmailStore<{typeof(TUser).Name}>); {store.GetType().Name} is not one.");
-
-    /// <summary>Runs Identity's user and password validators, as CreateAsync will, before the token is redeemed.</summary>
-    private static async Task<VerificationError?> ValidateAsync(UserManager<TUser> users, TUser user, string? password, VerifiedContact contact)
-    {
-        var errors = new List<IdentityError>();
-        foreach (var validator in users.UserValidators)
-        {
-            errors.AddRange((await validator.ValidateAsync(users, user).ConfigureAwait(false)).Errors);
-        }
-
-        if (password is not null)
-        {
-            foreach (var validator in users.PasswordValidators)
-            {
-                errors.AddRange((await validator.ValidateAsync(users, user, password).ConfigureAwait(false)).Errors);
-            }
-        }
-
-        return errors.Count == 0 ? null : ToError(errors, contact);
-    }
-
-    private static VerificationError ToError(IEnumerable<IdentityError> errors, VerifiedContact contact)
-    {
-        var list = errors.ToList();
-        var describer = new IdentityErrorDescriber();
-        if (list.Any(e => e.Code is nameof(describer.DuplicateUserName) or nameof(describer.DuplicateEmail)))
-        {
-            return AlreadyExists(contact);
-        }
-
-        var password = list.Any(e => e.Code.StartsWith("Password", StringComparison.Ordinal));
-        return Errors.InvalidArgument(
-            password ? "password" : FieldOf(contact),
-            VerificationErrorReasons.Malformed,
-            string.Join(" ", list.Select(e => e.Description)));
-    }
-
-    private static VerificationError? CheckToken(string? token) =>
-        string.IsNullOrEmpty(token) ? Errors.InvalidArgument("verification_token", VerificationErrorReasons.Missing, "verification_token is required.") : null;
-
-    private VerificationError? CheckPassword(string? password)
-    {
-        if (password is null)
-        {
-            return null;
-        }
-
-        if (!options.Value.AllowPasswords)
-        {
-            return Errors.InvalidArgument("password", VerificationErrorReasons.UnknownValue, "This app does not use passwords: sign up with the verification token alone.");
-        }
-
-        return password.Length > MaxPasswordLength
-            ? Errors.InvalidArgument("password", VerificationErrorReasons.TooLong, $"password is longer than {MaxPasswordLength} characters.")
-            : null;
-    }
-
-    private static VerificationError? CheckName(string? name)
-    {
-        if (name is null)
-        {
-            return null;
-        }
-
-        if (name.Length > MaxNameLength)
-        {
-            return Errors.InvalidArgument("name", VerificationErrorReasons.TooLong, $"name is longer than {MaxNameLength} characters.");
-        }
-
-        return name.Any(char.IsControl)
-            ? Errors.InvalidArgument("name", VerificationErrorReasons.ControlCharacters, "name contains control characters.")
-            : null;
-    }
-
-    private static string FieldOf(VerifiedContact contact) => contact.Channel == VerificationChannel.Sms ? "phone_number" : "email";
-
-    private static VerificationError AlreadyExists(VerifiedContact contact) =>
-        new(VerificationErrorCodes.AlreadyExists, "An account already exists for this contact; sign in instead.") { Field = FieldOf(contact) };
-
-    private static VerificationError Blocked() =>
-        new(VerificationErrorCodes.UserBlocked, "This account cannot sign in now (locked out or not allowed).");
-
-    private static VerificationError InvalidPassword() =>
-        new(VerificationErrorCodes.InvalidPassword, "The user name or the password is wrong.") { Field = "password" };
-
-    private static VerificationError Unauthenticated(string description) =>
-        new(VerificationErrorCodes.Unauthenticated, description);
 
     /// <summary>
     /// Runs a handler in the request's scope and writes its answer: an <see cref="IResult"/>, or a
