@@ -62,19 +62,10 @@ public static class VerificationSignInEndpointRouteBuilderExtensions
             services.GetService<ILoggerFactory>()?.CreateLogger("Verification.Identity") ?? NullLogger.Instance);
 
         var group = endpoints.MapGroup(options.RoutePrefix.TrimEnd('/'));
-        Map(group, "/signup", HttpMethods.Post, handlers.SignUpAsync, handlers);
-        Map(group, "/signin", HttpMethods.Post, handlers.SignInAsync, handlers);
-        Map(group, "/token", HttpMethods.Post, handlers.RefreshAsync, handlers);
-        Map(group, "/user/me", HttpMethods.Get, handlers.UserMeAsync, handlers);
+        group.MapPost("/signup", handlers.SignUpAsync).WithDisplayName("Verification: POST /signup");
+        group.MapPost("/signin", handlers.SignInAsync).WithDisplayName("Verification: POST /signin");
+        group.MapPost("/token", handlers.RefreshAsync).WithDisplayName("Verification: POST /token");
+        group.MapGet("/user/me", handlers.UserMeAsync).WithDisplayName("Verification: GET /user/me");
         return group;
-    }
-
-    private static void Map<TUser>(RouteGroupBuilder group, string pattern, string method, RequestDelegate handler, SignInEndpoints<TUser> handlers)
-        where TUser : class, new()
-    {
-        group.MapMethods(pattern, [method], handler).WithDisplayName($"Verification: {method} {pattern}");
-
-        // Other methods get the JSON 405; the order keeps the real method first (and CORS preflights to the app's UseCors()).
-        group.Map(pattern, handlers.MethodNotAllowedAsync).WithOrder(1).WithDisplayName("Verification: 405 " + pattern);
     }
 }

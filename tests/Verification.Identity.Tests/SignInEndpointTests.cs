@@ -374,13 +374,13 @@ public sealed class SignInEndpointTests
     }
 
     [Fact]
-    public async Task SignUp_Get_MethodNotAllowedJson()
+    public async Task SignUp_Get_MethodNotAllowed()
     {
         await using var app = await IdentityTestApp.StartAsync();
 
         using var response = await app.Client.GetAsync("/auth/v1/signup");
 
-        await AssertErrorAsync(response, HttpStatusCode.MethodNotAllowed, "method_not_allowed");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
     }
 
     /// <summary>Signs up the phone number, then (after the resend cooldown) verifies a new code for it: a token for sign-in.</summary>

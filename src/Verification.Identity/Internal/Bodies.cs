@@ -2,6 +2,48 @@ using System.Text.Json.Serialization;
 
 namespace Verification.Identity;
 
+/// <summary>The body of <c>POST signup</c>.</summary>
+internal sealed record SignUpBody
+{
+    [JsonPropertyName("phone_number")]
+    public string? PhoneNumber { get; init; }
+
+    [JsonPropertyName("email")]
+    public string? Email { get; init; }
+
+    [JsonPropertyName("verification_token")]
+    public string? VerificationToken { get; init; }
+
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    [JsonPropertyName("password")]
+    public string? Password { get; init; }
+}
+
+/// <summary>The body of <c>POST signin</c>.</summary>
+internal sealed record SignInBody
+{
+    [JsonPropertyName("username")]
+    public string? Username { get; init; }
+
+    [JsonPropertyName("password")]
+    public string? Password { get; init; }
+
+    [JsonPropertyName("verification_token")]
+    public string? VerificationToken { get; init; }
+}
+
+/// <summary>The body of <c>POST token</c>.</summary>
+internal sealed record TokenBody
+{
+    [JsonPropertyName("grant_type")]
+    public string? GrantType { get; init; }
+
+    [JsonPropertyName("refresh_token")]
+    public string? RefreshToken { get; init; }
+}
+
 /// <summary>The CloudBase credentials answered by sign-up, sign-in and token refresh.</summary>
 internal sealed record CredentialsBody(
     [property: JsonPropertyName("token_type")] string TokenType,
@@ -21,6 +63,10 @@ internal sealed record UserInfoBody(
 /// <summary>The answer of a cookie sign-in: who signed in (the cookie itself is a header).</summary>
 internal sealed record SignedInBody([property: JsonPropertyName("sub")] string Sub);
 
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, AllowDuplicateProperties = false, MaxDepth = 16)]
+[JsonSerializable(typeof(SignUpBody))]
+[JsonSerializable(typeof(SignInBody))]
+[JsonSerializable(typeof(TokenBody))]
 [JsonSerializable(typeof(CredentialsBody))]
 [JsonSerializable(typeof(SignedInBody))]
 [JsonSerializable(typeof(UserInfoBody))]

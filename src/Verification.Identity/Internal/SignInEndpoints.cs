@@ -20,23 +20,20 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
     /// <summary>The claim that holds the display name given at sign-up (<c>name</c>).</summary>
     public const string NameClaimType = "name";
 
-    private static readonly string[] SignUpFields = ["phone_number", "email", "verification_token", "name", "password"];
-    private static readonly string[] SignInFields = ["username", "password", "verification_token"];
-    private static readonly string[] TokenFields = ["grant_type", "refresh_token"];
 
     public Task SignUpAsync(HttpContext context) => GuardAsync(context, async (services, cancellationToken) =>
     {
-        var values = new string?[SignUpFields.Length];
-        if (await RequestBody.ReadAsync(context.Request, SignUpFields, values, cancellationToken).ConfigureAwait(false) is { } bad)
+        var body = await VerificationRequestBody.ReadAsync(context.Request, IdentityJsonContext.Default.SignUpBody, cancellationToken).ConfigureAwait(false);
+        if (!body.Succeeded)
         {
-            return bad;
+            return body.Error;
         }
 
-        var (phone, email, token, name, password) = (values[0], values[1], values[2], values[3], values[4]);
+        var (phone, email, token, name, password) = (body.Value.PhoneNumber, body.Value.Email, body.Value.VerificationToken, body.Value.Name, body.Value.Password);
         var hasPhone = !string.IsNullOrWhiteSpace(phone);
         if (hasPhone && !string.IsNullOrWhiteSpace(email))
         {
-            return Errors.InvalidArgument("email", VerificationErrorReasons.ExactlyOneContact, "Give at most one of phone_number and email: the one the verification token proves.");
+            return InvalidArgument("email", VerificationErrorReasons.ExactlyOneContact, "Give at most one of phone_number and email: the one the verification token proves.");
         }
 
         if ((CheckToken(token) ?? CheckPassword(password, options.Value.AllowPasswords) ?? CheckName(name)) is { } invalid)
@@ -91,23 +88,23 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
 
     public Task SignInAsync(HttpContext context) => GuardAsync(context, async (services, cancellationToken) =>
     {
-        var values = new string?[SignInFields.Length];
-        if (await RequestBody.ReadAsync(context.Request, SignInFields, values, cancellationToken).ConfigureAwait(false) is { } bad)
+        var body = await VerificationRequestBody.ReadAsync(context.Request, IdentityJsonContext.Default.SignInBody, cancellationToken).ConfigureAwait(false);
+        if (!body.Succeeded)
         {
-            return bad;
+            return body.Error;
         }
 
-        var (username, password, token) = (values[0], values[1], values[2]);
+        var (username, password, token) = (body.Value.Username, body.Value.Password, body.Value.VerificationToken);
         if (!string.IsNullOrEmpty(token))
         {
             return password is null
                 ? await SignInWithTokenAsync(services, token, username, cancellationToken).ConfigureAwait(false)
-                : Errors.InvalidArgument("password", VerificationErrorReasons.Malformed, "Give a verification_token or a password, not both.");
+                : InvalidArgument("password", VerificationErrorReasons.Malformed, "Give a verification_token or a password, not both.");
         }
 
         if (!options.Value.AllowPasswords)
         {
-            return Errors.InvalidArgument("verification_token", VerificationErrorReasons.Missing, "verification_token is required: this app signs in with verification codes only.");
+            return InvalidArgument("verification_token", VerificationErrorReasons.Missing, "verification_token is required: this app signs in with verification codes only.");
         }
 
         return await SignInWithPasswordAsync(services, username, password, cancellationToken).ConfigureAwait(false);
@@ -115,24 +112,25 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
 
     public Task RefreshAsync(HttpContext context) => GuardAsync(context, async (services, cancellationToken) =>
     {
-        var values = new string?[TokenFields.Length];
-        if (await RequestBody.ReadAsync(context.Request, TokenFields, values, cancellationToken).ConfigureAwait(false) is { } bad)
+        var body = await VerificationRequestBody.ReadAsync(context.Request, IdentityJsonContext.Default.TokenBody, cancellationToken).ConfigureAwait(false);
+        if (!body.Succeeded)
         {
-            return bad;
+            return body.Error;
         }
 
-        if (!string.Equals(values[0], "refresh_token", StringComparison.Ordinal))
+        var (grantType, refreshToken) = (body.Value.GrantType, body.Value.RefreshToken);
+        if (!string.Equals(grantType, "refresh_token", StringComparison.Ordinal))
         {
-            return Errors.InvalidArgument("grant_type", values[0] is null ? VerificationErrorReasons.Missing : VerificationErrorReasons.UnknownValue, "grant_type must be refresh_token.");
+            return InvalidArgument("grant_type", grantType is null ? VerificationErrorReasons.Missing : VerificationErrorReasons.UnknownValue, "grant_type must be refresh_token.");
         }
 
-        if (string.IsNullOrEmpty(values[1]))
+        if (string.IsNullOrEmpty(refreshToken))
         {
-            return Errors.InvalidArgument("refresh_token", VerificationErrorReasons.Missing, "refresh_token is required.");
+            return InvalidArgument("refresh_token", VerificationErrorReasons.Missing, "refresh_token is required.");
         }
 
         var signIn = services.GetRequiredService<SignInManager<TUser>>();
-        var user = await BearerCredentials.RedeemRefreshTokenAsync(services, signIn, values[1]!).ConfigureAwait(false);
+        var user = await BearerCredentials.RedeemRefreshTokenAsync(services, signIn, refreshToken).ConfigureAwait(false);
         if (user is null)
         {
             return Unauthenticated("The refresh token is forged, expired or revoked; sign in again.");
@@ -165,9 +163,6 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
                 users.SupportsUserEmail ? await users.GetEmailAsync(user).ConfigureAwait(false) : null),
             IdentityJsonContext.Default.UserInfoBody);
     });
-
-    public Task MethodNotAllowedAsync(HttpContext context) =>
-        VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.MethodNotAllowed, "This endpoint does not accept this method.")).ExecuteAsync(context);
 
     private async Task<object> SignInWithTokenAsync(IServiceProvider services, string token, string? username, CancellationToken cancellationToken)
     {
@@ -236,12 +231,12 @@ internal sealed class SignInEndpoints<TUser>(IVerificationService verification, 
     {
         if (string.IsNullOrWhiteSpace(username) || username.Length > MaxNameLength)
         {
-            return Errors.InvalidArgument("username", string.IsNullOrWhiteSpace(username) ? VerificationErrorReasons.Missing : VerificationErrorReasons.TooLong, "username is required (at most 128 characters).");
+            return InvalidArgument("username", string.IsNullOrWhiteSpace(username) ? VerificationErrorReasons.Missing : VerificationErrorReasons.TooLong, "username is required (at most 128 characters).");
         }
 
         if (string.IsNullOrEmpty(password) || password.Length > MaxPasswordLength)
         {
-            return Errors.InvalidArgument("password", string.IsNullOrEmpty(password) ? VerificationErrorReasons.Missing : VerificationErrorReasons.TooLong, "password is required (at most 256 characters).");
+            return InvalidArgument("password", string.IsNullOrEmpty(password) ? VerificationErrorReasons.Missing : VerificationErrorReasons.TooLong, "password is required (at most 256 characters).");
         }
 
         var signIn = services.GetRequiredService<SignInManager<TUser>>();

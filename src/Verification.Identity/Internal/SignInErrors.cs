@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Identity;
-using Verification.AspNetCore;
 
 namespace Verification.Identity;
 
@@ -9,8 +8,11 @@ internal static class SignInErrors
     public const int MaxNameLength = 128;
     public const int MaxPasswordLength = 256;
 
+    public static VerificationError InvalidArgument(string field, string reason, string description) =>
+        new(VerificationErrorCodes.InvalidArgument, description) { Field = field, Reason = reason };
+
     public static VerificationError? CheckToken(string? token) =>
-        string.IsNullOrEmpty(token) ? Errors.InvalidArgument("verification_token", VerificationErrorReasons.Missing, "verification_token is required.") : null;
+        string.IsNullOrEmpty(token) ? InvalidArgument("verification_token", VerificationErrorReasons.Missing, "verification_token is required.") : null;
 
     public static VerificationError? CheckPassword(string? password, bool allowPasswords)
     {
@@ -21,11 +23,11 @@ internal static class SignInErrors
 
         if (!allowPasswords)
         {
-            return Errors.InvalidArgument("password", VerificationErrorReasons.UnknownValue, "This app does not use passwords: sign up with the verification token alone.");
+            return InvalidArgument("password", VerificationErrorReasons.UnknownValue, "This app does not use passwords: sign up with the verification token alone.");
         }
 
         return password.Length > MaxPasswordLength
-            ? Errors.InvalidArgument("password", VerificationErrorReasons.TooLong, $"password is longer than {MaxPasswordLength} characters.")
+            ? InvalidArgument("password", VerificationErrorReasons.TooLong, $"password is longer than {MaxPasswordLength} characters.")
             : null;
     }
 
@@ -38,11 +40,11 @@ internal static class SignInErrors
 
         if (name.Length > MaxNameLength)
         {
-            return Errors.InvalidArgument("name", VerificationErrorReasons.TooLong, $"name is longer than {MaxNameLength} characters.");
+            return InvalidArgument("name", VerificationErrorReasons.TooLong, $"name is longer than {MaxNameLength} characters.");
         }
 
         return name.Any(char.IsControl)
-            ? Errors.InvalidArgument("name", VerificationErrorReasons.ControlCharacters, "name contains control characters.")
+            ? InvalidArgument("name", VerificationErrorReasons.ControlCharacters, "name contains control characters.")
             : null;
     }
 
@@ -57,7 +59,7 @@ internal static class SignInErrors
         }
 
         var password = list.Any(e => e.Code.StartsWith("Password", StringComparison.Ordinal));
-        return Errors.InvalidArgument(
+        return InvalidArgument(
             password ? "password" : FieldOf(contact),
             VerificationErrorReasons.Malformed,
             string.Join(" ", list.Select(e => e.Description)));
