@@ -93,7 +93,7 @@ internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
 /// An <see cref="InMemoryCodeStore"/> that records what the engine asks of it and can be switched "down"
 /// (every call throws, like an unreachable Redis).
 /// </summary>
-internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
+internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore, ILiveCodeStore
 {
     private readonly ConcurrentQueue<(CodeRecord Record, RateCharge[] Charges, bool WaiveSoftLimits)> _saves = new();
     private readonly ConcurrentQueue<CodeRecord> _releases = new();
@@ -160,6 +160,12 @@ internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
     {
         ThrowIfDown();
         return inner.RemoveValueAsync(key, value, now, cancellationToken);
+    }
+
+    public ValueTask<Guid?> FindLiveRecordAsync(string contactKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        return inner.FindLiveRecordAsync(contactKey, now, cancellationToken);
     }
 
     private void ThrowIfDown()
