@@ -65,7 +65,17 @@ internal sealed class VerificationEndpoints
     public static VerificationEndpointOptions ReadOptions(IServiceProvider services, Action<VerificationEndpointOptions>? configure)
     {
         var options = new VerificationEndpointOptions();
-        services.GetService<IConfiguration>()?.GetSection(VerificationEndpointOptions.SectionName).Bind(options);
+        if (services.GetService<IConfiguration>() is { } configuration)
+        {
+            var section = new ConfigurationReader(configuration.GetSection(VerificationEndpointOptions.SectionName), VerificationEndpointOptions.SectionName);
+            options.RoutePrefix = section.String("RoutePrefix") ?? options.RoutePrefix;
+            options.AllowedOrigins = section.StringList("AllowedOrigins") ?? options.AllowedOrigins;
+            if (section.Errors.Count > 0)
+            {
+                throw new InvalidOperationException(string.Join(Environment.NewLine, section.Errors));
+            }
+        }
+
         configure?.Invoke(options);
         if (string.IsNullOrWhiteSpace(options.RoutePrefix) || !options.RoutePrefix.StartsWith('/'))
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verification;
 
@@ -10,7 +11,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TSender">The sender type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddSmsSender<TSender>(this IVerificationBuilder builder)
+    public static IVerificationBuilder AddSmsSender<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSender>(this IVerificationBuilder builder)
         where TSender : class, ISmsSender
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -38,7 +39,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TSender">The sender type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddEmailSender<TSender>(this IVerificationBuilder builder)
+    public static IVerificationBuilder AddEmailSender<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSender>(this IVerificationBuilder builder)
         where TSender : class, IEmailSender
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -97,7 +98,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TDirectory">The directory type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddUserDirectory<TDirectory>(this IVerificationBuilder builder)
+    public static IVerificationBuilder AddUserDirectory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TDirectory>(this IVerificationBuilder builder)
         where TDirectory : class, IUserDirectory
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -109,7 +110,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TValidator">The validator type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddCaptchaValidator<TValidator>(this IVerificationBuilder builder)
+    public static IVerificationBuilder AddCaptchaValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this IVerificationBuilder builder)
         where TValidator : class, ICaptchaValidator
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -136,7 +137,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TRenderer">The renderer type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder UseMessageRenderer<TRenderer>(this IVerificationBuilder builder)
+    public static IVerificationBuilder UseMessageRenderer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TRenderer>(this IVerificationBuilder builder)
         where TRenderer : class, IVerificationMessageRenderer
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -148,7 +149,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TStore">The store type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder UseCodeStore<TStore>(this IVerificationBuilder builder)
+    public static IVerificationBuilder UseCodeStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IVerificationBuilder builder)
         where TStore : class, ICodeStore
     {
         ArgumentNullException.ThrowIfNull(builder);

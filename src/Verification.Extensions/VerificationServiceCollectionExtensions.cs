@@ -22,7 +22,7 @@ public static class VerificationServiceCollectionExtensions
         {
             services.AddSingleton<VerificationMarker>();
             services.AddOptions<VerificationOptions>().ValidateOnStart();
-            services.AddSingleton<IConfigureOptions<VerificationOptions>, BindFromAppConfiguration>();
+            OptionsBinding.Bind<VerificationOptions>(services, null, static sp => Sections(sp), VerificationOptionsBinder.Bind);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
             services.TryAddSingleton(TimeProvider.System);
             services.TryAddSingleton<ICodeStore, InMemoryCodeStore>();
@@ -68,22 +68,15 @@ public static class VerificationServiceCollectionExtensions
     /// <summary>A section given to <c>AddVerification(section)</c>; it replaces the app's <c>Verification</c> section.</summary>
     private sealed record ExplicitSection(IConfigurationSection Section);
 
-    /// <summary>Binds the explicit sections if any were given, otherwise the app's <c>Verification</c> section, if the app has configuration.</summary>
-    private sealed class BindFromAppConfiguration(IEnumerable<ExplicitSection> explicitSections, IConfiguration? configuration = null)
-        : IConfigureOptions<VerificationOptions>
+    /// <summary>The explicit sections if any were given, otherwise the app's <c>Verification</c> section, if the app has configuration.</summary>
+    private static List<(IConfiguration Section, string Path)> Sections(IServiceProvider services)
     {
-        public void Configure(VerificationOptions options)
+        var sections = services.GetServices<ExplicitSection>().Select(static s => ((IConfiguration)s.Section, s.Section.Path)).ToList();
+        if (sections.Count == 0 && services.GetService<IConfiguration>() is { } configuration)
         {
-            var sections = explicitSections.Select(s => (IConfiguration)s.Section).ToList();
-            if (sections.Count == 0 && configuration is not null)
-            {
-                sections.Add(configuration.GetSection(VerificationOptions.SectionName));
-            }
-
-            foreach (var section in sections)
-            {
-                section.Bind(options);
-            }
+            sections.Add((configuration.GetSection(VerificationOptions.SectionName), VerificationOptions.SectionName));
         }
+
+        return sections;
     }
 }
