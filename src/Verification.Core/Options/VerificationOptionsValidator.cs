@@ -40,7 +40,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
 
     private static void ValidateRoot(VerificationOptions options, List<string> errors)
     {
-        if (string.IsNullOrWhiteSpace(options.ProjectId) || options.ProjectId.Length > 64 || ContactParser.HasControlCharacters(options.ProjectId))
+        if (string.IsNullOrWhiteSpace(options.ProjectId) || options.ProjectId.Length > 64 || TextRules.HasControlCharacters(options.ProjectId))
         {
             errors.Add("Verification:ProjectId must be 1–64 printable characters (it is the 'pj' claim of every token).");
         }
@@ -277,7 +277,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
             return;
         }
 
-        if (messages.ProductName is { } product && (product.Length > 64 || ContactParser.HasControlCharacters(product)))
+        if (messages.ProductName is { } product && (product.Length > 64 || TextRules.HasControlCharacters(product)))
         {
             errors.Add("Verification:Messages:ProductName must be at most 64 printable characters.");
         }

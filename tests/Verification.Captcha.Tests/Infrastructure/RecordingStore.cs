@@ -35,4 +35,7 @@ internal sealed class RecordingStore(bool down = false) : ICodeStore
 
     public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         _inner.GetValueAsync(key, now, cancellationToken);
+
+    public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _inner.RemoveValueAsync(key, value, now, cancellationToken);
 }
