@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Verification;
 
@@ -25,6 +26,8 @@ public static class VerificationServiceCollectionExtensions
             services.AddOptions<VerificationOptions>().ValidateOnStart();
             OptionsBinding.Bind<VerificationOptions>(services, null, static sp => Sections(sp), VerificationOptionsBinder.Bind);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<VerificationOptions>, DevelopmentEphemeralKey>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartupWarnings>());
             services.TryAddSingleton(TimeProvider.System);
             services.TryAddSingleton<ICodeStore, InMemoryCodeStore>();
             services.TryAddSingleton(static sp => new EngineRuntime(sp.GetRequiredService<IOptions<VerificationOptions>>().Value, sp.GetService<IMeterFactory>()));

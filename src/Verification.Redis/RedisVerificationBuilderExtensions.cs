@@ -121,5 +121,6 @@ public static class RedisVerificationBuilderExtensions
         options.Configuration = section.String("Configuration") ?? options.Configuration;
         options.KeyPrefix = section.String("KeyPrefix") ?? options.KeyPrefix;
         options.Database = section.Int("Database") ?? options.Database;
+        options.Timeout = section.TimeSpan("Timeout") ?? options.Timeout;
     }
 }
