@@ -23,12 +23,10 @@ public static class VerificationServiceCollectionExtensions
         if (!services.Any(d => d.ServiceType == typeof(VerificationMarker)))
         {
             services.AddSingleton<VerificationMarker>();
+            AddShared(services);
             services.AddOptions<VerificationOptions>().ValidateOnStart();
             OptionsBinding.Bind<VerificationOptions>(services, null, static sp => Sections(sp), VerificationOptionsBinder.Bind);
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<VerificationOptions>, DevelopmentEphemeralKey>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartupWarnings>());
-            services.TryAddSingleton(TimeProvider.System);
             services.TryAddSingleton<ICodeStore, InMemoryCodeStore>();
             services.TryAddSingleton(static sp => new EngineRuntime(sp.GetRequiredService<IOptions<VerificationOptions>>().Value, sp.GetService<IMeterFactory>()));
             services.TryAddSingleton<IVerificationService>(static sp => EngineFactory.CreateService(sp));
@@ -65,6 +63,51 @@ public static class VerificationServiceCollectionExtensions
         var builder = services.AddVerification();
         services.AddSingleton(new ExplicitSection(section));
         return builder;
+    }
+
+    /// <summary>
+    /// Registers a tenant: an <see cref="IVerificationService"/> keyed <paramref name="name"/> (resolve it with
+    /// <c>[FromKeyedServices("tenant-a")] IVerificationService</c> or <c>GetRequiredKeyedService</c>), with its own
+    /// <see cref="VerificationOptions"/> named <paramref name="name"/>, bound from <paramref name="section"/> and
+    /// validated at start: its own <c>ProjectId</c>, keys and limits, so tenants refuse each other's ids and tokens.
+    /// </summary>
+    /// <remarks>
+    /// <para>Its store is an in-memory store of its own, or the <see cref="ICodeStore"/> registered with the same key
+    /// (for example a Redis store with the tenant's own key prefix). Its senders, user directory and captcha validator
+    /// are the ones registered with the same key (<c>services.AddKeyedSingleton&lt;ISmsSender&gt;("tenant-a", …)</c>)
+    /// when there are any, otherwise the app's unkeyed ones (what the returned builder adds). The unkeyed
+    /// <c>AddVerification()</c> stays the default and is independent of tenants; an app with tenants only does not
+    /// need one.</para>
+    /// </remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The tenant's name: the service key and the options name, for example <c>"tenant-a"</c>.</param>
+    /// <param name="section">The tenant's section, shaped like <c>Verification</c>, for example <c>configuration.GetSection("Tenants:A")</c>.</param>
+    /// <returns>A builder that adds the parts tenants share with the app (unkeyed).</returns>
+    public static IVerificationBuilder AddVerification(this IServiceCollection services, string name, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(section);
+        if (services.Any(d => d.IsKeyedService && d.ServiceType == typeof(IVerificationService) && Equals(d.ServiceKey, name)))
+        {
+            throw new InvalidOperationException($"The Verification tenant '{name}' is already registered; give each tenant its own name.");
+        }
+
+        AddShared(services);
+        services.AddOptions<VerificationOptions>(name).ValidateOnStart();
+        OptionsBinding.Bind<VerificationOptions>(services, name, _ => [(section, section.Path)], VerificationOptionsBinder.Bind);
+        services.TryAddKeyedSingleton<ICodeStore>(name, static (_, _) => new InMemoryCodeStore());
+        services.AddKeyedSingleton(name, static (sp, key) => new EngineRuntime(EngineFactory.OptionsOf(sp, key).Value, sp.GetService<IMeterFactory>()));
+        services.AddKeyedSingleton<IVerificationService>(name, static (sp, key) => EngineFactory.CreateService(sp, key));
+        return new VerificationBuilder(services);
+    }
+
+    /// <summary>What the default registration and every tenant share: validation, the Development key, the clock.</summary>
+    private static void AddShared(IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<VerificationOptions>, DevelopmentEphemeralKey>());
+        services.TryAddSingleton(TimeProvider.System);
     }
 
     /// <summary>Marks that Verification's core services are registered.</summary>

@@ -42,7 +42,12 @@ internal sealed class SendSteps(
             : ContactParser.TryParseEmail(request.Email!, out contact, out error);
         if (!parsed)
         {
-            return error!;
+            if (error!.Reason == VerificationErrorReasons.RegionNotAllowed)
+            {
+                Log.RegionNotAllowed(logger, settings.Phone.AllowedRegions is { Count: > 0 } regions ? string.Join(",", regions) : "CN, the default");
+            }
+
+            return error;
         }
 
         send.Contact = contact;
