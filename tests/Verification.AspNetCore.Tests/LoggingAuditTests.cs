@@ -33,6 +33,7 @@ public sealed class LoggingAuditTests
         ["Verification.MailKit"] = (4000, 4099),
         ["Verification.TencentCloud"] = (5000, 5099),
         ["Verification.Twilio"] = (6000, 6099),
+        ["Verification.Extensions"] = (7000, 7099),
     };
 
     private static readonly Assembly[] Packages =

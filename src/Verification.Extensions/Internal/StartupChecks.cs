@@ -22,7 +22,7 @@ internal sealed class DevelopmentEphemeralKey(IHostEnvironment? environment = nu
 }
 
 /// <summary>Start-up warnings about set-ups that work but are probably not what the app wants.</summary>
-internal sealed partial class StartupWarnings(IServiceProvider services, IOptions<VerificationOptions> options, ILogger<StartupWarnings>? logger = null) : IHostedService
+internal sealed class StartupWarnings(IServiceProvider services, IOptions<VerificationOptions> options, ILogger<StartupWarnings>? logger = null) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,23 +34,17 @@ internal sealed partial class StartupWarnings(IServiceProvider services, IOption
         var value = options.Value;
         if (value.PickupDirectory is null && !services.GetServices<ISmsSender>().Any() && !services.GetServices<IEmailSender>().Any())
         {
-            NoSender(logger);
+            Registration.Log.NoSender(logger);
         }
 
         var realKeys = value.Tokens.SigningKeys.Count > 0 || !string.IsNullOrEmpty(value.Tokens.HashKey);
         if (realKeys && string.Equals(value.ProjectId, VerificationOptions.DefaultProjectId, StringComparison.Ordinal))
         {
-            ImplicitProjectId(logger, VerificationOptions.DefaultProjectId);
+            Registration.Log.ImplicitProjectId(logger, VerificationOptions.DefaultProjectId);
         }
 
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    [LoggerMessage(1100, LogLevel.Warning, "Verification has no sender: no SMS or email sender is registered and Verification:PickupDirectory is not set, so every send answers unavailable. Add one (AddTwilioSms(), AddTencentCloudSms(), AddSmtpEmail(), AddConsoleSender() for development) or set Verification:PickupDirectory.")]
-    private static partial void NoSender(ILogger logger);
-
-    [LoggerMessage(1101, LogLevel.Warning, "Verification uses configured keys with the implicit Verification:ProjectId '{ProjectId}': another app sharing these keys would accept this app's tokens, and this app theirs. Set Verification:ProjectId to a name of this app.")]
-    private static partial void ImplicitProjectId(ILogger logger, string projectId);
 }
