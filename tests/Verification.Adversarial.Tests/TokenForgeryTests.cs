@@ -8,6 +8,8 @@ using Microsoft.IdentityModel.Tokens;
 using Verification.AspNetCore.Tests;
 using Verification.Tests;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
