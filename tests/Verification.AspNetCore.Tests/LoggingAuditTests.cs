@@ -36,6 +36,7 @@ public sealed class LoggingAuditTests
         ["Verification.TencentCloud"] = (5000, 5099),
         ["Verification.Twilio"] = (6000, 6099),
         ["Verification.Identity"] = (7000, 7099),
+        ["Verification.Extensions"] = (8000, 8099),
     };
 
     private static readonly Assembly[] Packages =

@@ -15,6 +15,17 @@ public sealed class LoggingTests
     private const string Email = "alice@example.com";
 
     [Fact]
+    public async Task Send_RegionNotAllowed_LogsTheSettingToChange()
+    {
+        var logger = new FakeLogger<VerificationService>();
+        var h = new ServiceHarness(smsSenders: [new OutboxSender("sms-outbox")], logger: logger);
+
+        ResultAssert.Failed(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: "+1 202 555 0143")), VerificationErrorCodes.InvalidPhoneNumber, VerificationErrorReasons.RegionNotAllowed);
+
+        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message.Contains("Verification:Phone:AllowedRegions", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task FullFlow_AtTraceLevel_LogsNoSecretsAndMasksContacts()
     {
         var logger = new FakeLogger<VerificationService>();

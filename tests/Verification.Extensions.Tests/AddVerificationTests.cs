@@ -198,8 +198,8 @@ public sealed class AddVerificationTests
         services.AddVerification();
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<VerificationOptions>>().Value);
-        Assert.Contains("Verification:Code:Length", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VerificationOptions>>().Value);
+        Assert.Contains("Verification:Code:Length 'six' is not a whole number", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -211,7 +211,9 @@ public sealed class AddVerificationTests
 
         Assert.Single(services, d => d.ServiceType == typeof(IVerificationService));
         Assert.Single(services, d => d.ServiceType == typeof(ICodeStore));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<VerificationOptions>));
+        var validators = services.Where(d => d.ServiceType == typeof(IValidateOptions<VerificationOptions>)).Select(d => d.ImplementationType).ToList();
+        Assert.Equal(validators.Distinct().Count(), validators.Count);
+        Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<VerificationOptions>));
         Assert.Equal(2, services.Count(d => d.ServiceType == typeof(ISmsSender)));
         Assert.Single(services, d => d.ServiceType == typeof(IEmailSender));
     }

@@ -295,6 +295,52 @@ public sealed class RedisServiceTests : IDisposable
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:1,syncTimeout=soon")]
+    [InlineData("127.0.0.1:1,nosuchoption=1")]
+    public void UseRedisStore_MalformedConnectionString_FailsNamingTheKeyWithoutEchoingIt(string configuration)
+    {
+        var provider = Provider(new() { ["Verification:Redis:Configuration"] = configuration }, b => b.UseRedisStore());
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RedisStoreOptions>>().Value);
+
+        Assert.Contains("Verification:Redis:Configuration is not a StackExchange.Redis connection string", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OwnConnection_DefaultTimeout_FailsFastWithinOneSecond()
+    {
+        var configuration = RedisConnectionSource.Configure(new RedisStoreOptions { Configuration = "127.0.0.1:1" });
+
+        Assert.Equal(BacklogPolicy.FailFast, configuration.BacklogPolicy);
+        Assert.False(configuration.AbortOnConnectFail);
+        Assert.Equal((1000, 1000, 1000), (configuration.ConnectTimeout, configuration.SyncTimeout, configuration.AsyncTimeout));
+    }
+
+    [Fact]
+    public void OwnConnection_ConfiguredTimeout_AppliesUnlessTheConnectionStringSetsIt()
+    {
+        var provider = Provider(new()
+        {
+            ["Verification:Redis:Configuration"] = "127.0.0.1:1,syncTimeout=3000",
+            ["Verification:Redis:Timeout"] = "00:00:00.250",
+        }, b => b.UseRedisStore());
+
+        var configuration = RedisConnectionSource.Configure(provider.GetRequiredService<IOptions<RedisStoreOptions>>().Value);
+
+        Assert.Equal((250, 3000, 250), (configuration.ConnectTimeout, configuration.SyncTimeout, configuration.AsyncTimeout));
+    }
+
+    [Fact]
+    public async Task RedisDown_DefaultTimeout_SendAnswersUnavailable()
+    {
+        var down = Service(NewPrefix(), new Outbox(), b => b.UseRedisStore(o => o.Configuration = DeadAddress()));
+
+        var send = await down.SendAsync(new VerificationRequest(Email: "down@example.com"));
+
+        Assert.Equal(VerificationErrorCodes.Unavailable, send.Error?.Code);
+    }
+
     [Fact]
     public void UseRedisStore_WithMultiplexer_NeedsNoConfiguration()
     {

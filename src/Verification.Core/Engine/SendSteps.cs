@@ -38,7 +38,12 @@ internal sealed class SendSteps(
     {
         if (!parser.TryParse(send.Request.PhoneNumber, send.Request.Email, out var contact, out var error))
         {
-            return error!;
+            if (error!.Reason == VerificationErrorReasons.RegionNotAllowed)
+            {
+                Log.RegionNotAllowed(logger, settings.Phone.AllowedRegions is { Count: > 0 } regions ? string.Join(",", regions) : "CN, the default");
+            }
+
+            return error;
         }
 
         send.Contact = contact;
