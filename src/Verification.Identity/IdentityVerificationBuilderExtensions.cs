@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verification;
 using Verification.Identity;
@@ -29,7 +28,12 @@ public static class IdentityVerificationBuilderExtensions
         if (!builder.Services.Any(d => d.ServiceType == typeof(IdentitySectionMarker)))
         {
             builder.Services.AddSingleton<IdentitySectionMarker>();
-            options.Configure<IServiceProvider>(static (o, sp) => sp.GetService<IConfiguration>()?.GetSection(IdentityVerificationOptions.SectionName).Bind(o));
+            OptionsBinding.BindAppSection<IdentityVerificationOptions>(builder.Services, IdentityVerificationOptions.SectionName, static (section, o) =>
+            {
+                o.AllowPasswords = section.Bool(nameof(IdentityVerificationOptions.AllowPasswords)) ?? o.AllowPasswords;
+                o.UseCookies = section.Bool(nameof(IdentityVerificationOptions.UseCookies)) ?? o.UseCookies;
+            });
+            options.ValidateOnStart();
         }
 
         if (configure is not null)

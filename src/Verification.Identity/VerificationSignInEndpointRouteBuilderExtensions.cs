@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -48,9 +47,7 @@ public static class VerificationSignInEndpointRouteBuilderExtensions
 
         var verification = services.GetService<IVerificationService>()
             ?? throw new InvalidOperationException("MapVerificationSignIn needs Verification: call services.AddVerification().AddIdentityUsers<TUser>().");
-        var options = new VerificationEndpointOptions();
-        services.GetService<IConfiguration>()?.GetSection(VerificationEndpointOptions.SectionName).Bind(options);
-        configure?.Invoke(options);
+        var options = VerificationEndpointOptionsFactory.Create(services, null, configure);
         if (string.IsNullOrWhiteSpace(options.RoutePrefix) || !options.RoutePrefix.StartsWith('/'))
         {
             throw new InvalidOperationException($"Verification:Http:RoutePrefix '{options.RoutePrefix}' must start with '/', for example \"/auth/v1\".");

@@ -4,7 +4,7 @@ namespace Verification;
 internal static class VerificationOptionsBinder
 {
     /// <summary>Sections under <c>Verification</c> that other Verification packages read with their own options.</summary>
-    internal static readonly string[] AdapterSections = ["Twilio", "TencentCloudSms", "Smtp", "Redis", "Http"];
+    internal static readonly string[] AdapterSections = ["Twilio", "TencentCloudSms", "Smtp", "Redis", "Http", "Identity"];
 
     /// <summary>Keys of <c>Verification:Captcha</c> that the Verification.Captcha package reads (and its <c>Image</c> section).</summary>
     internal static readonly string[] CaptchaProviderKeys = ["Provider", "Secret", "SiteKey", "Endpoint", "MinimumScore", "ExpectedAction", "ExpectedHostnames", "Timeout", "Image"];

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,7 @@ internal static class UserLookup<TUser>
     /// <c>u =&gt; u.PhoneNumber == phone</c> for user types with a string <c>PhoneNumber</c> (IdentityUser has one),
     /// with the number read from a closure so that query providers send it as a parameter.
     /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2090", Justification = "Identity's own stores read and write the PhoneNumber property, so it is kept; were it trimmed away, the lookup would refuse with the message naming IUserPhoneNumberLookup rather than answer wrongly.")]
     private static Func<string, Expression<Func<TUser, bool>>>? BuildPhoneEquals()
     {
         var property = typeof(TUser).GetProperty("PhoneNumber");
@@ -63,10 +65,12 @@ internal static class UserLookup<TUser>
         {
             var holder = new PhoneHolder(phone);
             var user = Expression.Parameter(typeof(TUser), "u");
-            var value = Expression.Property(Expression.Constant(holder), nameof(PhoneHolder.Value));
+            var value = Expression.Property(Expression.Constant(holder), HolderValue);
             return Expression.Lambda<Func<TUser, bool>>(Expression.Equal(Expression.Property(user, property), value), user);
         };
     }
+
+    private static readonly System.Reflection.PropertyInfo HolderValue = typeof(PhoneHolder).GetProperty(nameof(PhoneHolder.Value))!;
 
     private sealed class PhoneHolder(string value)
     {
