@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Verification.AspNetCore.Tests;
-using Verification.Tests;
 using Xunit.Abstractions;
 
 namespace Verification.Adversarial.Tests;

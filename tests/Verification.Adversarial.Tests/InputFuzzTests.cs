@@ -2,8 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using Verification.AspNetCore.Tests;
-using Verification.Tests;
 using Xunit.Abstractions;
 
 namespace Verification.Adversarial.Tests;

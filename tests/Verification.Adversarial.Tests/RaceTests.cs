@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Verification.Redis.Tests;
-using Verification.Tests;
 using Xunit.Abstractions;
 
 namespace Verification.Adversarial.Tests;

@@ -1,9 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Verification.AspNetCore.Tests;
 using Verification.FaultRun;
-using Verification.Tests;
 
 namespace Verification.Adversarial.Tests;
 

@@ -5,8 +5,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
-using Verification.AspNetCore.Tests;
-using Verification.Tests;
 
 namespace Verification.Adversarial.Tests;
 

@@ -11,11 +11,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
+using Verification.AspNetCore;
 
-namespace Verification.AspNetCore.Tests;
+namespace Verification.TestUtilities;
 
 /// <summary>What a <see cref="TestApp"/> is made of.</summary>
-internal sealed class TestAppOptions
+public sealed class TestAppOptions
 {
     /// <summary>Register the outbox as the SMS sender.</summary>
     public bool Sms { get; set; } = true;
@@ -52,7 +53,7 @@ internal sealed class TestAppOptions
 /// A real app on Kestrel at http://127.0.0.1:&lt;free port&gt; in the test process, with an outbox sender,
 /// and an <see cref="HttpClient"/> that calls it. One per test.
 /// </summary>
-internal sealed class TestApp : IAsyncDisposable
+public sealed class TestApp : IAsyncDisposable
 {
     public const string Phone = "+86 15588665555";
     public const string PhoneE164 = "+8615588665555";

@@ -4,10 +4,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
-namespace Verification.Tests;
+namespace Verification.TestUtilities;
 
 /// <summary>A sender for both channels that keeps every message it is given.</summary>
-internal sealed class OutboxSender(string name = "outbox") : ISmsSender, IEmailSender
+public sealed class OutboxSender(string name = "outbox") : ISmsSender, IEmailSender
 {
     private readonly ConcurrentQueue<VerificationMessage> _messages = new();
 
@@ -28,7 +28,7 @@ internal sealed class OutboxSender(string name = "outbox") : ISmsSender, IEmailS
 /// A sender that plays scripted steps, one per call, then delivers normally (keeps the message) once the
 /// script is used up.
 /// </summary>
-internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
+public sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
 {
     private readonly ConcurrentQueue<Func<VerificationMessage, CancellationToken, ValueTask>> _script = new();
     private readonly ConcurrentQueue<VerificationMessage> _delivered = new();
@@ -93,7 +93,7 @@ internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
 /// An <see cref="InMemoryCodeStore"/> that records what the engine asks of it and can be switched "down"
 /// (every call throws, like an unreachable Redis).
 /// </summary>
-internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
+public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
 {
     private readonly ConcurrentQueue<(CodeRecord Record, RateCharge[] Charges, bool WaiveSoftLimits)> _saves = new();
     private readonly ConcurrentQueue<CodeRecord> _releases = new();
@@ -175,7 +175,7 @@ internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
 /// A <see cref="VerificationService"/> with its own keys (HS256, fast to create), a fake clock, an observable
 /// in-memory store and an outbox sender for both channels; every part can be replaced.
 /// </summary>
-internal sealed class ServiceHarness
+public sealed class ServiceHarness
 {
     public const string Phone = "+86 15588665555";
     public const string PhoneE164 = "+8615588665555";
@@ -254,7 +254,7 @@ internal sealed class ServiceHarness
     }
 }
 
-internal static class ResultAssert
+public static class ResultAssert
 {
     public static T Succeeded<T>(VerificationResult<T> result)
         where T : class
@@ -277,7 +277,7 @@ internal static class ResultAssert
     }
 }
 
-internal static class Concurrently
+public static class Concurrently
 {
     /// <summary>
     /// Starts <paramref name="count"/> thread-pool tasks held at one gate, opens it, and waits for all: the calls

@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace Verification.Redis.Tests;
+namespace Verification.TestUtilities;
 
 /// <summary>
 /// The Redis servers eng/test.sh starts (a single node and a 3-master cluster on loopback ports), found through
 /// environment variables. Missing variables fail the tests (never skip them), with a message saying what to run.
 /// </summary>
-internal static class RedisTestServers
+public static class RedisTestServers
 {
     public const string SingleVariable = "VERIFICATION_TEST_REDIS";
     public const string ClusterVariable = "VERIFICATION_TEST_REDIS_CLUSTER";
@@ -82,7 +82,7 @@ internal static class RedisTestServers
 }
 
 /// <summary>A redis-server of one test's own, on a free loopback port, that the test can stop and start again.</summary>
-internal sealed class RedisProcess : IDisposable
+public sealed class RedisProcess : IDisposable
 {
     private Process? _process;
 

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 
-namespace Verification.AspNetCore.Tests;
+namespace Verification.TestUtilities;
 
 /// <summary>Records every message instead of delivering it, for both channels, so a test can read the code.</summary>
-internal sealed class Outbox : ISmsSender, IEmailSender
+public sealed class Outbox : ISmsSender, IEmailSender
 {
     private readonly ConcurrentQueue<VerificationMessage> _messages = new();
 
@@ -19,7 +19,7 @@ internal sealed class Outbox : ISmsSender, IEmailSender
 }
 
 /// <summary>A user directory holding a fixed set of normalized contacts.</summary>
-internal sealed class FakeUserDirectory(params string[] contacts) : IUserDirectory
+public sealed class FakeUserDirectory(params string[] contacts) : IUserDirectory
 {
     private readonly ConcurrentDictionary<string, bool> _contacts = new(contacts.Select(c => KeyValuePair.Create(c, true)), StringComparer.OrdinalIgnoreCase);
 
