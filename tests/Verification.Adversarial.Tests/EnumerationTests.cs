@@ -44,9 +44,9 @@ public sealed class EnumerationTests(ITestOutputHelper output)
     {
         await using var app = await TestApp.StartAsync(o => o.UserDirectory = new FakeUserDirectory("+8615588665555"));
         var existingId = await app.SendAsync($$"""{"phone_number":"{{Existing}}"}""");
-        var existingCode = app.Outbox.Last.Code;
+        var existingCode = app.SmsSender.LastCode!;
         var unknownId = await app.SendAsync($$"""{"phone_number":"{{Unknown}}"}""");
-        var unknownCode = app.Outbox.Last.Code;
+        var unknownCode = app.SmsSender.LastCode!;
 
         using var a = await app.PostAsync("/auth/v1/verification/verify", $$"""{"verification_id":"{{existingId}}","verification_code":"{{ServiceHarness.WrongCode(existingCode)}}"}""");
         using var b = await app.PostAsync("/auth/v1/verification/verify", $$"""{"verification_id":"{{unknownId}}","verification_code":"{{ServiceHarness.WrongCode(unknownCode)}}"}""");
@@ -97,7 +97,7 @@ public sealed class EnumerationTests(ITestOutputHelper output)
         // message) would be many times larger than either bound.
         var ratio = Math.Max(medianExisting, medianUnknown) / Math.Max(Math.Min(medianExisting, medianUnknown), 1e-6);
         Assert.True(ratio <= 2.0 || Math.Abs(medianExisting - medianUnknown) < 0.25, $"median existing {medianExisting:F3} ms vs unknown {medianUnknown:F3} ms");
-        Assert.Equal(2 * (samples + 20), h.Outbox.Messages.Count);
+        Assert.Equal(2 * (samples + 20), h.Messages.Count);
     }
 
     private static async Task<double> TimeAsync(ServiceHarness h, string phone)

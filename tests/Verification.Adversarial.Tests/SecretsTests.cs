@@ -63,7 +63,7 @@ public sealed class SecretsTests
 
         // Email, and an image captcha solved and spent.
         var emailId = await app.SendAsync($$"""{"email":"{{TestApp.Email}}"}""");
-        secrets.AddRange([emailId, app.Outbox.Last.Code]);
+        secrets.AddRange([emailId, app.EmailSender.LastCode!]);
         using var data = await app.PostAsync("/auth/v1/captcha/data", "{}");
         var challenge = (await Json.ReadSuccessAsync(data)).GetProperty("token").GetString()!;
         using var solved = await app.PostAsync("/auth/v1/captcha/data/verify", $$"""{"token":"{{challenge}}","key":"{{renderer.Last}}"}""");

@@ -43,7 +43,7 @@ public sealed class AbuseLimitTests
 
         Assert.Equal(TimeSpan.FromMinutes(30), error.RetryAfter);
         Assert.Equal(429, error.HttpStatus);
-        Assert.Equal(3, h.Outbox.Messages.Count);
+        Assert.Equal(3, h.Messages.Count);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class AbuseLimitTests
 
         h.Time.Advance(TimeSpan.FromSeconds(1));
         ResultAssert.Succeeded(await SendPhone(h, Number(3)));
-        Assert.Equal(3, h.Outbox.Messages.Count);
+        Assert.Equal(3, h.Messages.Count);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class AbuseLimitTests
 
         h.Time.Advance(TimeSpan.FromSeconds(1));
         ResultAssert.Succeeded(await SendPhone(h, Number(4)));
-        Assert.Equal(4, h.Outbox.Messages.Count);
+        Assert.Equal(4, h.Messages.Count);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class AbuseLimitTests
 
         // Once the SMS budget is spent, email still goes out.
         ResultAssert.Succeeded(await SendEmail(h, "user3@example.com"));
-        Assert.Equal(6, h.Outbox.Messages.Count);
+        Assert.Equal(6, h.Messages.Count);
     }
 
     // ---- Per client IP (soft) --------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ public sealed class AbuseLimitTests
 
         Assert.Equal(TimeSpan.FromMinutes(50), error.RetryAfter);
         Assert.Equal(400, error.HttpStatus);
-        Assert.Equal(10, h.Outbox.Messages.Count);
+        Assert.Equal(10, h.Messages.Count);
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class AbuseLimitTests
         ResultAssert.Succeeded(await SendEmail(h, "a@example.com", Ip(first)));
 
         ResultAssert.Failed(await SendEmail(h, "b@example.com", Ip(second)), VerificationErrorCodes.CaptchaRequired, VerificationErrorReasons.IpLimit);
-        Assert.Single(h.Outbox.Messages);
+        Assert.Single(h.Messages);
     }
 
     [Theory]
@@ -181,7 +181,7 @@ public sealed class AbuseLimitTests
         ResultAssert.Succeeded(await SendEmail(h, "a@example.com", Ip(first)));
 
         ResultAssert.Succeeded(await SendEmail(h, "b@example.com", Ip(second)));
-        Assert.Equal(2, h.Outbox.Messages.Count);
+        Assert.Equal(2, h.Messages.Count);
     }
 
     [Theory]
@@ -211,7 +211,7 @@ public sealed class AbuseLimitTests
         var error = ResultAssert.Failed(await SendEmail(h, "user5@example.com", device), VerificationErrorCodes.CaptchaRequired, VerificationErrorReasons.DeviceLimit);
 
         Assert.Equal(TimeSpan.FromMinutes(50), error.RetryAfter);
-        Assert.Equal(5, h.Outbox.Messages.Count);
+        Assert.Equal(5, h.Messages.Count);
 
         // Another device is not affected.
         ResultAssert.Succeeded(await SendEmail(h, "user5@example.com", new VerificationContext { DeviceId = "device-2" }));
@@ -247,7 +247,7 @@ public sealed class AbuseLimitTests
         var error = ResultAssert.Failed(await SendPhone(h, Number(11)), VerificationErrorCodes.CaptchaRequired, VerificationErrorReasons.PrefixVelocity);
 
         Assert.Equal(TimeSpan.FromMinutes(50), error.RetryAfter);
-        Assert.Equal(10, h.Outbox.Messages.Count);
+        Assert.Equal(10, h.Messages.Count);
     }
 
     [Fact]
@@ -311,7 +311,7 @@ public sealed class AbuseLimitTests
         var error = ResultAssert.Failed(await SendPhone(h, ServiceHarness.Phone), VerificationErrorCodes.CaptchaRequired, VerificationErrorReasons.ContactBurst);
 
         Assert.Equal(TimeSpan.FromMinutes(7), error.RetryAfter);
-        Assert.Equal(3, h.Outbox.Messages.Count);
+        Assert.Equal(3, h.Messages.Count);
 
         // Another contact has its own burst window.
         ResultAssert.Succeeded(await SendPhone(h, "+86 138 0013 8000"));
@@ -331,7 +331,7 @@ public sealed class AbuseLimitTests
 
         h.Time.Advance(TimeSpan.FromSeconds(1));
         ResultAssert.Succeeded(await SendEmail(h, ServiceHarness.Email));
-        Assert.Equal(4, h.Outbox.Messages.Count);
+        Assert.Equal(4, h.Messages.Count);
     }
 
     // ---- AlwaysRequire and the soft → captcha → pass path ----------------------------------------------------
@@ -345,7 +345,7 @@ public sealed class AbuseLimitTests
         var error = ResultAssert.Failed(await SendPhone(h, ServiceHarness.Phone), VerificationErrorCodes.CaptchaRequired, VerificationErrorReasons.Always);
 
         Assert.Equal(400, error.HttpStatus);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
         await validator.DidNotReceiveWithAnyArgs().ValidateAsync(default!, default, default);
     }
 
@@ -369,7 +369,7 @@ public sealed class AbuseLimitTests
         ResultAssert.Succeeded(await SendPhone(h, Number(1), captchaToken: "token-1"));
         ResultAssert.Succeeded(await SendEmail(h, ServiceHarness.Email, captchaToken: "token-2"));
 
-        Assert.Equal(2, h.Outbox.Messages.Count);
+        Assert.Equal(2, h.Messages.Count);
         await validator.Received(1).ValidateAsync("token-1", Arg.Any<VerificationContext?>(), Arg.Any<CancellationToken>());
         await validator.Received(1).ValidateAsync("token-2", Arg.Any<VerificationContext?>(), Arg.Any<CancellationToken>());
     }
@@ -391,14 +391,14 @@ public sealed class AbuseLimitTests
         }
 
         var request = SoftRequest(reason, 2);
-        var sentBefore = h.Outbox.Messages.Count;
+        var sentBefore = h.Messages.Count;
         ResultAssert.Failed(await h.Service.SendAsync(request, context), VerificationErrorCodes.CaptchaRequired, reason);
-        Assert.Equal(sentBefore, h.Outbox.Messages.Count);
+        Assert.Equal(sentBefore, h.Messages.Count);
 
         var response = ResultAssert.Succeeded(await h.Service.SendAsync(request with { CaptchaToken = CaptchaToken }, context));
 
-        Assert.Equal(sentBefore + 1, h.Outbox.Messages.Count);
-        ResultAssert.Succeeded(await h.Service.VerifyAsync(new VerifyRequest(response.VerificationId, h.Outbox.Last.Code)));
+        Assert.Equal(sentBefore + 1, h.Messages.Count);
+        ResultAssert.Succeeded(await h.Service.VerifyAsync(new VerifyRequest(response.VerificationId, h.SenderFor(request).LastCode!)));
         await validator.Received(1).ValidateAsync(CaptchaToken, context, Arg.Any<CancellationToken>());
     }
 
@@ -409,7 +409,7 @@ public sealed class AbuseLimitTests
 
         ResultAssert.Failed(await SendPhone(h, ServiceHarness.Phone, captchaToken: CaptchaToken), VerificationErrorCodes.CaptchaInvalid, VerificationErrorReasons.Used);
 
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
         Assert.Empty(h.Store.Saves);
     }
 
@@ -426,7 +426,7 @@ public sealed class AbuseLimitTests
             VerificationErrorReasons.ResendCooldown);
 
         Assert.Equal(TimeSpan.FromSeconds(45), error.RetryAfter);
-        Assert.Single(h.Outbox.Messages);
+        Assert.Single(h.Messages);
     }
 
     [Fact]
@@ -439,7 +439,7 @@ public sealed class AbuseLimitTests
             await SendPhone(h, Number(2), captchaToken: CaptchaToken),
             VerificationErrorCodes.RateLimitExceeded,
             VerificationErrorReasons.GlobalBudget);
-        Assert.Single(h.Outbox.Messages);
+        Assert.Single(h.Messages);
     }
 
     [Fact]
@@ -503,7 +503,7 @@ public sealed class AbuseLimitTests
             ResultAssert.Succeeded(await SendPhone(h, ServiceHarness.Phone, context));
         }
 
-        Assert.Equal(12, h.Outbox.Messages.Count);
+        Assert.Equal(12, h.Messages.Count);
         Assert.All(h.Store.Saves.SelectMany(s => s.Charges), c => Assert.Equal(RateLimitKind.Hard, c.Kind));
     }
 
@@ -582,7 +582,7 @@ public sealed class AbuseLimitTests
         Assert.Equal(first.VerificationId, third.VerificationId);
         Assert.Equal(580, second.ExpiresIn);
         Assert.Equal(541, third.ExpiresIn);
-        var message = Assert.Single(h.Outbox.Messages);
+        var message = Assert.Single(h.Messages);
         Assert.Single(h.Store.Saves);
 
         // The replayed id is the live one: the code of the single message verifies it.
@@ -601,7 +601,7 @@ public sealed class AbuseLimitTests
 
         Assert.True(first.IsUser);
         Assert.True(replay.IsUser);
-        Assert.Single(h.Outbox.Messages);
+        Assert.Single(h.Messages);
     }
 
     [Fact]
@@ -618,7 +618,7 @@ public sealed class AbuseLimitTests
 
         Assert.Equal("idempotency_key", error.Field);
         Assert.Equal(400, error.HttpStatus);
-        Assert.Single(h.Outbox.Messages);
+        Assert.Single(h.Messages);
         ResultAssert.Failed(await SendEmail(h, ServiceHarness.Email, context), VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.IdempotencyKeyReused);
     }
 
@@ -634,7 +634,7 @@ public sealed class AbuseLimitTests
 
         Assert.NotEqual(first.VerificationId, second.VerificationId);
         Assert.Equal(600, second.ExpiresIn);
-        Assert.Equal(2, h.Outbox.Messages.Count);
+        Assert.Equal(2, h.Messages.Count);
 
         // Forgotten for every contact: the key may now name another one.
         h.Time.Advance(TimeSpan.FromSeconds(60));
@@ -668,7 +668,7 @@ public sealed class AbuseLimitTests
 
         var results = await Concurrently.RunAsync(16, _ => h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone), context));
 
-        var message = Assert.Single(h.Outbox.Messages);
+        var message = Assert.Single(h.Messages);
         Assert.All(results, r => Assert.True(r.Succeeded, r.ToString()));
         var id = Assert.Single(results.Select(r => r.Value!.VerificationId).Distinct());
         Assert.Single(h.Store.Saves);
@@ -714,8 +714,8 @@ public sealed class AbuseLimitTests
         h.Time.Advance(TimeSpan.FromSeconds(30));
         var sent = ResultAssert.Succeeded(await SendPhone(h, ServiceHarness.Phone, context));
 
-        Assert.Equal(2, h.Outbox.Messages.Count);
-        ResultAssert.Succeeded(await h.Service.VerifyAsync(new VerifyRequest(sent.VerificationId, h.Outbox.Last.Code)));
+        Assert.Equal(2, h.Messages.Count);
+        ResultAssert.Succeeded(await h.Service.VerifyAsync(new VerifyRequest(sent.VerificationId, h.SmsSender.LastCode!)));
     }
 
     // ---- Enumeration -----------------------------------------------------------------------------------------
@@ -733,7 +733,7 @@ public sealed class AbuseLimitTests
         Assert.Equal(existing.ExpiresIn, unknown.ExpiresIn);
         Assert.True(existing.IsUser);
         Assert.False(unknown.IsUser);
-        Assert.Equal(2, h.Outbox.Messages.Count);
+        Assert.Equal(2, h.Messages.Count);
     }
 
     [Fact]
@@ -748,7 +748,7 @@ public sealed class AbuseLimitTests
         Assert.Null(unknown.IsUser);
         Assert.Equal(new[] { "expires_in", "verification_id" }, PropertyNames(existing));
         Assert.Equal(new[] { "expires_in", "verification_id" }, PropertyNames(unknown));
-        Assert.Equal(2, h.Outbox.Messages.Count);
+        Assert.Equal(2, h.Messages.Count);
     }
 
     // ---- Options ---------------------------------------------------------------------------------------------
@@ -900,7 +900,7 @@ public sealed class AbuseLimitTests
         using var meters = new MeteredService();
         using var verifications = meters.Collect("verification.codes.verifications");
         var sent = ResultAssert.Succeeded(await meters.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
-        var code = meters.Outbox.Last.Code;
+        var code = meters.SmsSender.LastCode!;
 
         await meters.Service.VerifyAsync(new VerifyRequest(sent.VerificationId, ServiceHarness.WrongCode(code)));
         ResultAssert.Succeeded(await meters.Service.VerifyAsync(new VerifyRequest(sent.VerificationId, code)));
@@ -1028,14 +1028,16 @@ public sealed class AbuseLimitTests
             Meters = _provider.GetRequiredService<IMeterFactory>();
             var options = ServiceHarness.CreateOptions();
             configure?.Invoke(options);
-            Service = new VerificationService(MsOptions.Create(options), new InMemoryCodeStore(), [Outbox], [Outbox], timeProvider: Time, meterFactory: Meters);
+            Service = new VerificationService(MsOptions.Create(options), new InMemoryCodeStore(), [SmsSender], [EmailSender], timeProvider: Time, meterFactory: Meters);
         }
 
         public IMeterFactory Meters { get; }
 
         public FakeTimeProvider Time { get; } = new(ServiceHarness.Start);
 
-        public OutboxSender Outbox { get; } = new();
+        public FakeSmsSender SmsSender { get; } = new();
+
+        public FakeEmailSender EmailSender { get; } = new();
 
         public VerificationService Service { get; }
 

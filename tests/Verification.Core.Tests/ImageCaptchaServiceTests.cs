@@ -134,13 +134,18 @@ internal sealed class CaptchaHarness
 
     public RecordingCaptchaRenderer Renderer { get; } = new();
 
-    public OutboxSender Outbox { get; } = new();
+    public FakeSmsSender SmsSender { get; } = new();
+
+    public FakeEmailSender EmailSender { get; } = new();
+
+    /// <summary>Every message the fakes delivered, on either channel.</summary>
+    public IReadOnlyList<VerificationMessage> Messages => [.. SmsSender.Messages, .. EmailSender.Messages];
 
     public ImageCaptchaService Captcha { get; }
 
     /// <summary>A verification service sharing this harness's options, keys, store and clock, with the image captcha as its validator.</summary>
     public VerificationService CreateVerificationService() =>
-        new(MsOptions.Create(Options), Store, [Outbox], [Outbox], captchaValidator: Captcha, timeProvider: Time);
+        new(MsOptions.Create(Options), Store, [SmsSender], [EmailSender], captchaValidator: Captcha, timeProvider: Time);
 
     /// <summary>A new challenge and the key the renderer was asked to draw.</summary>
     public async Task<(CaptchaChallenge Challenge, string Key)> ChallengeAsync(VerificationContext? context = null)

@@ -19,7 +19,7 @@ public sealed partial class VerificationServiceSendTests
 
         Assert.Equal(400, error.HttpStatus);
         Assert.Empty(h.Store.Saves);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.CaptchaUnavailable);
 
         Assert.Empty(h.Store.Saves);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed partial class VerificationServiceSendTests
         ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone, CaptchaToken: "token-1"), context));
 
         Assert.True(Assert.Single(h.Store.Saves).WaiveSoftLimits);
-        Assert.Single(h.Outbox.Messages);
+        Assert.Single(h.Messages);
         await captcha.Received(1).ValidateAsync("token-1", context, Arg.Any<CancellationToken>());
     }
 

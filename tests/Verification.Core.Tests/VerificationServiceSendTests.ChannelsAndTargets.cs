@@ -49,7 +49,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.NoUserDirectory);
 
         Assert.Equal("target", error.Field);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed partial class VerificationServiceSendTests
 
         Assert.Equal(404, error.HttpStatus);
         Assert.Equal(4004, error.Number);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorCodes.AlreadyExists);
 
         Assert.Equal(409, error.HttpStatus);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.UserDirectoryUnavailable);
 
         Assert.Equal(503, error.HttpStatus);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
         Assert.Empty(h.Store.Saves);
     }
 }

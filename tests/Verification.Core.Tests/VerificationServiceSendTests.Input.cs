@@ -23,7 +23,7 @@ public sealed partial class VerificationServiceSendTests
 
         Assert.Equal(field, error.Field);
         Assert.Equal(400, error.HttpStatus);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
         Assert.Empty(h.Store.Saves);
     }
 
@@ -38,7 +38,7 @@ public sealed partial class VerificationServiceSendTests
 
         ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: phone, Email: email)));
 
-        Assert.Equal(string.IsNullOrWhiteSpace(phone) ? VerificationChannel.Email : VerificationChannel.Sms, Assert.Single(h.Outbox.Messages).Channel);
+        Assert.Equal(string.IsNullOrWhiteSpace(phone) ? VerificationChannel.Email : VerificationChannel.Sms, Assert.Single(h.Messages).Channel);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.UnknownValue);
 
         Assert.Equal("target", error.Field);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Theory]
@@ -72,7 +72,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.UnknownValue);
 
         Assert.Equal("usage", error.Field);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed partial class VerificationServiceSendTests
 
         ResultAssert.Failed(await h.Service.SendAsync(null!), VerificationErrorCodes.InvalidArgument);
 
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.TooLong);
 
         Assert.Equal("captcha_token", error.Field);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Theory]
@@ -122,7 +122,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.ControlCharacters);
 
         Assert.Equal("captcha_token", error.Field);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.TooLong);
 
         Assert.Equal("device_id", error.Field);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -159,6 +159,6 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.TooLong);
 
         Assert.Equal("idempotency_key", error.Field);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 }

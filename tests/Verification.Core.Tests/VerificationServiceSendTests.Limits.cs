@@ -21,7 +21,7 @@ public sealed partial class VerificationServiceSendTests
 
         Assert.Equal(TimeSpan.FromSeconds(40), error.RetryAfter);
         Assert.Equal(429, error.HttpStatus);
-        Assert.Single(h.Outbox.Messages);
+        Assert.Single(h.Messages);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed partial class VerificationServiceSendTests
         h.Time.Advance(TimeSpan.FromSeconds(1));
 
         ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
-        Assert.Equal(2, h.Outbox.Messages.Count);
+        Assert.Equal(2, h.Messages.Count);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.DailyLimit);
 
         Assert.Equal(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(30 * 61), error.RetryAfter);
-        Assert.Equal(30, h.Outbox.Messages.Count);
+        Assert.Equal(30, h.Messages.Count);
 
         h.Time.SetUtcNow(ServiceHarness.Start.AddDays(1));
         ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
@@ -81,7 +81,7 @@ public sealed partial class VerificationServiceSendTests
             await h.Service.SendAsync(new VerificationRequest(PhoneNumber: spelling)),
             VerificationErrorCodes.RateLimitExceeded,
             VerificationErrorReasons.ResendCooldown);
-        Assert.Single(h.Outbox.Messages);
+        Assert.Single(h.Messages);
     }
 
     [Theory]
@@ -97,7 +97,7 @@ public sealed partial class VerificationServiceSendTests
             await h.Service.SendAsync(new VerificationRequest(Email: spelling)),
             VerificationErrorCodes.RateLimitExceeded,
             VerificationErrorReasons.ResendCooldown);
-        Assert.Single(h.Outbox.Messages);
+        Assert.Single(h.Messages);
     }
 
     [Fact]

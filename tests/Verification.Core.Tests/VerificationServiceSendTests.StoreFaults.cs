@@ -20,7 +20,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.StoreUnavailable);
 
         Assert.Equal(503, error.HttpStatus);
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorCodes.Unavailable,
             VerificationErrorReasons.StoreUnavailable);
 
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorCodes.Unavailable,
             VerificationErrorReasons.StoreUnavailable);
 
-        Assert.Empty(h.Outbox.Messages);
+        Assert.Empty(h.Messages);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed partial class VerificationServiceSendTests
 
         ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155-8866-5555", Usage: VerificationUsage.SignIn)));
 
-        var message = Assert.Single(h.Outbox.Messages);
+        var message = Assert.Single(h.Messages);
         Assert.Equal(VerificationChannel.Sms, message.Channel);
         Assert.Equal(ServiceHarness.PhoneE164, message.To);
         Assert.Matches("^[0-9]{6}$", message.Code);
@@ -57,7 +57,7 @@ public sealed partial class VerificationServiceSendTests
 
         ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(Email: "Alice@Example.COM", Usage: VerificationUsage.Register)));
 
-        var message = Assert.Single(h.Outbox.Messages);
+        var message = Assert.Single(h.Messages);
         Assert.Equal(VerificationChannel.Email, message.Channel);
         Assert.Equal("Alice@example.com", message.To);
         Assert.Matches("^[0-9]{6}$", message.Code);
@@ -75,7 +75,7 @@ public sealed partial class VerificationServiceSendTests
             ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(Email: $"user{i}@example.com")));
         }
 
-        var digits = string.Concat(h.Outbox.Messages.Select(m => m.Code));
+        var digits = string.Concat(h.Messages.Select(m => m.Code));
         Assert.All(CodeDigits, d => Assert.Contains(d, digits, StringComparison.Ordinal));
     }
 

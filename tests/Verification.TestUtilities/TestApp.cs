@@ -18,10 +18,10 @@ namespace Verification.TestUtilities;
 /// <summary>What a <see cref="TestApp"/> is made of.</summary>
 public sealed class TestAppOptions
 {
-    /// <summary>Register the outbox as the SMS sender.</summary>
+    /// <summary>Register <see cref="TestApp.SmsSender"/> (the shipped fake) as the SMS sender.</summary>
     public bool Sms { get; set; } = true;
 
-    /// <summary>Register the outbox as the email sender.</summary>
+    /// <summary>Register <see cref="TestApp.EmailSender"/> (the shipped fake) as the email sender.</summary>
     public bool Email { get; set; } = true;
 
     /// <summary>A user directory, or none (then <c>is_user</c> is left out).</summary>
@@ -50,7 +50,7 @@ public sealed class TestAppOptions
 }
 
 /// <summary>
-/// A real app on Kestrel at http://127.0.0.1:&lt;free port&gt; in the test process, with an outbox sender,
+/// A real app on Kestrel at http://127.0.0.1:&lt;free port&gt; in the test process, with the shipped fake senders,
 /// and an <see cref="HttpClient"/> that calls it. One per test.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
@@ -71,11 +71,12 @@ public sealed class TestApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private TestApp(WebApplication app, Uri address, Outbox outbox)
+    private TestApp(WebApplication app, Uri address, FakeSmsSender sms, FakeEmailSender email)
     {
         _app = app;
         Address = address;
-        Outbox = outbox;
+        SmsSender = sms;
+        EmailSender = email;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -83,7 +84,12 @@ public sealed class TestApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public Outbox Outbox { get; }
+    public FakeSmsSender SmsSender { get; }
+
+    public FakeEmailSender EmailSender { get; }
+
+    /// <summary>Every message the fakes delivered, on either channel (the SMS first, then the email).</summary>
+    public IReadOnlyList<VerificationMessage> Messages => [.. SmsSender.Messages, .. EmailSender.Messages];
 
     public IServiceProvider Services => _app.Services;
 
@@ -113,7 +119,8 @@ public sealed class TestApp : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddFakeLogging();
 
-        var outbox = new Outbox();
+        var sms = new FakeSmsSender();
+        var email = new FakeEmailSender();
         if (options.Time is not null)
         {
             builder.Services.AddSingleton<TimeProvider>(options.Time);
@@ -127,12 +134,12 @@ public sealed class TestApp : IAsyncDisposable
         });
         if (options.Sms)
         {
-            verification.AddSmsSender(outbox);
+            verification.AddSmsSender(sms);
         }
 
         if (options.Email)
         {
-            verification.AddEmailSender(outbox);
+            verification.AddEmailSender(email);
         }
 
         if (options.CaptchaRenderer is not null)
@@ -154,7 +161,7 @@ public sealed class TestApp : IAsyncDisposable
             app.MapVerificationEndpoints(options.Endpoints);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            return new TestApp(app, new Uri(address), outbox);
+            return new TestApp(app, new Uri(address), sms, email);
         }
         catch
         {

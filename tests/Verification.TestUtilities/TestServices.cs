@@ -6,24 +6,6 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Verification.TestUtilities;
 
-/// <summary>A sender for both channels that keeps every message it is given.</summary>
-public sealed class OutboxSender(string name = "outbox") : ISmsSender, IEmailSender
-{
-    private readonly ConcurrentQueue<VerificationMessage> _messages = new();
-
-    public string Name => name;
-
-    public IReadOnlyList<VerificationMessage> Messages => [.. _messages];
-
-    public VerificationMessage Last => _messages.Last();
-
-    public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-    {
-        _messages.Enqueue(message);
-        return ValueTask.CompletedTask;
-    }
-}
-
 /// <summary>
 /// A sender that plays scripted steps, one per call, then delivers normally (keeps the message) once the
 /// script is used up.
@@ -173,7 +155,8 @@ public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
 
 /// <summary>
 /// A <see cref="VerificationService"/> with its own keys (HS256, fast to create), a fake clock, an observable
-/// in-memory store and an outbox sender for both channels; every part can be replaced.
+/// in-memory store and the shipped fake senders (<see cref="FakeSmsSender"/>, <see cref="FakeEmailSender"/>); every
+/// part can be replaced.
 /// </summary>
 public sealed class ServiceHarness
 {
@@ -197,8 +180,8 @@ public sealed class ServiceHarness
         Service = new VerificationService(
             MsOptions.Create(Options),
             store ?? Store,
-            smsSenders ?? [Outbox],
-            emailSenders ?? [Outbox],
+            smsSenders ?? [SmsSender],
+            emailSenders ?? [EmailSender],
             userDirectory,
             captchaValidator,
             timeProvider: Time,
@@ -211,7 +194,15 @@ public sealed class ServiceHarness
 
     public ObservableStore Store { get; } = new();
 
-    public OutboxSender Outbox { get; } = new();
+    public FakeSmsSender SmsSender { get; } = new();
+
+    public FakeEmailSender EmailSender { get; } = new();
+
+    /// <summary>Every message the fakes delivered, on either channel (the SMS first, then the email).</summary>
+    public IReadOnlyList<VerificationMessage> Messages => [.. SmsSender.Messages, .. EmailSender.Messages];
+
+    /// <summary>The fake that delivers <paramref name="request"/>: the SMS one for a phone number, else the email one.</summary>
+    public FakeSender SenderFor(VerificationRequest request) => string.IsNullOrWhiteSpace(request.PhoneNumber) ? EmailSender : SmsSender;
 
     public VerificationService Service { get; }
 
@@ -236,7 +227,7 @@ public sealed class ServiceHarness
     {
         var result = await Service.SendAsync(request);
         Assert.True(result.Succeeded, result.ToString());
-        return (result.Value.VerificationId, Outbox.Last.Code);
+        return (result.Value.VerificationId, SenderFor(request).LastCode!);
     }
 
     public Task<(string VerificationId, string Code)> SendPhoneAsync(string phone = Phone, VerificationUsage? usage = null) =>
