@@ -67,7 +67,7 @@ internal static partial class Hostile
         return builder.ToString();
     }
 
-    /// <summary>The wire's error codes (DESIGN.md §1), except <c>internal</c>, which bad input must never produce.</summary>
+    /// <summary>The wire's error codes (docs/wire-contract.md), except <c>internal</c>, which bad input must never produce.</summary>
     public static readonly HashSet<string> DocumentedErrors =
     [
         VerificationErrorCodes.InvalidArgument, VerificationErrorCodes.InvalidPhoneNumber, VerificationErrorCodes.FailedPrecondition,

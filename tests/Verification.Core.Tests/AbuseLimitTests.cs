@@ -12,7 +12,8 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Verification.Tests;
 
 /// <summary>
-/// The abuse protection of <see cref="VerificationService.SendAsync"/> (DESIGN.md §5, SECURITY.md "Abuse"): the
+/// The abuse protection of <see cref="VerificationService.SendAsync"/> (docs/abuse-protection.md; threats T6 and T11 of
+/// docs/security.md): the
 /// global SMS budget, the soft windows that ask for a captcha, the Idempotency-Key, uniform answers for existing
 /// and unknown contacts, the validation of the new settings and the metrics. Every window is checked for its
 /// limit, its reset and its RetryAfter, on a fake clock.
@@ -661,7 +662,7 @@ public sealed class AbuseLimitTests
     [Fact]
     public async Task SendAsync_ConcurrentRequestsWithOneIdempotencyKey_AllGetTheSameIdAndOneMessage()
     {
-        // Regression (issue 9): the losers of the race used to get the cooldown's rate_limit_exceeded, although a
+        // Regression: the losers of the race used to get the cooldown's rate_limit_exceeded, although a
         // repeated Idempotency-Key within the cooldown must answer with the same verification_id.
         var h = new ServiceHarness();
         var context = new VerificationContext { IdempotencyKey = "order-42" };
