@@ -714,9 +714,9 @@ public sealed class TokenTests
         options.Tokens.HashKey = HashKey;
         options.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = KeyId, Pem = SigningPem.Value });
         configure?.Invoke(options);
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         time ??= new FakeTimeProvider(Start);
-        var service = new VerificationService(Options.Create(options), store ?? new InMemoryCodeStore(), [outbox], [outbox], timeProvider: time);
+        var service = new VerificationService(Options.Create(options), store ?? new InMemoryCodeStore(), [outbox], [new FakeEmailSender()], timeProvider: time);
         return new Harness(service, time, outbox);
     }
 
@@ -724,7 +724,7 @@ public sealed class TokenTests
     {
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: phone, Usage: usage));
         Assert.True(sent.Succeeded, sent.ToString());
-        return (sent.Value.VerificationId, h.Outbox.Last().Code);
+        return (sent.Value.VerificationId, h.Outbox.LastCode!);
     }
 
     private static async Task<string> VerificationTokenAsync(Harness h)
@@ -834,28 +834,5 @@ public sealed class TokenTests
         return rsa.ExportPkcs8PrivateKeyPem();
     }
 
-    private sealed record Harness(VerificationService Service, FakeTimeProvider Time, Outbox Outbox);
-
-    private sealed class Outbox : ISmsSender, IEmailSender
-    {
-        private readonly List<VerificationMessage> _messages = [];
-
-        public VerificationMessage Last()
-        {
-            lock (_messages)
-            {
-                return _messages[^1];
-            }
-        }
-
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            lock (_messages)
-            {
-                _messages.Add(message);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-    }
+    private sealed record Harness(VerificationService Service, FakeTimeProvider Time, FakeSmsSender Outbox);
 }
