@@ -1,13 +1,4 @@
-using System.Diagnostics.Metrics;
-using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-using NSubstitute;
-using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Verification.Tests;
 

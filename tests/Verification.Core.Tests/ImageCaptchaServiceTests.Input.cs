@@ -1,9 +1,4 @@
 using System.Buffers.Text;
-using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
-using Microsoft.Extensions.Time.Testing;
-using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Verification.Tests;
 

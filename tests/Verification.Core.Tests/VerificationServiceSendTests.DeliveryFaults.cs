@@ -1,4 +1,3 @@
-using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 
 namespace Verification.Tests;

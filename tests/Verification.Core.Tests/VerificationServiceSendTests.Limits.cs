@@ -1,6 +1,3 @@
-using NSubstitute;
-using NSubstitute.ExceptionExtensions;
-
 namespace Verification.Tests;
 
 public sealed partial class VerificationServiceSendTests
