@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CsCheck;
+using Verification.AspNetCore;
 
 namespace Verification.Adversarial.Tests;
 
@@ -74,7 +75,7 @@ internal static partial class Hostile
         VerificationErrorCodes.InvalidVerificationCode, VerificationErrorCodes.UserNotFound, VerificationErrorCodes.AlreadyExists,
         VerificationErrorCodes.InvalidVerificationToken, VerificationErrorCodes.InvalidCaptcha, VerificationErrorCodes.CaptchaExpired,
         VerificationErrorCodes.CaptchaUsed, VerificationErrorCodes.CaptchaInvalid, VerificationErrorCodes.CaptchaRequired,
-        VerificationErrorCodes.RateLimitExceeded, VerificationErrorCodes.NotFound, VerificationErrorCodes.MethodNotAllowed,
+        VerificationErrorCodes.RateLimitExceeded, VerificationHttpErrorCodes.NotFound, VerificationHttpErrorCodes.MethodNotAllowed,
         VerificationErrorCodes.Unavailable,
     ];
 

@@ -14,7 +14,6 @@ public sealed partial class AbuseLimitTests
 
         var error = ResultAssert.Failed(await SendPhone(h, ServiceHarness.Phone), VerificationErrorCodes.CaptchaRequired, VerificationErrorReasons.Always);
 
-        Assert.Equal(400, error.HttpStatus);
         Assert.Empty(h.Messages);
         await validator.DidNotReceiveWithAnyArgs().ValidateAsync(default!, default, default);
     }

@@ -58,7 +58,6 @@ public sealed partial class AbuseLimitTests
             VerificationErrorReasons.IdempotencyKeyReused);
 
         Assert.Equal("idempotency_key", error.Field);
-        Assert.Equal(400, error.HttpStatus);
         Assert.Single(h.Messages);
         ResultAssert.Failed(await SendEmail(h, ServiceHarness.Email, context), VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.IdempotencyKeyReused);
     }

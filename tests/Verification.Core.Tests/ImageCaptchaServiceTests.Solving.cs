@@ -117,7 +117,6 @@ public sealed partial class ImageCaptchaServiceTests
 
         Assert.Equal(4, error.AttemptsRemaining);
         Assert.Equal(4020, error.Number);
-        Assert.Equal(400, error.HttpStatus);
     }
 
     [Fact]

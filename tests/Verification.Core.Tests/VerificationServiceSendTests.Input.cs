@@ -19,7 +19,6 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.ExactlyOneContact);
 
         Assert.Equal(field, error.Field);
-        Assert.Equal(400, error.HttpStatus);
         Assert.Empty(h.Messages);
         Assert.Empty(h.Store.Saves);
     }

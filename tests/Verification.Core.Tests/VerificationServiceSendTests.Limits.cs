@@ -17,7 +17,6 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorReasons.ResendCooldown);
 
         Assert.Equal(TimeSpan.FromSeconds(40), error.RetryAfter);
-        Assert.Equal(429, error.HttpStatus);
         Assert.Single(h.Messages);
     }
 

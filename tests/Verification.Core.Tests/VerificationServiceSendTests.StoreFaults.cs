@@ -19,7 +19,6 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorCodes.Unavailable,
             VerificationErrorReasons.StoreUnavailable);
 
-        Assert.Equal(503, error.HttpStatus);
         Assert.Empty(h.Messages);
     }
 
