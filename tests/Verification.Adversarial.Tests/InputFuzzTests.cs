@@ -4,6 +4,8 @@ using System.Text.Json;
 using CsCheck;
 using Xunit.Abstractions;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
@@ -181,6 +183,7 @@ public sealed class InMemoryRaceTests(ITestOutputHelper output) : RaceTests(outp
     }
 }
 
+[Trait("Requires", "redis")]
 public sealed class RedisRaceTests(ITestOutputHelper output) : RaceTests(output)
 {
     protected override void UseStore(IVerificationBuilder builder)

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Verification.FaultRun;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>

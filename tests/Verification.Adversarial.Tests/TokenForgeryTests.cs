@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Verification.AspNetCore;
+using Verification.Captcha.Image;
 
 namespace Verification.TestUtilities;
 
