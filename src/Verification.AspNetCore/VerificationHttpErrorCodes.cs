@@ -35,6 +35,8 @@ public static class VerificationHttpErrorCodes
         MethodNotAllowed => 405,
         VerificationErrorCodes.UserNotFound => 404,
         VerificationErrorCodes.AlreadyExists => 409,
+        VerificationErrorCodes.Unauthenticated => 401,
+        VerificationErrorCodes.UserBlocked => 403,
         VerificationErrorCodes.RateLimitExceeded => 429,
         VerificationErrorCodes.Internal => 500,
         VerificationErrorCodes.Unavailable => 503,

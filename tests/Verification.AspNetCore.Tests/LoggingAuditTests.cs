@@ -35,6 +35,7 @@ public sealed class LoggingAuditTests
         ["Verification.MailKit"] = (4000, 4099),
         ["Verification.TencentCloud"] = (5000, 5099),
         ["Verification.Twilio"] = (6000, 6099),
+        ["Verification.Identity"] = (7000, 7099),
     };
 
     private static readonly Assembly[] Packages =
@@ -48,6 +49,7 @@ public sealed class LoggingAuditTests
         typeof(RedisCodeStore).Assembly,
         typeof(TencentCloud.TencentCloudSmsOptions).Assembly,
         typeof(Twilio.TwilioSmsOptions).Assembly,
+        typeof(Identity.IdentityVerificationOptions).Assembly,
     ];
 
     [Fact]

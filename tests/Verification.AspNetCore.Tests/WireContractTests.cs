@@ -88,6 +88,8 @@ public sealed class WireContractTests
         {
             [VerificationErrorCodes.UserNotFound] = 404,
             [VerificationErrorCodes.AlreadyExists] = 409,
+            [VerificationErrorCodes.Unauthenticated] = 401,
+            [VerificationErrorCodes.UserBlocked] = 403,
             [VerificationErrorCodes.RateLimitExceeded] = 429,
             [VerificationErrorCodes.Internal] = 500,
             [VerificationErrorCodes.Unavailable] = 503,

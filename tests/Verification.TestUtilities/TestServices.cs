@@ -75,7 +75,7 @@ public sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
 /// An <see cref="InMemoryCodeStore"/> that records what the engine asks of it and can be switched "down"
 /// (every call throws, like an unreachable Redis).
 /// </summary>
-public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
+public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore, ILiveCodeStore
 {
     private readonly ConcurrentQueue<(CodeRecord Record, RateCharge[] Charges, bool WaiveSoftLimits)> _saves = new();
     private readonly ConcurrentQueue<CodeRecord> _releases = new();
@@ -142,6 +142,12 @@ public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
     {
         ThrowIfDown();
         return inner.RemoveValueAsync(key, value, now, cancellationToken);
+    }
+
+    public ValueTask<Guid?> FindLiveRecordAsync(string contactKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        return inner.FindLiveRecordAsync(contactKey, now, cancellationToken);
     }
 
     private void ThrowIfDown()

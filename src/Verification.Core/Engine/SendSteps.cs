@@ -36,11 +36,7 @@ internal sealed class SendSteps(
 
     public SendAnswer? ParseContact(SendState send)
     {
-        var request = send.Request;
-        var parsed = !string.IsNullOrWhiteSpace(request.PhoneNumber)
-            ? parser.TryParsePhone(request.PhoneNumber, out var contact, out var error)
-            : ContactParser.TryParseEmail(request.Email!, out contact, out error);
-        if (!parsed)
+        if (!parser.TryParse(send.Request.PhoneNumber, send.Request.Email, out var contact, out var error))
         {
             return error!;
         }
@@ -112,7 +108,7 @@ internal sealed class SendSteps(
         send.Now = timeProvider.GetUtcNow();
         send.Code = codes.Next(_codeLength);
         send.ExpiresAt = send.Now + _codeLifetime;
-        send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt);
+        send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt, send.Request.Usage);
         send.Charges = plan.ForSend(send.Contact.Channel, send.Contact.Key, send.Context);
         return null;
     }
