@@ -176,7 +176,7 @@ public sealed class SenderTests : IDisposable
     [Fact]
     public async Task SendAsync_NoEmailSenderAndNoPickupDirectory_IsFailedPreconditionChannelDisabled()
     {
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         var service = CreateService(_ => { }, smsSenders: [outbox], emailSenders: []);
 
         var email = await service.SendAsync(new VerificationRequest(Email: "alice@example.com"));
@@ -226,15 +226,4 @@ public sealed class SenderTests : IDisposable
     }
 
     private sealed record PickupFile(string Channel, string To, string? Subject, string Body, string CreatedAt);
-
-    private sealed class Outbox : ISmsSender, IEmailSender
-    {
-        public List<VerificationMessage> Messages { get; } = [];
-
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            Messages.Add(message);
-            return ValueTask.CompletedTask;
-        }
-    }
 }

@@ -187,7 +187,7 @@ public sealed class VerificationServiceVerifyTests
 
         Assert.Equal(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(61), verify.RetryAfter);
         Assert.Equal(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(122), send.RetryAfter);
-        Assert.Equal(2, h.Outbox.Messages.Count);
+        Assert.Equal(2, h.Messages.Count);
     }
 
     [Fact]

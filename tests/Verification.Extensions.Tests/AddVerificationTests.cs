@@ -25,7 +25,7 @@ public sealed class AddVerificationTests
             ["Verification:Throttling:ResendCooldown"] = "00:00:30",
             ["Verification:Throttling:DailyLimitPerContact"] = "7",
         }));
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         services.AddVerification().AddSmsSender(outbox);
         using var provider = services.BuildServiceProvider();
 
@@ -103,7 +103,7 @@ public sealed class AddVerificationTests
             ["Verification:Tokens:AllowEphemeralKey"] = "true",
             ["Verification:Phone:AllowedRegions:0"] = "US",
         }));
-        services.AddVerification().AddSmsSender(new Outbox());
+        services.AddVerification().AddSmsSender(new FakeSmsSender());
         using var provider = services.BuildServiceProvider();
         var service = provider.GetRequiredService<IVerificationService>();
 
@@ -126,7 +126,7 @@ public sealed class AddVerificationTests
             ["Verification:Tokens:HashKey"] = HashKey,
         };
         var store = new InMemoryCodeStore();
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
 
         // Two instances of one deployment share keys and store: a code sent by one verifies through the other.
         var first = BuildService(settings, store, outbox);
@@ -138,7 +138,7 @@ public sealed class AddVerificationTests
         var redeemed = await first.RedeemVerificationTokenAsync(verified.Value.VerificationToken);
         Assert.Equal("someone@example.com", redeemed.Value?.Contact);
 
-        static IVerificationService BuildService(Dictionary<string, string?> settings, ICodeStore store, Outbox outbox)
+        static IVerificationService BuildService(Dictionary<string, string?> settings, ICodeStore store, FakeEmailSender outbox)
         {
             var services = new ServiceCollection();
             services.AddSingleton<IConfiguration>(Configuration(settings));
@@ -301,7 +301,7 @@ public sealed class AddVerificationTests
     public async Task NoSenderForChannel_AnswersFailedPrecondition()
     {
         var services = new ServiceCollection();
-        services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddSmsSender(new Outbox());
+        services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddSmsSender(new FakeSmsSender());
         using var provider = services.BuildServiceProvider();
 
         var sent = await provider.GetRequiredService<IVerificationService>().SendAsync(new VerificationRequest(Email: "a@example.com"));
@@ -312,21 +312,6 @@ public sealed class AddVerificationTests
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-
-    private sealed class Outbox : ISmsSender, IEmailSender
-    {
-        public List<VerificationMessage> Messages { get; } = [];
-
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            lock (Messages)
-            {
-                Messages.Add(message);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-    }
 
     private sealed class NamedSender : ISmsSender
     {
