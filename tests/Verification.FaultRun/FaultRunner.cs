@@ -487,6 +487,11 @@ public static class FaultRunner
                     {
                         // Refund: the very next send to this number must not meet the cooldown.
                         retrySameAfterFailure = true;
+
+                        // A store that is down now fails at once (the Redis client fails fast instead of queueing), so
+                        // back off as a real client would: a tight retry loop would spend the phase's whole request
+                        // budget before Redis is restarted, and the recovery would never be exercised.
+                        await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken).ConfigureAwait(false);
                     }
                     else if (status == HttpStatusCode.TooManyRequests && ErrorReason(body) == "resend_cooldown" && wasRetry && !expectStoreFaults)
                     {
