@@ -107,7 +107,7 @@ public sealed class VerificationService : IVerificationService
 
         _tokens = keys.Tokens;
         _hasher = keys.Hasher;
-        _parser = new ContactParser(settings.Phone);
+        _parser = new ContactParser(settings.Phone, settings.Email);
 
         _smsSenders = [.. smsSenders];
         _emailSenders = [.. emailSenders];
@@ -214,7 +214,7 @@ public sealed class VerificationService : IVerificationService
         var phone = !string.IsNullOrWhiteSpace(request.PhoneNumber);
         var parsed = phone
             ? _parser.TryParsePhone(request.PhoneNumber!, out var contact, out var error)
-            : ContactParser.TryParseEmail(request.Email!, out contact, out error);
+            : _parser.TryParseEmail(request.Email!, out contact, out error);
         if (!parsed)
         {
             return error!;
@@ -541,7 +541,7 @@ public sealed class VerificationService : IVerificationService
         var channel = ChannelOf(contact);
         var masked = new MaskedContact(channel, contact);
         activity?.SetTag("verification.channel", VerificationMetrics.ChannelTag(channel));
-        var failureCharge = FailureCharge(ContactParser.KeyOf(channel, contact), amount: 1);
+        var failureCharge = FailureCharge(_parser.KeyOf(channel, contact), amount: 1);
 
         AttemptOutcome outcome;
         try

@@ -25,7 +25,7 @@ public static class VerificationServiceCollectionExtensions
             services.AddSingleton<IConfigureOptions<VerificationOptions>, BindFromAppConfiguration>();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
             services.TryAddSingleton(TimeProvider.System);
-            services.TryAddSingleton<ICodeStore, InMemoryCodeStore>();
+            services.TryAddSingleton<ICodeStore>(static sp => new InMemoryCodeStore(sp.GetRequiredService<IOptions<VerificationOptions>>().Value.InMemoryStore.MaxEntries));
             services.TryAddSingleton<IVerificationService>(static sp => ActivatorUtilities.CreateInstance<VerificationService>(sp));
         }
 

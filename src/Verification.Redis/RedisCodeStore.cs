@@ -1,4 +1,7 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using StackExchange.Redis;
 
 namespace Verification;
@@ -46,6 +49,7 @@ public sealed class RedisCodeStore : ICodeStore
     private readonly Func<Task<IConnectionMultiplexer>> _connection;
     private readonly int _database;
     private readonly string _prefix;
+    private readonly byte[] _keyNameSecret;
     private Task<IConnectionMultiplexer>? _connected;
 
     /// <summary>Creates a store on an existing multiplexer (the app's own; the store never disposes it).</summary>
@@ -57,12 +61,32 @@ public sealed class RedisCodeStore : ICodeStore
         ArgumentNullException.ThrowIfNull(multiplexer);
     }
 
-    internal RedisCodeStore(Func<Task<IConnectionMultiplexer>> connection, RedisStoreOptions options)
+    internal RedisCodeStore(Func<Task<IConnectionMultiplexer>> connection, RedisStoreOptions options, string defaultKeyPrefix = DefaultKeyPrefix, byte[]? defaultKeyNameSecret = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _connection = connection;
         _database = options.Database;
-        _prefix = KeyPrefixFor(options.KeyPrefix);
+        _prefix = KeyPrefixFor(options.KeyPrefix ?? defaultKeyPrefix);
+        _keyNameSecret = options.KeyNameSecret is { } configured
+            ? TryDecodeSecret(configured) is { Length: >= 32 } secret ? secret : throw new ArgumentException("Verification:Redis:KeyNameSecret must be base64 of at least 32 bytes.", nameof(options))
+            : defaultKeyNameSecret ?? RandomNumberGenerator.GetBytes(32);
+    }
+
+    /// <summary>The key prefix of a store made with its constructor and no <see cref="RedisStoreOptions.KeyPrefix"/>.</summary>
+    internal const string DefaultKeyPrefix = "verification";
+
+    /// <summary>The default key prefix of a project: <c>verification-&lt;ProjectId&gt;</c>, braces replaced.</summary>
+    internal static string DefaultKeyPrefixFor(string? projectId) =>
+        string.IsNullOrEmpty(projectId) ? DefaultKeyPrefix : DefaultKeyPrefix + "-" + projectId.Replace('{', '_').Replace('}', '_');
+
+    /// <summary>The key-name secret derived from the code hash key, so that one configured secret serves both without being reused as is.</summary>
+    internal static byte[] DeriveKeyNameSecret(ReadOnlySpan<byte> hashKey) =>
+        HMACSHA256.HashData(hashKey, "Verification.Redis key names"u8);
+
+    internal static byte[]? TryDecodeSecret(string value)
+    {
+        var buffer = new byte[(value.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(value.Trim(), buffer, out var written) ? buffer[..written] : null;
     }
 
     /// <summary>The text every key starts with, hash tag included: <c>{KeyPrefix}:</c>.</summary>
@@ -76,7 +100,7 @@ public sealed class RedisCodeStore : ICodeStore
         var nowMs = Milliseconds(now);
         var keys = new RedisKey[2 + charges.Count];
         keys[0] = RecordKey(record.Id);
-        keys[1] = _prefix + "live:" + record.ContactKey;
+        keys[1] = Name("live:", record.ContactKey);
         var args = new RedisValue[7 + (4 * charges.Count)];
         args[0] = nowMs;
         args[1] = waiveSoftLimits ? 1 : 0;
@@ -133,7 +157,7 @@ public sealed class RedisCodeStore : ICodeStore
         var keys = new RedisKey[2 + charges.Count];
         var args = new RedisValue[2 + charges.Count];
         keys[0] = RecordKey(record.Id);
-        keys[1] = _prefix + "live:" + record.ContactKey;
+        keys[1] = Name("live:", record.ContactKey);
         args[0] = Milliseconds(now);
         args[1] = RecordId(record.Id);
         for (var i = 0; i < charges.Count; i++)
@@ -150,7 +174,7 @@ public sealed class RedisCodeStore : ICodeStore
     {
         ArgumentNullException.ThrowIfNull(key);
         var nowMs = Milliseconds(now);
-        RedisKey[] keys = [_prefix + "once:" + key];
+        RedisKey[] keys = [Name("once:", key)];
         RedisValue[] args = [nowMs, Until(expiresAt, nowMs)];
         var result = await EvaluateAsync(RedisScripts.UseOnce, keys, args, cancellationToken).ConfigureAwait(false);
         return (int)result == 1;
@@ -162,7 +186,7 @@ public sealed class RedisCodeStore : ICodeStore
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
         var nowMs = Milliseconds(now);
-        RedisKey[] keys = [_prefix + "val:" + key];
+        RedisKey[] keys = [Name("val:", key)];
         RedisValue[] args = [nowMs, value, Until(expiresAt, nowMs)];
         var result = await EvaluateAsync(RedisScripts.GetOrAdd, keys, args, cancellationToken).ConfigureAwait(false);
         return (string)result!;
@@ -172,7 +196,7 @@ public sealed class RedisCodeStore : ICodeStore
     public async ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        RedisKey[] keys = [_prefix + "val:" + key];
+        RedisKey[] keys = [Name("val:", key)];
         RedisValue[] args = [Milliseconds(now)];
         var result = await EvaluateAsync(RedisScripts.GetValue, keys, args, cancellationToken).ConfigureAwait(false);
         return result.IsNull ? null : (string?)result;
@@ -183,7 +207,7 @@ public sealed class RedisCodeStore : ICodeStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        RedisKey[] keys = [_prefix + "val:" + key];
+        RedisKey[] keys = [Name("val:", key)];
         RedisValue[] args = [value];
         await EvaluateAsync(RedisScripts.RemoveValue, keys, args, cancellationToken).ConfigureAwait(false);
     }
@@ -242,7 +266,22 @@ public sealed class RedisCodeStore : ICodeStore
 
     private RedisKey RecordKey(Guid id) => _prefix + "rec:" + RecordId(id);
 
-    private RedisKey CounterKey(string key) => _prefix + "rc:" + key;
+    private RedisKey CounterKey(string key) => Name("rc:", key);
+
+    /// <summary>
+    /// A key name: the prefix, the kind, the logical key's first segment (<c>daily:</c>, <c>ip:</c>, <c>idempotency:</c>…)
+    /// in clear, and the rest of it as a keyed hash (HMAC-SHA256, 128 bits, base64url), so contacts, addresses and
+    /// device ids never appear in clear.
+    /// </summary>
+    internal string Name(string kind, string logical)
+    {
+        var colon = logical.IndexOf(':', StringComparison.Ordinal);
+        var segment = colon < 0 ? string.Empty : logical[..(colon + 1)];
+        var rest = colon < 0 ? logical : logical[(colon + 1)..];
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_keyNameSecret, Encoding.UTF8.GetBytes(rest), mac);
+        return string.Concat(_prefix, kind, segment, Base64Url.EncodeToString(mac[..16]));
+    }
 
     private static string RecordId(Guid id) => id.ToString("N", CultureInfo.InvariantCulture);
 

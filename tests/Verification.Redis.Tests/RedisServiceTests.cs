@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace Verification.Redis.Tests;
@@ -243,6 +244,8 @@ public sealed class RedisServiceTests : IDisposable
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(Settings(NewPrefix())).Build());
         services.AddVerification().UseRedisStore(o => o.Configuration = redis.Address + ",connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000");
         services.AddLogging();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        services.AddSingleton<TimeProvider>(time);
         services.AddHealthChecks().AddVerificationRedis().AddVerificationStore(tags: ["ready"]);
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
@@ -250,9 +253,12 @@ public sealed class RedisServiceTests : IDisposable
 
         var up = await checks.CheckHealthAsync();
         redis.Stop();
+        var cached = await checks.CheckHealthAsync();
+        time.Advance(TimeSpan.FromSeconds(30)); // the results are kept for 30 s by default
         var down = await checks.CheckHealthAsync();
 
         Assert.Equal(HealthStatus.Healthy, up.Status);
+        Assert.Equal(HealthStatus.Healthy, cached.Status);
         Assert.Equal(["verification-redis", "verification-store"], up.Entries.Keys.Order(StringComparer.Ordinal));
         Assert.All(up.Entries.Values, e => Assert.Contains("verification", e.Tags));
         Assert.Contains("ready", up.Entries["verification-store"].Tags);

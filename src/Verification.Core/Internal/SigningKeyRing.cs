@@ -6,12 +6,37 @@ namespace Verification;
 /// <summary>The signing keys of one algorithm: the first signs, all validate.</summary>
 internal sealed class SigningKeyRing : IDisposable
 {
-    private SigningKeyRing(string algorithm, SecurityKey signingKey, IReadOnlyList<SecurityKey> validationKeys, bool ephemeral)
+    private SigningKeyRing(string algorithm, SecurityKey signingKey, IReadOnlyList<SecurityKey> validationKeys, bool ephemeral, IReadOnlyList<SecurityKey>? unnamedSecrets = null)
     {
         Algorithm = algorithm;
         SigningCredentials = new SigningCredentials(signingKey, algorithm);
         ValidationKeys = validationKeys;
         IsEphemeral = ephemeral;
+        UnnamedSecrets = unnamedSecrets ?? [];
+    }
+
+    /// <summary>The start of the random key id an HS256 secret without a configured KeyId gets in this process.</summary>
+    internal const string UnnamedSecretPrefix = "hs-";
+
+    /// <summary>
+    /// The HS256 secrets without a configured KeyId. Their key id is random per process (a hash of the secret
+    /// would hand out a public fingerprint of it), so a token another instance signed with the same secret carries
+    /// an id this one never made: such a token is checked against these secrets.
+    /// </summary>
+    public IReadOnlyList<SecurityKey> UnnamedSecrets { get; }
+
+    /// <summary>The keys a token with key id <paramref name="keyId"/> is checked against: the key of that id, else the unnamed secrets.</summary>
+    public IEnumerable<SecurityKey> Resolve(string? keyId)
+    {
+        foreach (var key in ValidationKeys)
+        {
+            if (string.Equals(key.KeyId, keyId, StringComparison.Ordinal))
+            {
+                return [key];
+            }
+        }
+
+        return UnnamedSecrets;
     }
 
     public string Algorithm { get; }
@@ -88,7 +113,15 @@ internal sealed class SigningKeyRing : IDisposable
             keys.Add(key);
         }
 
-        return keys.Count == options.SigningKeys.Count ? new SigningKeyRing(algorithm, keys[0], keys, ephemeral: false) : null;
+        if (keys.Count != options.SigningKeys.Count)
+        {
+            return null;
+        }
+
+        var unnamed = algorithm == SecurityAlgorithms.HmacSha256
+            ? keys.Where((_, i) => options.SigningKeys[i].KeyId is null).ToArray()
+            : [];
+        return new SigningKeyRing(algorithm, keys[0], keys, ephemeral: false, unnamed);
     }
 
     private static SecurityKey? LoadOne(string algorithm, SigningKeyOptions options, int index, bool signer, ICollection<string> errors)
@@ -207,7 +240,7 @@ internal sealed class SigningKeyRing : IDisposable
 
         return new SymmetricSecurityKey(secret)
         {
-            KeyId = options.KeyId ?? Base64UrlEncoder.Encode(SHA256.HashData(secret).AsSpan(0, 12).ToArray()),
+            KeyId = options.KeyId ?? UnnamedSecretPrefix + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
         };
     }
 

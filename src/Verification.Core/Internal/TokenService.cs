@@ -142,19 +142,31 @@ internal sealed class TokenService
             || !string.Equals(project, _projectId, StringComparison.Ordinal)
             || (kind is TokenKind.VerificationId or TokenKind.VerificationToken
                 && (!jwt.TryGetPayloadValue<string>("e", out var contact) || string.IsNullOrEmpty(contact)))
-            || !jwt.TryGetPayloadValue<long>("exp", out _))
+            || !jwt.TryGetPayloadValue<long>("exp", out var exp)
+            || !IsInstant(exp))
         {
             return new(TokenCheckStatus.Invalid);
         }
 
         var utcNow = now.UtcDateTime;
-        if (jwt.TryGetPayloadValue<long>("nbf", out _) && jwt.ValidFrom > utcNow + _clockSkew)
+        var hasNbf = jwt.TryGetPayloadValue<object>("nbf", out _);
+        if (hasNbf && (!jwt.TryGetPayloadValue<long>("nbf", out var nbf) || !IsInstant(nbf) || jwt.ValidFrom > utcNow + _clockSkew))
         {
             return new(TokenCheckStatus.Invalid);
         }
 
         return jwt.ValidTo + _clockSkew <= utcNow ? new(TokenCheckStatus.Expired, jwt) : new(TokenCheckStatus.Valid, jwt);
     }
+
+    /// <summary>
+    /// Whether a NumericDate claim is an instant the engine can compute with: after 1970 and at least a day before the
+    /// end of <see cref="DateTime"/>, so that adding the clock skew or a lifetime to it never overflows. A correctly
+    /// signed token with <c>exp</c> past that is refused as invalid, never answered with an exception.
+    /// </summary>
+    internal static bool IsInstant(long seconds) => seconds is > 0 and <= MaxInstantSeconds;
+
+    /// <summary>9999-12-30T23:59:59Z: one day before the last second <see cref="DateTime"/> holds.</summary>
+    private const long MaxInstantSeconds = 253_402_214_399;
 
     private string Create(string type, Dictionary<string, object> claims, DateTimeOffset expiresAt) =>
         _handler.CreateToken(new SecurityTokenDescriptor
@@ -170,6 +182,7 @@ internal sealed class TokenService
         ValidAlgorithms = [_keys.Algorithm],
         ValidTypes = [type],
         IssuerSigningKeys = _keys.ValidationKeys,
+        IssuerSigningKeyResolver = (_, _, kid, _) => _keys.Resolve(kid),
         TryAllIssuerSigningKeys = false,
         RequireSignedTokens = true,
         ValidateIssuer = false,

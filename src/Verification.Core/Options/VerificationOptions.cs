@@ -42,6 +42,9 @@ public sealed class VerificationOptions
     /// <summary>Which phone numbers are accepted.</summary>
     public PhoneOptions Phone { get; set; } = new();
 
+    /// <summary>Which email addresses are accepted and how their limits are keyed.</summary>
+    public EmailOptions Email { get; set; } = new();
+
     /// <summary>Message wording.</summary>
     public MessageOptions Messages { get; set; } = new();
 
@@ -50,6 +53,21 @@ public sealed class VerificationOptions
 
     /// <summary>Captcha escalation and the built-in image captcha.</summary>
     public CaptchaOptions Captcha { get; set; } = new();
+
+    /// <summary>The default in-memory store (unused when another store is registered).</summary>
+    public InMemoryStoreOptions InMemoryStore { get; set; } = new();
+}
+
+/// <summary>The default in-memory store (<c>Verification:InMemoryStore</c>).</summary>
+public sealed class InMemoryStoreOptions
+{
+    /// <summary>
+    /// The most records, counters, single-use marks and idempotency values the store holds; past it, sends answer
+    /// <c>unavailable</c> (reason <c>store_unavailable</c>) instead of the process growing without bound, while codes
+    /// already sent still verify. A send takes about 5–8 entries.
+    /// </summary>
+    /// <value>Default 1000000 (roughly 150–250 MB). 1000–100000000.</value>
+    public int MaxEntries { get; set; } = InMemoryCodeStore.DefaultMaxEntries;
 }
 
 /// <summary>Settings of the one-time codes (<c>Verification:Code</c>).</summary>
@@ -114,7 +132,11 @@ public sealed class TokenOptions
 public sealed class SigningKeyOptions
 {
     /// <summary>The key id written in the JWT header (<c>kid</c>).</summary>
-    /// <value>Default null: derived from the key (its RFC 7638 thumbprint, or a hash of the secret).</value>
+    /// <value>
+    /// Default null: an RSA or EC key's RFC 7638 thumbprint (public anyway); for an HS256 secret a random id per
+    /// process (never derived from the secret), and tokens whose id this process does not know are checked against
+    /// the secrets without a KeyId, so instances sharing the secret accept each other's tokens.
+    /// </value>
     public string? KeyId { get; set; }
 
     /// <summary>A PKCS#8 or PKCS#1/SEC1 private key in PEM (RS256, ES256).</summary>
@@ -242,6 +264,35 @@ public sealed class PhoneOptions
     /// <summary>Number types accepted. Numbers that libphonenumber cannot tell apart count as both fixed line and mobile.</summary>
     /// <value>Default empty, which means <c>["Mobile"]</c>.</value>
     public IList<PhoneNumberKind> AllowedNumberTypes { get; set; } = new List<PhoneNumberKind>();
+}
+
+/// <summary>
+/// Which email addresses are accepted and how their limits are keyed (<c>Verification:Email</c>). Every address is
+/// made canonical first: its local part in NFC and lower case, its domain lower-cased and IDN-encoded; the message is
+/// sent to that address, the token's <c>e</c> claim holds it, and the limits are counted under it.
+/// </summary>
+public sealed class EmailOptions
+{
+    /// <summary>
+    /// Accepts local parts that are refused by default: those with compatibility forms (full-width letters,
+    /// ligatures) or with a character that lower-casing turns into ASCII or into another script (U+0130 and the
+    /// like). Such an address still becomes one canonical string, so it cannot reach another account's bucket; the
+    /// default refuses it because it looks like an address it is not.
+    /// </summary>
+    /// <value>Default false.</value>
+    public bool AllowInternationalLocalParts { get; set; }
+
+    /// <summary>
+    /// Counts an address's limits without its plus-tag (<c>alice+1@example.com</c> counts as <c>alice@example.com</c>)
+    /// and, for <see cref="DotInsensitiveDomains"/>, without dots, so that one mailbox shares one bucket. Messages
+    /// still go to the address as written (canonical).
+    /// </summary>
+    /// <value>Default false.</value>
+    public bool FoldLimitKey { get; set; }
+
+    /// <summary>Domains whose mailboxes ignore dots in the local part; used by <see cref="FoldLimitKey"/>.</summary>
+    /// <value>Default empty, which means <c>["gmail.com", "googlemail.com"]</c>.</value>
+    public IList<string> DotInsensitiveDomains { get; set; } = new List<string>();
 }
 
 /// <summary>Kinds of phone numbers (<c>Verification:Phone:AllowedNumberTypes</c>).</summary>

@@ -22,6 +22,11 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         ValidateTokens(options.Tokens, errors);
         ValidateThrottling(options.Throttling, errors);
         ValidatePhone(options.Phone, errors);
+        ValidateEmail(options.Email, errors);
+        if (options.InMemoryStore is { MaxEntries: < 1000 or > 100_000_000 } store)
+        {
+            errors.Add($"Verification:InMemoryStore:MaxEntries is {store.MaxEntries}; use 1000–100000000.");
+        }
         ValidateMessages(options.Messages, errors);
         ValidateDelivery(options.Delivery, errors);
         ValidateCaptcha(options.Captcha, errors);
@@ -53,7 +58,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         foreach (var (section, value) in new (string, object?)[]
         {
             ("Code", options.Code), ("Tokens", options.Tokens), ("Throttling", options.Throttling), ("Phone", options.Phone),
-            ("Messages", options.Messages), ("Delivery", options.Delivery), ("Captcha", options.Captcha),
+            ("Messages", options.Messages), ("Delivery", options.Delivery), ("Captcha", options.Captcha), ("Email", options.Email), ("InMemoryStore", options.InMemoryStore),
         })
         {
             if (value is null)
@@ -266,6 +271,28 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
             if (!Enum.IsDefined(kind))
             {
                 errors.Add($"Verification:Phone:AllowedNumberTypes holds {kind}; use {string.Join(", ", Enum.GetNames<PhoneNumberKind>())}.");
+            }
+        }
+    }
+
+    private static void ValidateEmail(EmailOptions? email, List<string> errors)
+    {
+        if (email is null)
+        {
+            return;
+        }
+
+        if (email.DotInsensitiveDomains is null)
+        {
+            errors.Add("Verification:Email:DotInsensitiveDomains must not be null; leave it empty for the default (gmail.com, googlemail.com).");
+            return;
+        }
+
+        foreach (var domain in email.DotInsensitiveDomains)
+        {
+            if (string.IsNullOrWhiteSpace(domain) || domain.Contains('@', StringComparison.Ordinal) || ContactParser.HasControlCharacters(domain))
+            {
+                errors.Add($"Verification:Email:DotInsensitiveDomains holds '{domain}', which is not a domain name such as gmail.com.");
             }
         }
     }

@@ -18,8 +18,12 @@ namespace Verification;
 /// </remarks>
 public sealed class InMemoryCodeStore : ICodeStore
 {
+    /// <summary>The entry cap of a store made without one: a million records, counters, marks and values (roughly 150–250 MB).</summary>
+    public const int DefaultMaxEntries = 1_000_000;
+
     private readonly Lock _gate = new();
     private const int TrimThreshold = 4096;
+    private readonly int _maxEntries;
 
     private readonly Dictionary<Guid, Slot> _records = [];
 
@@ -32,6 +36,25 @@ public sealed class InMemoryCodeStore : ICodeStore
     private readonly PriorityQueue<Guid, long> _recordExpiries = new();
     private readonly PriorityQueue<Expiry, long> _expiries = new();
     private int _peak;
+
+    /// <summary>Creates a store of at most <see cref="DefaultMaxEntries"/> entries.</summary>
+    public InMemoryCodeStore()
+        : this(DefaultMaxEntries)
+    {
+    }
+
+    /// <summary>
+    /// Creates a store of at most <paramref name="maxEntries"/> live records, counters, single-use marks and values.
+    /// When a send, a single-use mark or a value would take it past the cap, the operation throws
+    /// <see cref="InvalidOperationException"/> (the engine answers <c>unavailable</c>, reason <c>store_unavailable</c>)
+    /// rather than the process growing without bound; codes already sent still verify, and entries free up as they expire.
+    /// </summary>
+    /// <param name="maxEntries">The cap, at least 1 (<c>Verification:InMemoryStore:MaxEntries</c> when registered by <c>AddVerification()</c>).</param>
+    public InMemoryCodeStore(int maxEntries)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        _maxEntries = maxEntries;
+    }
 
     private enum State : byte
     {
@@ -74,6 +97,13 @@ public sealed class InMemoryCodeStore : ICodeStore
                 return ValueTask.FromResult(new SaveOutcome(SaveStatus.CaptchaRequired, soft.Charge, soft.RetryAfter));
             }
 
+            var added = 1;
+            foreach (var charge in charges)
+            {
+                added += charge.Amount > 0 && Current(charge.Key, ticks).WindowEnd == 0 ? 1 : 0;
+            }
+
+            EnsureRoom(added);
             foreach (var charge in charges)
             {
                 Add(charge, ticks);
@@ -205,6 +235,8 @@ public sealed class InMemoryCodeStore : ICodeStore
                 return ValueTask.FromResult(false);
             }
 
+            EnsureRoom(_marks.ContainsKey(key) ? 0 : 1);
+
             // Keep the mark at least a moment, so that two racing uses of an expiring token still see each other.
             var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
             _marks[key] = end;
@@ -227,6 +259,7 @@ public sealed class InMemoryCodeStore : ICodeStore
                 return ValueTask.FromResult(existing.Value);
             }
 
+            EnsureRoom(_values.ContainsKey(key) ? 0 : 1);
             var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
             _values[key] = (value, end);
             _expiries.Enqueue(new Expiry(ExpiryKind.Value, key), end);
@@ -281,6 +314,16 @@ public sealed class InMemoryCodeStore : ICodeStore
         }
 
         return null;
+    }
+
+    /// <summary>Throws when <paramref name="added"/> more entries would pass the cap (after the sweep reclaimed what expired).</summary>
+    private void EnsureRoom(int added)
+    {
+        if (_records.Count + _counters.Count + _marks.Count + _values.Count + added > _maxEntries)
+        {
+            throw new InvalidOperationException(
+                $"The in-memory code store holds its maximum of {_maxEntries} entries (Verification:InMemoryStore:MaxEntries); nothing was stored. Entries free up as they expire.");
+        }
     }
 
     private Counter Current(string key, long ticks) =>
