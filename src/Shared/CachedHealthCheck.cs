@@ -33,7 +33,9 @@ internal static class CachedHealthCheck
         services.TryAddKeyedSingleton<ProbeCache>(name, static (sp, _) => new ProbeCache(
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             ReadCacheDuration(sp.GetService<IConfiguration>())));
-        return sp => new Check(sp.GetRequiredKeyedService<ProbeCache>(name), sp, factory);
+        // The check itself is made at once, so a misconfiguration (a sender that was never added) still throws from
+        // the health check run, naming the call to make, as it does without the cache.
+        return sp => new Check(sp.GetRequiredKeyedService<ProbeCache>(name), factory(sp));
     }
 
     /// <summary>Reads <see cref="CacheDurationKey"/>: a time span from 0 to 1 hour, the default when absent.</summary>
@@ -111,7 +113,7 @@ internal static class CachedHealthCheck
     }
 
     /// <summary>One run of the check: answered from the cache, or by the one shared probe.</summary>
-    private sealed class Check(ProbeCache cache, IServiceProvider services, Func<IServiceProvider, IHealthCheck> factory) : IHealthCheck
+    private sealed class Check(ProbeCache cache, IHealthCheck inner) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
@@ -132,7 +134,7 @@ internal static class CachedHealthCheck
             using var deadline = new CancellationTokenSource(timeout);
             try
             {
-                return await factory(services).CheckHealthAsync(context, deadline.Token).ConfigureAwait(false);
+                return await inner.CheckHealthAsync(context, deadline.Token).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
+using Verification.Tests;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace Verification.Adversarial.Tests;
+
+/// <summary>
+/// The default key id of an HS256 secret: once a public prefix of SHA-256 of the secret (a fingerprint that lets
+/// anyone test guesses of the secret offline and tell deployments that share one), now random per process, while
+/// instances sharing the secret still accept each other's tokens.
+/// </summary>
+public sealed class KeyIdTests
+{
+    [Fact]
+    public async Task SendAsync_Hs256SecretWithoutKeyId_KeyIdIsRandomNotDerivedAndOtherInstancesStillVerify()
+    {
+        var secret = RandomNumberGenerator.GetBytes(32);
+        var store = new InMemoryCodeStore();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ServiceHarness.Start);
+        var outbox = new OutboxSender();
+        var first = Instance(secret, store, time, outbox);
+        var second = Instance(secret, store, time, outbox);
+
+        var sent = ResultAssert.Succeeded(await first.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
+        var kid = Header(sent.VerificationId)["kid"]!.GetValue<string>();
+        var verified = ResultAssert.Succeeded(await second.VerifyAsync(new VerifyRequest(sent.VerificationId, outbox.Last.Code)));
+        var secondKid = Header(verified.VerificationToken)["kid"]!.GetValue<string>();
+
+        Assert.NotEqual(Base64UrlEncoder.Encode(SHA256.HashData(secret).AsSpan(0, 12).ToArray()), kid);
+        Assert.DoesNotContain(Convert.ToHexString(SHA256.HashData(secret))[..8], kid, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(kid, secondKid);
+        ResultAssert.Succeeded(await first.RedeemVerificationTokenAsync(verified.VerificationToken));
+    }
+
+    [Fact]
+    public async Task VerifyAsync_UnknownKeyIdSignedWithAnotherSecret_Refused()
+    {
+        var store = new InMemoryCodeStore();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ServiceHarness.Start);
+        var outbox = new OutboxSender();
+        var attacker = Instance(RandomNumberGenerator.GetBytes(32), store, time, outbox);
+        var victim = Instance(RandomNumberGenerator.GetBytes(32), store, time, outbox);
+
+        var sent = ResultAssert.Succeeded(await attacker.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
+
+        ResultAssert.Failed(await victim.VerifyAsync(new VerifyRequest(sent.VerificationId, outbox.Last.Code)), VerificationErrorCodes.InvalidVerificationCode);
+    }
+
+    private static readonly string HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private static VerificationService Instance(byte[] secret, ICodeStore store, TimeProvider time, OutboxSender outbox)
+    {
+        var options = ServiceHarness.CreateOptions();
+        options.Tokens.SigningKeys = [new SigningKeyOptions { Secret = Convert.ToBase64String(secret) }];
+        options.Tokens.HashKey = HashKey;
+        return new VerificationService(MsOptions.Create(options), store, [outbox], [outbox], timeProvider: time);
+    }
+
+    private static JsonObject Header(string jwt) => JsonNode.Parse(Base64UrlEncoder.Decode(jwt.Split('.')[0]))!.AsObject();
+}
