@@ -14,10 +14,11 @@ namespace Verification;
 /// <remarks>
 /// <para>
 /// <b>Keys and Redis Cluster.</b> Every key carries one hash tag per deployment, <c>{KeyPrefix}</c>:
-/// <c>{verification}:rec:&lt;record id&gt;</c> (the record: keyed hash, contact pointer, expiry, attempts, state),
-/// <c>{verification}:live:&lt;contact&gt;</c> (the contact's live record), <c>{verification}:rc:&lt;counter&gt;</c>
-/// (a rate-limit window), <c>{verification}:once:&lt;key&gt;</c> (a single-use mark) and
-/// <c>{verification}:val:&lt;key&gt;</c> (an idempotency value). All keys of a deployment therefore live in one
+/// <c>{verification-default}:rec:&lt;record id&gt;</c> (the record: keyed hash, contact pointer, expiry, attempts, state),
+/// <c>…:live:&lt;hash&gt;</c> (the contact's live record), <c>…:rc:&lt;kind&gt;:&lt;hash&gt;</c>
+/// (a rate-limit window), <c>…:once:&lt;kind&gt;:&lt;hash&gt;</c> (a single-use mark) and
+/// <c>…:val:&lt;kind&gt;:&lt;hash&gt;</c> (an idempotency value), where <c>&lt;hash&gt;</c> is a keyed hash of the
+/// contact, address, device id or key (<see cref="RedisStoreOptions.KeyNameSecret"/>), never the value in clear. All keys of a deployment therefore live in one
 /// cluster slot, so a send (record, previous record, contact pointer and every counter, global ones included) and
 /// a verify stay one script each and work unchanged on a single Redis server and on a Redis Cluster.
 /// </para>
