@@ -156,15 +156,16 @@ public sealed class RedisCodeStore : ICodeStore
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(charges);
         var keys = new RedisKey[2 + charges.Count];
-        var args = new RedisValue[2 + charges.Count];
+        var args = new RedisValue[3 + charges.Count];
         keys[0] = RecordKey(record.Id);
         keys[1] = Name("live:", record.ContactKey);
         args[0] = Milliseconds(now);
         args[1] = RecordId(record.Id);
+        args[2] = _prefix;
         for (var i = 0; i < charges.Count; i++)
         {
             keys[2 + i] = CounterKey(charges[i].Key);
-            args[2 + i] = charges[i].Amount;
+            args[3 + i] = charges[i].Amount;
         }
 
         await EvaluateAsync(RedisScripts.Release, keys, args, cancellationToken).ConfigureAwait(false);

@@ -113,6 +113,48 @@ public abstract class AbuseTests(ITestOutputHelper output)
         Assert.InRange(retryAfter, 60, 15 * 60);
     }
 
+    [Fact]
+    public async Task Send_ResendWhoseDeliveryFails_LeavesTheDeliveredCodeValid()
+    {
+        var sender = new SwitchableSender();
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.Time = _time;
+            o.Sms = false;
+            o.Services = s =>
+            {
+                UseStore(s);
+                s.AddVerification().AddSmsSender(sender);
+            };
+        });
+        var id = await app.SendAsync("""{"phone_number":"+86 15588665555"}""");
+        var code = sender.Last.Code;
+
+        // Anyone can ask for a resend to the victim's number; when that delivery fails, the code the victim holds
+        // must still sign in.
+        _time.Advance(TimeSpan.FromMinutes(2));
+        sender.Down = true;
+        using (var failed = await app.PostAsync(Send, """{"phone_number":"+86 15588665555"}"""))
+        {
+            var body = await Json.AssertErrorAsync(failed, HttpStatusCode.ServiceUnavailable, "unavailable", 5003);
+            Assert.Equal("delivery_failed", Json.Detail(body, "reason"));
+        }
+
+        sender.Down = false;
+        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{code}}"}""");
+        await Json.ReadSuccessAsync(verified);
+
+        // A resend that is delivered still supersedes the code before it.
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var second = await app.SendAsync("""{"phone_number":"+86 15588665555"}""");
+        var secondCode = sender.Last.Code;
+        _time.Advance(TimeSpan.FromMinutes(2));
+        await app.SendAsync("""{"phone_number":"+86 15588665555"}""");
+        using var superseded = await app.PostAsync(Verify, $$"""{"verification_id":"{{second}}","verification_code":"{{secondCode}}"}""");
+        var refused = await Json.AssertErrorAsync(superseded, HttpStatusCode.BadRequest, "invalid_verification_code", 4003);
+        Assert.Equal("superseded", Json.Detail(refused, "reason"));
+    }
+
     /// <summary>Starts the app on the store under test, on the test's clock.</summary>
     private protected Task<TestApp> StartAsync(Action<VerificationOptions>? verification = null) =>
         TestApp.StartAsync(o =>
@@ -231,3 +273,25 @@ public sealed class RedisAbuseTests(ITestOutputHelper output) : AbuseTests(outpu
     }
 }
 
+/// <summary>An SMS sender that delivers, or fails for good while <see cref="Down"/>.</summary>
+internal sealed class SwitchableSender : ISmsSender
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<VerificationMessage> _messages = new();
+
+    public string Name => "switchable";
+
+    public bool Down { get; set; }
+
+    public VerificationMessage Last => _messages.Last();
+
+    public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
+    {
+        if (Down)
+        {
+            throw new DeliveryException(DeliveryFailureKind.Permanent, "The provider refused the message.");
+        }
+
+        _messages.Enqueue(message);
+        return ValueTask.CompletedTask;
+    }
+}

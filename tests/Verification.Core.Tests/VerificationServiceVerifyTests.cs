@@ -186,9 +186,10 @@ public sealed class VerificationServiceVerifyTests
             VerificationErrorCodes.RateLimitExceeded,
             VerificationErrorReasons.FailureBudget);
 
-        // Rounded up to the quarter hour (the exact end of the window would tell an attacker when to strike again).
-        Assert.Equal(TimeSpan.FromDays(1), verify.RetryAfter);
-        Assert.Equal(TimeSpan.FromDays(1), send.RetryAfter);
+        // 28:59 and 27:58 left of the 30-minute window, rounded up to the minute (the exact end of the window would
+        // tell an attacker when to strike again).
+        Assert.Equal(TimeSpan.FromMinutes(29), verify.RetryAfter);
+        Assert.Equal(TimeSpan.FromMinutes(28), send.RetryAfter);
         Assert.Equal(429, send.HttpStatus);
         Assert.Equal(2, h.Outbox.Messages.Count);
     }
@@ -228,9 +229,9 @@ public sealed class VerificationServiceVerifyTests
         var (secondId, secondCode) = await h.SendPhoneAsync();
         await FailAsync(h, secondId, secondCode, 5);
 
-        h.Time.SetUtcNow(ServiceHarness.Start + TimeSpan.FromHours(24) - TimeSpan.FromTicks(1));
+        h.Time.SetUtcNow(ServiceHarness.Start + TimeSpan.FromMinutes(30) - TimeSpan.FromTicks(1));
         ResultAssert.Failed(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)), VerificationErrorCodes.RateLimitExceeded, VerificationErrorReasons.FailureBudget);
-        h.Time.SetUtcNow(ServiceHarness.Start + TimeSpan.FromHours(24));
+        h.Time.SetUtcNow(ServiceHarness.Start + TimeSpan.FromMinutes(30));
 
         var (id, code) = await h.SendPhoneAsync();
         await h.VerifyAsync(id, code);

@@ -57,12 +57,18 @@ public static class VerificationErrorCodes
     /// <summary>The store or every delivery provider is down. 5003 / 503.</summary>
     public const string Unavailable = "unavailable";
 
+    /// <summary>
+    /// The <c>Idempotency-Key</c> was already used by this client for another contact, target or usage; a new request
+    /// needs a new key. 4011 / 422.
+    /// </summary>
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+
     /// <summary>Every code, in the order of the documentation's table.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidArgument, InvalidPhoneNumber, FailedPrecondition, InvalidVerificationCode, UserNotFound, AlreadyExists,
         InvalidVerificationToken, InvalidCaptcha, CaptchaExpired, CaptchaUsed, CaptchaInvalid, CaptchaRequired,
-        RateLimitExceeded, NotFound, MethodNotAllowed, Internal, Unavailable,
+        RateLimitExceeded, NotFound, MethodNotAllowed, Internal, Unavailable, IdempotencyKeyReused,
     ];
 
     /// <summary>The stable number (<c>error_code</c>) of a wire code.</summary>
@@ -77,6 +83,7 @@ public static class VerificationErrorCodes
         UserNotFound => 4004,
         AlreadyExists => 4009,
         InvalidVerificationToken => 4010,
+        IdempotencyKeyReused => 4011,
         InvalidCaptcha => 4020,
         CaptchaExpired => 4021,
         CaptchaUsed => 4022,
@@ -97,6 +104,7 @@ public static class VerificationErrorCodes
     {
         4004 => 404,
         4009 => 409,
+        4011 => 422,
         4029 => 429,
         4040 => 404,
         4050 => 405,
@@ -159,6 +167,15 @@ public static class VerificationErrorReasons
 
     /// <summary>The Idempotency-Key was used for another contact.</summary>
     public const string IdempotencyKeyReused = "idempotency_key_reused";
+
+    /// <summary>Soft: past <c>Throttling:GlobalCaptchaShare</c> of a global hourly budget, every send needs a captcha.</summary>
+    public const string GlobalThreshold = "global_threshold";
+
+    /// <summary>Hard: the hourly SMS budget of one number prefix (<c>Throttling:SmsPerPrefixPerHour</c>) is spent.</summary>
+    public const string PrefixBudget = "prefix_budget";
+
+    /// <summary>Soft: too many <c>USER</c>/<c>NOT_USER</c> mismatches from one client (<c>Throttling:LookupsPerIp</c>, <c>LookupsPerDevice</c>).</summary>
+    public const string LookupLimit = "lookup_limit";
 
     /// <summary>The field is missing or empty.</summary>
     public const string Missing = "missing";

@@ -109,16 +109,18 @@ public sealed class InMemoryCodeStore : ICodeStore
                 Add(charge, ticks);
             }
 
+            var superseded = Guid.Empty;
             if (_live.TryGetValue(record.ContactKey, out var previous))
             {
                 ref var old = ref CollectionsMarshal.GetValueRefOrNullRef(_records, previous);
                 if (!Unsafe.IsNullRef(ref old) && old.State == State.Pending)
                 {
                     old.State = State.Superseded;
+                    superseded = previous;
                 }
             }
 
-            var slot = new Slot { ContactKey = record.ContactKey, ExpiresAt = record.ExpiresAt.UtcTicks };
+            var slot = new Slot { ContactKey = record.ContactKey, ExpiresAt = record.ExpiresAt.UtcTicks, Superseded = superseded };
             if (record.CodeHash.Length == CodeHasher.HashLength)
             {
                 record.CodeHash.Span.CopyTo(slot.Hash);
@@ -205,7 +207,17 @@ public sealed class InMemoryCodeStore : ICodeStore
             if (_records.Remove(record.Id, out var removed))
             {
                 _otherHashes.Remove(record.Id);
+                var wasLive = _live.TryGetValue(removed.ContactKey, out var live) && live == record.Id;
                 Unlink(record.Id, removed.ContactKey);
+
+                // Supersede only on success: the code this save superseded was delivered and is still good, so a
+                // failed resend gives it back (unless a later send has replaced this one meanwhile).
+                ref var previous = ref CollectionsMarshal.GetValueRefOrNullRef(_records, removed.Superseded);
+                if (wasLive && !Unsafe.IsNullRef(ref previous) && previous.State == State.Superseded && previous.ExpiresAt > ticks)
+                {
+                    previous.State = State.Pending;
+                    _live[removed.ContactKey] = removed.Superseded;
+                }
             }
 
             foreach (var charge in charges)
@@ -452,6 +464,9 @@ public sealed class InMemoryCodeStore : ICodeStore
         public HashBytes Hash;
         public long ExpiresAt;
         public string ContactKey;
+
+        /// <summary>The record this one superseded when it was saved, given back if this one is released.</summary>
+        public Guid Superseded;
         public int Attempts;
         public State State;
     }
