@@ -132,6 +132,61 @@ public sealed class RedisCodeStore : ICodeStore
         return new SaveOutcome(status == 1 ? SaveStatus.RateLimited : SaveStatus.CaptchaRequired, refusedBy, retryAfter);
     }
 
+    /// <summary>Adds charges without checking their limits (an event to count, such as a mismatched lookup): one script.</summary>
+    /// <param name="charges">The counters to add to.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the counters are added.</returns>
+    public async ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        if (charges.Count == 0)
+        {
+            return;
+        }
+
+        var keys = new RedisKey[charges.Count];
+        var args = new RedisValue[1 + (2 * charges.Count)];
+        args[0] = Milliseconds(now);
+        for (var i = 0; i < charges.Count; i++)
+        {
+            keys[i] = CounterKey(charges[i].Key);
+            args[1 + (2 * i)] = Window(charges[i].Window);
+            args[2 + (2 * i)] = charges[i].Amount;
+        }
+
+        await EvaluateAsync(RedisScripts.Charge, keys, args, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads counters without charging them: one script, nothing written.</summary>
+    /// <param name="keys">The counters' keys.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>One counter per key, in order.</returns>
+    public async ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var names = new RedisKey[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            names[i] = CounterKey(keys[i]);
+        }
+
+        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.ReadCounters, names, [Milliseconds(now)], cancellationToken).ConfigureAwait(false))!;
+        var counters = new RateCounter[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            counters[i] = new RateCounter((long)result[2 * i], TimeSpan.FromMilliseconds((long)result[(2 * i) + 1]));
+        }
+
+        return counters;
+    }
+
     /// <inheritdoc />
     public async ValueTask<AttemptOutcome> AttemptAsync(Guid recordId, ReadOnlyMemory<byte> presentedHash, int maxAttempts, RateCharge failureCharge, DateTimeOffset now, CancellationToken cancellationToken = default)
     {

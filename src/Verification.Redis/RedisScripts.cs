@@ -50,6 +50,32 @@ internal static class RedisScripts
         end
         """;
 
+    /// <summary>KEYS: counters. ARGV: now, then per counter window (ms), amount. Adds every amount; checks nothing.</summary>
+    public static readonly RedisScript Charge = new(CounterFunctions + """
+
+        local now = tonumber(ARGV[1])
+        for i = 1, #KEYS do
+          counter_add(KEYS[i], now, tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1]))
+        end
+        return 0
+        """);
+
+    /// <summary>
+    /// KEYS: counters. ARGV: now. Returns { count, ms left in the window } per counter (0, 0 when no window is open);
+    /// writes nothing.
+    /// </summary>
+    public static readonly RedisScript ReadCounters = new(CounterFunctions + """
+
+        local now = tonumber(ARGV[1])
+        local out = {}
+        for i = 1, #KEYS do
+          local count, e = counter_count(KEYS[i], now)
+          out[2 * i - 1] = count
+          if e then out[2 * i] = e - now else out[2 * i] = 0 end
+        end
+        return out
+        """);
+
     /// <summary>
     /// KEYS: record, contact pointer, then one counter per charge. ARGV: now, waive (0/1), hash, expiresAt,
     /// record id, key prefix, charge count, then per charge limit, window, amount, kind (0 hard, 1 soft).

@@ -97,13 +97,7 @@ public sealed class InMemoryCodeStore : ICodeStore
                 return ValueTask.FromResult(new SaveOutcome(SaveStatus.CaptchaRequired, soft.Charge, soft.RetryAfter));
             }
 
-            var added = 1;
-            foreach (var charge in charges)
-            {
-                added += charge.Amount > 0 && Current(charge.Key, ticks).WindowEnd == 0 ? 1 : 0;
-            }
-
-            EnsureRoom(added);
+            EnsureRoom(1 + NewCounters(charges, ticks));
             foreach (var charge in charges)
             {
                 Add(charge, ticks);
@@ -137,6 +131,51 @@ public sealed class InMemoryCodeStore : ICodeStore
         }
 
         return ValueTask.FromResult(SaveOutcome.Saved);
+    }
+
+    /// <summary>Reads counters without charging them (one lock, nothing written).</summary>
+    /// <param name="keys">The counters' keys.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
+    /// <returns>One counter per key, in order.</returns>
+    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var ticks = now.UtcTicks;
+        var counters = new RateCounter[keys.Count];
+        lock (_gate)
+        {
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var counter = Current(keys[i], ticks);
+                counters[i] = new RateCounter(counter.Count, counter.WindowEnd == 0 ? TimeSpan.Zero : RetryAfter(counter, ticks));
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<RateCounter>>(counters);
+    }
+
+    /// <summary>Adds charges without checking their limits (an event to count, such as a mismatched lookup).</summary>
+    /// <param name="charges">The counters to add to.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
+    /// <returns>A completed task.</returns>
+    /// <exception cref="InvalidOperationException">The new counters would pass the entry cap.</exception>
+    public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        var ticks = now.UtcTicks;
+        lock (_gate)
+        {
+            Sweep(ticks);
+            EnsureRoom(NewCounters(charges, ticks));
+            foreach (var charge in charges)
+            {
+                Add(charge, ticks);
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -326,6 +365,18 @@ public sealed class InMemoryCodeStore : ICodeStore
         }
 
         return null;
+    }
+
+    /// <summary>How many of <paramref name="charges"/> would open a counter that is not held yet.</summary>
+    private int NewCounters(IReadOnlyList<RateCharge> charges, long ticks)
+    {
+        var added = 0;
+        foreach (var charge in charges)
+        {
+            added += charge.Amount > 0 && Current(charge.Key, ticks).WindowEnd == 0 ? 1 : 0;
+        }
+
+        return added;
     }
 
     /// <summary>Throws when <paramref name="added"/> more entries would pass the cap (after the sweep reclaimed what expired).</summary>
