@@ -194,6 +194,12 @@ internal sealed class CountingStore(ICodeStore inner) : ICodeStore
         Calls++;
         return inner.GetValueAsync(key, now, cancellationToken);
     }
+
+    public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        Calls++;
+        return inner.RemoveValueAsync(key, value, now, cancellationToken);
+    }
 }
 
 /// <summary>Pieces of a JWT the floors need: what was signed and the raw signature.</summary>

@@ -127,7 +127,7 @@ public static class VerificationBuilderExtensions
     public static IVerificationBuilder UseImageCaptcha(this IVerificationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<ImageCaptchaService>(sp));
+        builder.Services.TryAddSingleton(static sp => EngineFactory.CreateImageCaptcha(sp));
         builder.Services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(static sp => sp.GetRequiredService<ImageCaptchaService>()));
         return builder;
     }

@@ -132,7 +132,7 @@ public sealed class RedisCodeStore : ICodeStore
         return new SaveOutcome(status == 1 ? SaveStatus.RateLimited : SaveStatus.CaptchaRequired, refusedBy, retryAfter);
     }
 
-    /// <summary>Adds charges without checking their limits (an event to count, such as a mismatched lookup): one script.</summary>
+    /// <inheritdoc />
     /// <param name="charges">The counters to add to.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
@@ -158,7 +158,7 @@ public sealed class RedisCodeStore : ICodeStore
         await EvaluateAsync(RedisScripts.Charge, keys, args, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads counters without charging them: one script, nothing written.</summary>
+    /// <inheritdoc />
     /// <param name="keys">The counters' keys.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>

@@ -41,6 +41,9 @@ public static class VerificationFakesBuilderExtensions
             state = new FakesState();
             services.AddSingleton(state);
             services.AddSingleton(state.Codes);
+
+            // The engine's code seam: codes from the generator, refused unless every sender is a fake.
+            services.AddSingleton(static sp => CodeSource.Chosen(sp.GetRequiredService<FakeCodeGenerator>().Next, FakesOnlyValidator.IsFake));
             services.TryAddSingleton<FakeSmsSender>();
             services.TryAddSingleton<FakeEmailSender>();
             services.AddOptions<VerificationOptions>().ValidateOnStart();
@@ -89,7 +92,7 @@ public static class VerificationFakesBuilderExtensions
         return builder;
     }
 
-    /// <summary>Lets the code generator choose the codes of the service <c>AddVerification()</c> registered.</summary>
+    /// <summary>Makes sure the service is the one <c>AddVerification()</c> registered, whose codes the generator chooses.</summary>
     private static void WrapService(IServiceCollection services, FakesState state)
     {
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(IVerificationService))
@@ -112,7 +115,6 @@ public static class VerificationFakesBuilderExtensions
                     "Register your replacement or decorator before AddVerification().UseFakes() in the test, or leave IVerificationService as AddVerification() registers it.");
             }
 
-            engine.UseCodeOverride(sp.GetRequiredService<FakeCodeGenerator>().Next, FakesOnlyValidator.IsFake);
             return engine;
         });
         services.Add(state.Wrapper);

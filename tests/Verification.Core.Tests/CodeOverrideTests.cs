@@ -1,62 +1,69 @@
+using Microsoft.Extensions.Time.Testing;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
 namespace Verification.Tests;
 
-/// <summary>The internal seam behind Verification.Testing's chosen codes.</summary>
+/// <summary>The internal seam behind Verification.Testing's chosen codes (<see cref="CodeSource"/>).</summary>
 public sealed class CodeOverrideTests
 {
     [Fact]
-    public async Task UseCodeOverride_AllSendersFake_SendsAndVerifiesTheChosenCode()
+    public async Task ChosenCodes_AllSendersFake_SendsAndVerifiesTheChosenCode()
     {
-        var harness = new ServiceHarness();
-        harness.Service.UseCodeOverride(_ => "424242", sender => sender is OutboxSender);
+        var harness = Harness(CodeSource.Chosen(_ => "424242", sender => sender is OutboxSender));
 
-        var (verificationId, code) = await harness.SendPhoneAsync();
+        var (verificationId, code) = await SendAsync(harness.Service, harness.Outbox, new VerificationRequest(PhoneNumber: ServiceHarness.Phone));
 
         Assert.Equal("424242", code);
-        await harness.VerifyAsync(verificationId, "424242");
+        Assert.True((await harness.Service.VerifyAsync(new VerifyRequest(verificationId, "424242"))).Succeeded);
     }
 
     [Fact]
-    public async Task UseCodeOverride_NullFromTheSource_RandomCode()
+    public async Task ChosenCodes_NullFromTheSource_RandomCode()
     {
-        var harness = new ServiceHarness();
-        harness.Service.UseCodeOverride(_ => null, sender => sender is OutboxSender);
+        var harness = Harness(CodeSource.Chosen(_ => null, sender => sender is OutboxSender));
 
-        var (_, first) = await harness.SendPhoneAsync();
-        var (_, second) = await harness.SendEmailAsync();
+        var (_, first) = await SendAsync(harness.Service, harness.Outbox, new VerificationRequest(PhoneNumber: ServiceHarness.Phone));
+        var (_, second) = await SendAsync(harness.Service, harness.Outbox, new VerificationRequest(Email: ServiceHarness.Email));
 
         Assert.Matches("^[0-9]{6}$", first);
         Assert.Matches("^[0-9]{6}$", second);
     }
 
     [Fact]
-    public async Task UseCodeOverride_ARealSender_RefusedAndCodesStayRandom()
+    public void ChosenCodes_ARealSender_ServiceRefused()
     {
         var console = new StringWriter();
-        var harness = new ServiceHarness(emailSenders: [new ConsoleVerificationSender(console)]);
 
-        var e = Assert.Throws<InvalidOperationException>(() => harness.Service.UseCodeOverride(_ => "424242", sender => sender is OutboxSender));
+        var e = Assert.Throws<InvalidOperationException>(() => Create(CodeSource.Chosen(_ => "424242", sender => sender is OutboxSender), new OutboxSender(), new ConsoleVerificationSender(console)));
 
         Assert.Contains(typeof(ConsoleVerificationSender).FullName!, e.Message, StringComparison.Ordinal);
-        var sent = 0;
-        for (var i = 0; i < 3; i++)
-        {
-            harness.Time.Advance(TimeSpan.FromMinutes(1));
-            var (_, code) = await harness.SendPhoneAsync();
-            sent += code == "424242" ? 1 : 0;
-        }
-
-        Assert.NotEqual(3, sent);
     }
 
     [Fact]
-    public void UseCodeOverride_PickupDirectoryFallback_Refused()
+    public async Task RandomCodes_ARealSender_CodesStayRandom()
+    {
+        var outbox = new OutboxSender();
+        var time = new FakeTimeProvider(ServiceHarness.Start);
+        var service = Create(CodeSource.Random, outbox, new ConsoleVerificationSender(new StringWriter()), time);
+
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 3; i++)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            Assert.True((await service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone))).Succeeded);
+            codes.Add(outbox.Last.Code);
+        }
+
+        Assert.NotEqual(1, codes.Count);
+    }
+
+    [Fact]
+    public void ChosenCodes_PickupDirectorySender_Refused()
     {
         var folder = Directory.CreateTempSubdirectory("verification-override-").FullName;
         try
         {
-            var harness = new ServiceHarness(o => o.PickupDirectory = folder, emailSenders: []);
-
-            var e = Assert.Throws<InvalidOperationException>(() => harness.Service.UseCodeOverride(_ => "424242", sender => sender is OutboxSender));
+            var e = Assert.Throws<InvalidOperationException>(() => Create(CodeSource.Chosen(_ => "424242", sender => sender is OutboxSender), new OutboxSender(), new PickupDirectorySender(folder)));
 
             Assert.Contains(nameof(PickupDirectorySender), e.Message, StringComparison.Ordinal);
         }
@@ -64,5 +71,21 @@ public sealed class CodeOverrideTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    private static (VerificationService Service, OutboxSender Outbox) Harness(CodeSource codes)
+    {
+        var outbox = new OutboxSender();
+        return (Create(codes, outbox, outbox), outbox);
+    }
+
+    private static VerificationService Create(CodeSource codes, ISmsSender sms, IEmailSender email, TimeProvider? time = null) =>
+        new(MsOptions.Create(ServiceHarness.CreateOptions()), new InMemoryCodeStore(), [sms], [email], null, null, null, time, null, null, null, codes);
+
+    private static async Task<(string VerificationId, string Code)> SendAsync(VerificationService service, OutboxSender outbox, VerificationRequest request)
+    {
+        var result = await service.SendAsync(request);
+        Assert.True(result.Succeeded, result.ToString());
+        return (result.Value.VerificationId, outbox.Last.Code);
     }
 }

@@ -1,4 +1,4 @@
-using Verification.Conformance;
+using Verification.Testing.Stores;
 
 namespace Verification.Tests;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -149,47 +148,16 @@ public sealed class SenderTests : IDisposable
     }
 
     [Fact]
-    public async Task SendAsync_PickupDirectoryAndNoSenders_DeliversBothChannelsToTheFolder()
+    public async Task SendAsync_PickupDirectoryWithoutAContainer_ChannelStaysDisabled()
     {
+        // The pickup-directory fallback is a registration decision of AddVerification() (tested in
+        // Verification.Extensions.Tests); the constructor delivers only through the senders it is given.
         var service = CreateService(o => o.PickupDirectory = _folder, smsSenders: [], emailSenders: []);
 
-        var sms = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
         var email = await service.SendAsync(new VerificationRequest(Email: "alice@example.com"));
 
-        Assert.True(sms.Succeeded, sms.ToString());
-        Assert.True(email.Succeeded, email.ToString());
-        var documents = ReadPickupFiles();
-        Assert.Equal(2, documents.Count);
-        var smsFile = Assert.Single(documents, d => d.Channel == "sms");
-        var emailFile = Assert.Single(documents, d => d.Channel == "email");
-        Assert.Equal("+8615588665555", smsFile.To);
-        Assert.Equal("alice@example.com", emailFile.To);
-        Assert.False(string.IsNullOrEmpty(emailFile.Subject));
-        Assert.Equal(Now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture), smsFile.CreatedAt);
-
-        // The code in the file is the one that verifies.
-        var verified = await service.VerifyAsync(new VerifyRequest(sms.Value.VerificationId, CodeIn(smsFile.Body)));
-        Assert.True(verified.Succeeded, verified.ToString());
-    }
-
-    [Fact]
-    public async Task SendAsync_SmsSenderRegisteredAndPickupDirectory_SendsSmsToTheSenderAndEmailToTheFolder()
-    {
-        var outbox = new Outbox();
-        var service = CreateService(o => o.PickupDirectory = _folder, smsSenders: [outbox], emailSenders: []);
-
-        var sms = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
-        Assert.True(sms.Succeeded, sms.ToString());
-        Assert.Single(outbox.Messages);
-        Assert.False(Directory.Exists(_folder) && Directory.EnumerateFiles(_folder).Any(), "The SMS went to the pickup folder too.");
-
-        var email = await service.SendAsync(new VerificationRequest(Email: "alice@example.com"));
-
-        Assert.True(email.Succeeded, email.ToString());
-        Assert.Single(outbox.Messages);
-        var file = Assert.Single(ReadPickupFiles());
-        Assert.Equal("email", file.Channel);
-        Assert.Equal("alice@example.com", file.To);
+        Assert.Equal(VerificationErrorReasons.ChannelDisabled, email.Error?.Reason);
+        Assert.False(Directory.Exists(_folder) && Directory.EnumerateFiles(_folder).Any());
     }
 
     [Fact]
@@ -218,8 +186,6 @@ public sealed class SenderTests : IDisposable
         Lifetime = TimeSpan.FromMinutes(10),
         Culture = CultureInfo.GetCultureInfo("en-US"),
     };
-
-    private static string CodeIn(string body) => Regex.Match(body, @"\b\d{6}\b", RegexOptions.None, TimeSpan.FromSeconds(1)).Value;
 
     private List<PickupFile> ReadPickupFiles() =>
         Directory.GetFiles(_folder, "*.json")

@@ -374,5 +374,8 @@ public sealed class AddVerificationTests
 
         public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             _inner.GetValueAsync(key, now, cancellationToken);
+
+        public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            _inner.RemoveValueAsync(key, value, now, cancellationToken);
     }
 }

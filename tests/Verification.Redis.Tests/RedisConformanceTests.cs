@@ -1,5 +1,5 @@
 using StackExchange.Redis;
-using Verification.Conformance;
+using Verification.Testing.Stores;
 
 namespace Verification.Redis.Tests;
 

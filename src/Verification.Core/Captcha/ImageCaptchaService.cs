@@ -50,14 +50,11 @@ public sealed class ImageCaptchaService : ICaptchaValidator
 {
     private const int MaxKeyInputLength = 32;
 
-    private readonly ICodeStore _store;
     private readonly ICaptchaImageRenderer _renderer;
+    private readonly SingleUseTokens _tokens;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
-    private readonly TokenService _tokens;
-    private readonly CodeHasher _hasher;
+    private readonly OneTimeSecrets _secrets;
     private readonly CaptchaOptions _options;
-    private readonly TimeSpan _clockSkew;
     private readonly VerificationMetrics _metrics;
 
     /// <summary>Creates the service.</summary>
@@ -75,69 +72,71 @@ public sealed class ImageCaptchaService : ICaptchaValidator
         TimeProvider? timeProvider = null,
         ILogger<ImageCaptchaService>? logger = null,
         IMeterFactory? meterFactory = null)
+        : this(options, store, renderer, timeProvider, logger, null, meterFactory)
+    {
+    }
+
+    /// <summary>Creates the service with the host's shared keys and meter (<paramref name="runtime"/>).</summary>
+    internal ImageCaptchaService(
+        IOptions<VerificationOptions> options,
+        ICodeStore store,
+        ICaptchaImageRenderer renderer,
+        TimeProvider? timeProvider,
+        ILogger<ImageCaptchaService>? logger,
+        EngineRuntime? runtime,
+        IMeterFactory? meterFactory)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(renderer);
         var settings = options.Value;
         VerificationOptionsValidator.ThrowIfInvalid(settings);
+        runtime ??= new EngineRuntime(settings, meterFactory);
 
-        _store = store;
         _renderer = renderer;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        var guard = new StoreGuard(logger ?? (ILogger)NullLogger.Instance);
         _options = settings.Captcha;
-        _clockSkew = settings.Tokens.ClockSkew;
-
-        var keys = KeyMaterial.Load(settings);
-        _tokens = keys.Tokens;
-        _hasher = keys.Hasher;
-        _metrics = new VerificationMetrics(meterFactory);
+        _secrets = new OneTimeSecrets(runtime.Keys.Tokens, runtime.Keys.Hasher, store, guard, _timeProvider);
+        _tokens = new SingleUseTokens(store, guard, settings.Tokens.ClockSkew);
+        _metrics = runtime.Metrics;
     }
 
     /// <summary>Makes a challenge: draws a new key, stores its hash, and returns the picture and the challenge token.</summary>
     /// <param name="context">The caller's IP bounds how many challenges one client may ask for (<c>Captcha:ChallengesPerIpPerHour</c>).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     public ValueTask<VerificationResult<CaptchaChallenge>> CreateChallengeAsync(VerificationContext? context = null, CancellationToken cancellationToken = default) =>
-        _metrics.CaptchaObserved || _metrics.ThrottlesObserved ? ObservedCreateAsync(context, cancellationToken) : CreateCoreAsync(context, cancellationToken);
+        OperationTelemetry.RunAsync(
+            span: null,
+            _metrics.CaptchaObserved || _metrics.ThrottlesObserved,
+            (self: this, context, cancellationToken),
+            static (s, _) => s.self.CreateCoreAsync(s.context, s.cancellationToken),
+            static (s, _, result) => s.self._metrics.ImageCaptcha("issued", result.Error));
 
-    private async ValueTask<VerificationResult<CaptchaChallenge>> ObservedCreateAsync(VerificationContext? context, CancellationToken cancellationToken)
-    {
-        var result = await CreateCoreAsync(context, cancellationToken).ConfigureAwait(false);
-        _metrics.ImageCaptcha("issued", result.Error);
-        return result;
-    }
-
+    /// <summary>Issue: a new key, its pending record (charged to the client's IP), the picture and the signed challenge.</summary>
     private async ValueTask<VerificationResult<CaptchaChallenge>> CreateCoreAsync(VerificationContext? context, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
         var key = RandomNumberGenerator.GetString(ImageCaptchaAlphabet.Characters, _options.KeyLength);
-        var id = Guid.NewGuid();
-        var nonce = CodeHasher.NewNonce();
         var expiresAt = now + _options.ChallengeLifetime;
-        var record = new CodeRecord { Id = id, ContactKey = "captcha:" + id.ToString("N"), CodeHash = _hasher.Hash(id, nonce, key), ExpiresAt = expiresAt };
+        var secret = _secrets.IssueOwned(key, "captcha:", expiresAt);
         RateCharge[] charges = context?.ClientIp is { } ip && _options.ChallengesPerIpPerHour > 0
             ? [new RateCharge("captcha-ip:" + ClientKeys.IpBucket(ip), _options.ChallengesPerIpPerHour, TimeSpan.FromHours(1), 1, RateLimitKind.Hard, VerificationErrorReasons.CaptchaLimit)]
             : [];
 
-        SaveOutcome saved;
-        try
+        var saved = await _secrets.SaveAsync(secret, charges, waiveSoftLimits: false, now, "captcha challenge", StoreGuard.TryLater, cancellationToken).ConfigureAwait(false);
+        if (saved.Failed)
         {
-            saved = await _store.SaveAsync(record, charges, waiveSoftLimits: false, now, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.StoreFailed(_logger, e, "captcha challenge");
-            return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; try again later.");
+            return saved.Error!;
         }
 
-        if (saved.Status != SaveStatus.Saved)
+        if (saved.Value.Status != SaveStatus.Saved)
         {
-            return VerificationError.RateLimited(VerificationErrorReasons.CaptchaLimit, saved.RetryAfter, "Too many captcha challenges from this client; try again later.");
+            return VerificationError.RateLimited(VerificationErrorReasons.CaptchaLimit, saved.Value.RetryAfter, "Too many captcha challenges from this client; try again later.");
         }
 
         var png = _renderer.RenderPng(key);
-        var token = _tokens.CreateCaptchaChallenge(id, nonce, expiresAt);
+        var token = _secrets.Sign(new CaptchaChallengeClaims(secret.Id, secret.Nonce, expiresAt));
         return new CaptchaChallenge("data:image/png;base64," + Convert.ToBase64String(png), "image", token, (int)_options.ChallengeLifetime.TotalSeconds);
     }
 
@@ -147,15 +146,14 @@ public sealed class ImageCaptchaService : ICaptchaValidator
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The captcha token, or <c>invalid_captcha</c> / <c>captcha_expired</c> / <c>captcha_used</c>.</returns>
     public ValueTask<VerificationResult<CaptchaSolution>> VerifyChallengeAsync(string? challengeToken, string? key, CancellationToken cancellationToken = default) =>
-        _metrics.CaptchaObserved ? ObservedVerifyAsync(challengeToken, key, cancellationToken) : VerifyCoreAsync(challengeToken, key, cancellationToken);
+        OperationTelemetry.RunAsync(
+            span: null,
+            _metrics.CaptchaObserved,
+            (self: this, challengeToken, key, cancellationToken),
+            static (s, _) => s.self.VerifyCoreAsync(s.challengeToken, s.key, s.cancellationToken),
+            static (s, _, result) => s.self._metrics.ImageCaptcha("solved", result.Error));
 
-    private async ValueTask<VerificationResult<CaptchaSolution>> ObservedVerifyAsync(string? challengeToken, string? key, CancellationToken cancellationToken)
-    {
-        var result = await VerifyCoreAsync(challengeToken, key, cancellationToken).ConfigureAwait(false);
-        _metrics.ImageCaptcha("solved", result.Error);
-        return result;
-    }
-
+    /// <summary>Check: the challenge token → its claims → one attempt at the answer → the outcome.</summary>
     private async ValueTask<VerificationResult<CaptchaSolution>> VerifyCoreAsync(string? challengeToken, string? key, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(challengeToken) || challengeToken.Length > TokenService.MaxTokenLength)
@@ -172,39 +170,31 @@ public sealed class ImageCaptchaService : ICaptchaValidator
         }
 
         var now = _timeProvider.GetUtcNow();
-        var check = await _tokens.CheckAsync(challengeToken, TokenKind.CaptchaChallenge, now).ConfigureAwait(false);
-        if (check.Status == TokenCheckStatus.Expired)
+        var read = await _secrets.ReadAsync<CaptchaChallengeClaims>(challengeToken, now).ConfigureAwait(false);
+        if (read.Status == ClaimsStatus.Expired)
         {
             return Expired();
         }
 
-        var jwt = check.Token;
-        if (check.Status != TokenCheckStatus.Valid || jwt is null
-            || !jwt.TryGetPayloadValue<string>("kid", out var kid) || !Guid.TryParseExact(kid, "D", out var id)
-            || !jwt.TryGetPayloadValue<string>("t", out var nonce) || string.IsNullOrEmpty(nonce))
+        if (read.Claims is not { } claims)
         {
             return new VerificationError(VerificationErrorCodes.InvalidCaptcha, "The captcha challenge is not valid; ask for a new one.") { Reason = VerificationErrorReasons.Unknown };
         }
 
         // Case-insensitive: hash the upper-case answer; anything outside the alphabet simply does not match.
-        var hash = _hasher.Hash(id, nonce, answer.ToUpperInvariant());
-        var tries = new RateCharge("captcha-tries:" + id.ToString("N"), int.MaxValue, _options.ChallengeLifetime, 1, RateLimitKind.Hard);
-        AttemptOutcome outcome;
-        try
+        var tries = new RateCharge("captcha-tries:" + claims.ChallengeId.ToString("N"), int.MaxValue, _options.ChallengeLifetime, 1, RateLimitKind.Hard);
+        var attempt = await _secrets.AttemptAsync(claims.ChallengeId, claims.Nonce, answer.ToUpperInvariant(), _options.MaxTries, tries, now, "captcha verify", cancellationToken).ConfigureAwait(false);
+        if (attempt.Failed)
         {
-            outcome = await _store.AttemptAsync(id, hash, _options.MaxTries, tries, now, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.StoreFailed(_logger, e, "captcha verify");
-            return VerificationError.Unavailable(VerificationErrorReasons.StoreUnavailable, "The code store is unavailable; try again later.");
+            return attempt.Error!;
         }
 
+        var outcome = attempt.Value;
         switch (outcome.Status)
         {
             case AttemptStatus.Verified:
                 var expiresAt = now + _options.TokenLifetime;
-                return new CaptchaSolution(_tokens.CreateCaptchaToken(Guid.NewGuid().ToString("N"), expiresAt), (int)_options.TokenLifetime.TotalSeconds);
+                return new CaptchaSolution(_secrets.Sign(new CaptchaTokenClaims(Guid.NewGuid().ToString("N"), expiresAt)), (int)_options.TokenLifetime.TotalSeconds);
             case AttemptStatus.Mismatch:
                 return new VerificationError(VerificationErrorCodes.InvalidCaptcha, "The characters do not match the picture.")
                 { Reason = VerificationErrorReasons.Wrong, AttemptsRemaining = outcome.AttemptsRemaining };
@@ -225,28 +215,16 @@ public sealed class ImageCaptchaService : ICaptchaValidator
     {
         ArgumentNullException.ThrowIfNull(captchaToken);
         var now = _timeProvider.GetUtcNow();
-        var check = await _tokens.CheckAsync(captchaToken, TokenKind.CaptchaToken, now).ConfigureAwait(false);
-        if (check.Status != TokenCheckStatus.Valid)
+        var read = await _secrets.ReadAsync<CaptchaTokenClaims>(captchaToken, now).ConfigureAwait(false);
+        if (read.Claims is not { } claims)
         {
-            return new(CaptchaValidationStatus.Invalid, check.Status == TokenCheckStatus.Expired ? VerificationErrorReasons.Expired : VerificationErrorReasons.Unknown);
+            return new(CaptchaValidationStatus.Invalid, read.Status == ClaimsStatus.Expired ? VerificationErrorReasons.Expired : VerificationErrorReasons.Unknown);
         }
 
-        var jwt = check.Token!;
-        if (!jwt.TryGetPayloadValue<string>("jti", out var tokenId) || string.IsNullOrEmpty(tokenId))
-        {
-            return new(CaptchaValidationStatus.Invalid, VerificationErrorReasons.Unknown);
-        }
-
-        try
-        {
-            var first = await _store.TryUseOnceAsync("captcha-used:" + tokenId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero) + _clockSkew, now, cancellationToken).ConfigureAwait(false);
-            return first ? new(CaptchaValidationStatus.Valid) : new(CaptchaValidationStatus.Invalid, VerificationErrorReasons.Used);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            Log.StoreFailed(_logger, e, "captcha token");
-            return new(CaptchaValidationStatus.Unavailable, VerificationErrorReasons.StoreUnavailable);
-        }
+        var first = await _tokens.UseAsync("captcha-used:", claims.TokenId, claims.ExpiresAt, now, "captcha token", cancellationToken).ConfigureAwait(false);
+        return first.Failed ? new(CaptchaValidationStatus.Unavailable, VerificationErrorReasons.StoreUnavailable)
+            : first.Value ? new(CaptchaValidationStatus.Valid)
+            : new(CaptchaValidationStatus.Invalid, VerificationErrorReasons.Used);
     }
 
     private static VerificationError Expired() =>

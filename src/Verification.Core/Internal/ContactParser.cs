@@ -76,7 +76,7 @@ internal sealed class ContactParser
             return false;
         }
 
-        if (HasControlCharacters(input))
+        if (TextRules.HasControlCharacters(input))
         {
             error = VerificationError.InvalidArgument(field, VerificationErrorReasons.ControlCharacters, "phone_number contains control or formatting characters.");
             return false;
@@ -152,7 +152,7 @@ internal sealed class ContactParser
             return false;
         }
 
-        if (HasControlCharacters(input))
+        if (TextRules.HasControlCharacters(input))
         {
             error = VerificationError.InvalidArgument(field, VerificationErrorReasons.ControlCharacters, "email contains control or formatting characters.");
             return false;
@@ -298,27 +298,6 @@ internal sealed class ContactParser
         }
 
         return string.Concat(mailbox, "@", asciiDomain);
-    }
-
-    internal static bool HasControlCharacters(string value)
-    {
-        foreach (var rune in value.EnumerateRunes())
-        {
-            // EnumerateRunes yields U+FFFD for a lone surrogate; refuse it as well as a literal one.
-            if (rune == Rune.ReplacementChar)
-            {
-                return true;
-            }
-
-            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
-                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool IsValidLocalPart(string local)

@@ -45,7 +45,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
 
     private static void ValidateRoot(VerificationOptions options, List<string> errors)
     {
-        if (string.IsNullOrWhiteSpace(options.ProjectId) || options.ProjectId.Length > 64 || ContactParser.HasControlCharacters(options.ProjectId))
+        if (string.IsNullOrWhiteSpace(options.ProjectId) || options.ProjectId.Length > 64 || TextRules.HasControlCharacters(options.ProjectId))
         {
             errors.Add("Verification:ProjectId must be 1–64 printable characters (it is the 'pj' claim of every token).");
         }
@@ -312,7 +312,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
 
         foreach (var domain in email.DotInsensitiveDomains)
         {
-            if (string.IsNullOrWhiteSpace(domain) || domain.Contains('@', StringComparison.Ordinal) || ContactParser.HasControlCharacters(domain))
+            if (string.IsNullOrWhiteSpace(domain) || domain.Contains('@', StringComparison.Ordinal) || TextRules.HasControlCharacters(domain))
             {
                 errors.Add($"Verification:Email:DotInsensitiveDomains holds '{domain}', which is not a domain name such as gmail.com.");
             }
@@ -326,7 +326,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
             return;
         }
 
-        if (messages.ProductName is { } product && (product.Length > 64 || ContactParser.HasControlCharacters(product)))
+        if (messages.ProductName is { } product && (product.Length > 64 || TextRules.HasControlCharacters(product)))
         {
             errors.Add("Verification:Messages:ProductName must be at most 64 printable characters.");
         }

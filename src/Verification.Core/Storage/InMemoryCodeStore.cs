@@ -133,7 +133,7 @@ public sealed class InMemoryCodeStore : ICodeStore
         return ValueTask.FromResult(SaveOutcome.Saved);
     }
 
-    /// <summary>Reads counters without charging them (one lock, nothing written).</summary>
+    /// <inheritdoc />
     /// <param name="keys">The counters' keys.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Unused: the operation does not wait.</param>
@@ -155,7 +155,7 @@ public sealed class InMemoryCodeStore : ICodeStore
         return ValueTask.FromResult<IReadOnlyList<RateCounter>>(counters);
     }
 
-    /// <summary>Adds charges without checking their limits (an event to count, such as a mismatched lookup).</summary>
+    /// <inheritdoc />
     /// <param name="charges">The counters to add to.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Unused: the operation does not wait.</param>

@@ -1,0 +1,45 @@
+namespace Verification;
+
+/// <summary>
+/// One send as it moves through the steps of <see cref="VerificationService.SendAsync"/>: each step reads what the
+/// steps before it set and sets its own part, so that steps can be reordered without changing their signatures.
+/// </summary>
+internal sealed class SendState(VerificationRequest request, VerificationContext? context)
+{
+    public VerificationRequest Request { get; } = request;
+
+    public VerificationContext? Context { get; } = context;
+
+    /// <summary>Set by the contact step: the validated contact, its masked form for logs, and its channel's senders.</summary>
+    public ParsedContact Contact { get; set; }
+
+    public MaskedContact Masked { get; set; }
+
+    public SenderChain Senders { get; set; } = null!;
+
+    /// <summary>Set by the directory step: whether an account exists (null without a directory).</summary>
+    public bool? Exists { get; set; }
+
+    /// <summary>Set by the captcha step: a valid captcha token waives the soft limits.</summary>
+    public bool WaiveSoftLimits { get; set; }
+
+    /// <summary>Set by the issue step: the code, its pending record, expiry and the charges its save makes.</summary>
+    public string Code { get; set; } = string.Empty;
+
+    public PendingSecret Secret { get; set; } = null!;
+
+    public DateTimeOffset Now { get; set; }
+
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public RateCharge[] Charges { get; set; } = [];
+
+    /// <summary>The <c>Idempotency-Key</c> this send holds (withdrawn when the send does not go out).</summary>
+    public IdempotencyLedger.Reservation Reservation { get; set; }
+
+    /// <summary>Set by the sign step (or the reservation, which needs it first).</summary>
+    public string? VerificationId { get; set; }
+
+    /// <summary>Set by the render step.</summary>
+    public VerificationMessage Message { get; set; } = null!;
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using SendAnswer = Verification.VerificationResult<Verification.VerificationResponse>;
+
+namespace Verification;
+
+/// <summary>
+/// The steps of a send, one method each, in the order <see cref="VerificationService"/> runs them. Every step reads
+/// what earlier steps set on the <see cref="SendState"/>, sets its own part, and returns null to go on or the answer
+/// (a refusal is logged and counted here).
+/// </summary>
+internal sealed class SendSteps(
+    VerificationOptions settings,
+    ContactParser parser,
+    ChargePlan plan,
+    IdempotencyLedger idempotency,
+    AudienceGate audience,
+    CaptchaGate captcha,
+    OneTimeSecrets secrets,
+    SenderChain sms,
+    SenderChain email,
+    IVerificationMessageRenderer renderer,
+    CodeSource codes,
+    VerificationMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger logger)
+{
+    // A snapshot of the settings a send reads, taken once like every other part's.
+    private readonly int _codeLength = settings.Code.Length;
+    private readonly TimeSpan _codeLifetime = settings.Code.Lifetime;
+    private readonly bool _includeIsUser = settings.IncludeIsUser;
+    private readonly string? _productName = settings.Messages.ProductName;
+    private readonly CultureInfo _defaultCulture = VerificationOptionsValidator.TryGetCulture(settings.Messages.DefaultCulture, out var culture) ? culture : CultureInfo.InvariantCulture;
+
+    public static SendAnswer? Validate(SendState send) => Stop(RequestRules.CheckSend(send.Request, send.Context));
+
+    public SendAnswer? ParseContact(SendState send)
+    {
+        var request = send.Request;
+        var parsed = !string.IsNullOrWhiteSpace(request.PhoneNumber)
+            ? parser.TryParsePhone(request.PhoneNumber, out var contact, out var error)
+            : parser.TryParseEmail(request.Email!, out contact, out error);
+        if (!parsed)
+        {
+            return error!;
+        }
+
+        send.Contact = contact;
+        send.Masked = new MaskedContact(contact.Channel, contact.Normalized);
+        send.Senders = contact.Channel == VerificationChannel.Sms ? sms : email;
+        return null;
+    }
+
+    public SendAnswer? CheckChannel(SendState send)
+    {
+        if (send.Senders.IsEnabled)
+        {
+            return null;
+        }
+
+        var (channel, field) = send.Contact.Channel == VerificationChannel.Sms ? ("SMS", "phone_number") : ("Email", "email");
+        return Refused(send, new VerificationError(VerificationErrorCodes.FailedPrecondition, $"{channel} is not enabled: no {channel} sender is registered.")
+        {
+            Reason = VerificationErrorReasons.ChannelDisabled,
+            Field = field,
+        });
+    }
+
+    /// <summary>An Idempotency-Key seen within the cooldown answers as it did the first time (or refuses another contact).</summary>
+    public async ValueTask<SendAnswer?> ReplayAsync(SendState send, CancellationToken cancellationToken)
+    {
+        if (idempotency.KeyOf(send.Context) is not { } key)
+        {
+            return null;
+        }
+
+        var found = await idempotency.FindAsync(key, cancellationToken).ConfigureAwait(false);
+        return found.Failed ? found.Error! : found.Value is { } record ? Replay(send, record) : null;
+    }
+
+    public async ValueTask<SendAnswer?> CheckAudienceAsync(SendState send, CancellationToken cancellationToken)
+    {
+        var (exists, error, refused) = await audience.CheckAsync(send.Request.Target, send.Contact.Channel, send.Contact.Normalized, cancellationToken).ConfigureAwait(false);
+        send.Exists = exists;
+        if (error is null)
+        {
+            return null;
+        }
+
+        return refused ? Refused(send, error) : error;
+    }
+
+    public async ValueTask<SendAnswer?> CheckCaptchaAsync(SendState send, CancellationToken cancellationToken)
+    {
+        if (!captcha.Applies(send.Request.CaptchaToken))
+        {
+            return null;
+        }
+
+        if (await captcha.CheckAsync(send.Request.CaptchaToken!, send.Context, cancellationToken).ConfigureAwait(false) is { } error)
+        {
+            return Refused(send, error);
+        }
+
+        send.WaiveSoftLimits = true;
+        return null;
+    }
+
+    /// <summary>Draws the code and prepares its pending record and the charges of its save (nothing is stored yet).</summary>
+    public SendAnswer? IssueCode(SendState send)
+    {
+        send.Now = timeProvider.GetUtcNow();
+        send.Code = codes.Next(_codeLength);
+        send.ExpiresAt = send.Now + _codeLifetime;
+        send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt);
+        send.Charges = plan.ForSend(send.Contact.Channel, send.Contact.Key, send.Context);
+        return null;
+    }
+
+    /// <summary>
+    /// Reserves the Idempotency-Key before anything is charged or sent, with the answer this send will give: a
+    /// concurrent request with the same key gets that answer (and no message) instead of the cooldown refusal.
+    /// </summary>
+    public async ValueTask<SendAnswer?> ReserveIdempotencyKeyAsync(SendState send, CancellationToken cancellationToken)
+    {
+        if (idempotency.KeyOf(send.Context) is not { } key)
+        {
+            return null;
+        }
+
+        Sign(send);
+        var record = new IdempotencyRecord(send.Contact.Key, send.VerificationId!, send.ExpiresAt, IsUser(send));
+        var reserved = await idempotency.ReserveAsync(key, record, cancellationToken).ConfigureAwait(false);
+        if (reserved.Failed)
+        {
+            return reserved.Error!;
+        }
+
+        send.Reservation = reserved.Value;
+        return reserved.Value.Existing is { } existing ? Replay(send, existing) : null;
+    }
+
+    /// <summary>Stores the pending code while checking and charging every counter of the plan, atomically.</summary>
+    public async ValueTask<SendAnswer?> SaveWithChargesAsync(SendState send, CancellationToken cancellationToken)
+    {
+        var saved = await secrets.SaveAsync(send.Secret, send.Charges, send.WaiveSoftLimits, send.Now, "send", StoreGuard.NothingSent, cancellationToken).ConfigureAwait(false);
+        if (saved.Failed)
+        {
+            return saved.Error!;
+        }
+
+        var refusedBy = saved.Value.RefusedBy?.Reason;
+        switch (saved.Value.Status)
+        {
+            case SaveStatus.RateLimited:
+                return Refused(send, VerificationError.RateLimited(refusedBy ?? VerificationErrorReasons.ResendCooldown, saved.Value.RetryAfter, ChargePlan.Describe(refusedBy)));
+            case SaveStatus.CaptchaRequired:
+                // RetryAfter only when the window will lift by itself; an always-full one (AlwaysRequire) never does.
+                return Refused(send, new VerificationError(VerificationErrorCodes.CaptchaRequired, "Solve a captcha and send its token with the request.")
+                {
+                    Reason = refusedBy,
+                    RetryAfter = saved.Value.RetryAfter > TimeSpan.Zero ? saved.Value.RetryAfter : null,
+                });
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Signs the verification id (once; a refused send before this step costs no signature).</summary>
+    public SendAnswer? Sign(SendState send)
+    {
+        send.VerificationId ??= secrets.Sign(new VerificationIdClaims(send.Secret.Id, send.Secret.Nonce, send.Contact.Normalized, send.Request.Usage, send.ExpiresAt));
+        return null;
+    }
+
+    public SendAnswer? Render(SendState send)
+    {
+        var (request, contact, lifetime) = (send.Request, send.Contact, _codeLifetime);
+        var culture = send.Context?.Culture ?? _defaultCulture;
+        var rendered = renderer.Render(new MessageRenderContext(contact.Channel, send.Code, lifetime, request.Usage, culture, _productName));
+        send.Message = new VerificationMessage
+        {
+            Channel = contact.Channel,
+            To = contact.Normalized,
+            Subject = rendered.Subject,
+            Body = rendered.Body,
+            HtmlBody = rendered.HtmlBody,
+            Code = send.Code,
+            Lifetime = lifetime,
+            Usage = request.Usage,
+            Culture = culture,
+        };
+        return null;
+    }
+
+    public async ValueTask<SendAnswer?> DeliverAsync(SendState send, CancellationToken cancellationToken) =>
+        Stop(await send.Senders.DeliverAsync(send.Message, send.Masked, send.Secret, send.Charges, cancellationToken).ConfigureAwait(false));
+
+    private SendAnswer Replay(SendState send, IdempotencyRecord record)
+    {
+        var answer = record.ReplayFor(send.Contact.Key, timeProvider.GetUtcNow());
+        return answer.Succeeded ? answer : Refused(send, answer.Error);
+    }
+
+    public bool? IsUser(SendState send) => _includeIsUser ? send.Exists : null;
+
+    private VerificationError Refused(SendState send, VerificationError error)
+    {
+        Log.SendRefused(logger, send.Masked, error.Code, error.Reason);
+        metrics.Refused(error.Code, error.Reason);
+        return error;
+    }
+
+
+    /// <summary>The answer of a send that went out.</summary>
+    public SendAnswer Sent(SendState send)
+    {
+        metrics.Sent(send.Contact.Channel, send.Contact.Normalized);
+        return new VerificationResponse(send.VerificationId!, (int)_codeLifetime.TotalSeconds, IsUser(send));
+    }
+
+    /// <summary>Withdraws the send's Idempotency-Key reservation, when it holds one, after a refusal or failure.</summary>
+    public ValueTask WithdrawAsync(SendState send) => idempotency.WithdrawAsync(send.Reservation);
+
+    /// <summary>An error as a step's answer; null (go on) when there is none.</summary>
+    private static SendAnswer? Stop(VerificationError? error) => error is null ? null : (SendAnswer)error;
+}
