@@ -119,7 +119,8 @@ public sealed class VerificationService : IVerificationService
             codes ?? CodeSource.Random,
             _metrics,
             _time,
-            _logger);
+            _logger,
+            new LimitGate(store, guard, _metrics, _time, _logger, settings.Throttling.GlobalCaptchaShare));
         _tokenGate = new TokenGate(runtime.Keys.Tokens, _logger);
         _redemption = new TokenRedemption(new SingleUseTokens(store, guard, settings.Tokens.ClockSkew), _logger);
     }
@@ -154,6 +155,7 @@ public sealed class VerificationService : IVerificationService
                 ?? _send.ParseContact(send)
                 ?? _send.CheckChannel(send)
                 ?? await _send.ReplayAsync(send, cancellationToken).ConfigureAwait(false)
+                ?? await _send.CheckLimitsAsync(send, cancellationToken).ConfigureAwait(false)
                 ?? await _send.CheckAudienceAsync(send, cancellationToken).ConfigureAwait(false)
                 ?? await _send.CheckCaptchaAsync(send, cancellationToken).ConfigureAwait(false)
                 ?? _send.IssueCode(send)
@@ -253,6 +255,7 @@ public sealed class VerificationService : IVerificationService
         Log.CodeVerified(_logger, claims.RecordId, masked);
         _metrics.Verified(claims.Channel, claims.Contact, "verified");
         var lifetime = _tokenLifetime;
+        _metrics.Signed("verification_token");
         var token = _secrets.Sign(new VerificationTokenClaims(Guid.NewGuid().ToString("N"), claims.Contact, claims.Usage, now + lifetime));
         return new VerifyResponse(token, (int)lifetime.TotalSeconds);
     }

@@ -168,7 +168,7 @@ public sealed class VerificationServiceVerifyTests
     [Fact]
     public async Task VerifyAsync_FailureBudgetSpentByTwoCodes_RefusesCorrectDigitsAndNewSends()
     {
-        var h = new ServiceHarness(o => o.Throttling.FailedAttemptsPerContact = 10);
+        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
         var (firstId, firstCode) = await h.SendPhoneAsync();
         await FailAsync(h, firstId, firstCode, 5);
         h.Time.Advance(TimeSpan.FromSeconds(61));
@@ -197,7 +197,7 @@ public sealed class VerificationServiceVerifyTests
     [Fact]
     public async Task VerifyAsync_FailureBudgetSpentWhileACodeIsLive_RefusesThatCodesCorrectDigits()
     {
-        var h = new ServiceHarness(o => o.Throttling.FailedAttemptsPerContact = 10);
+        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
         var (firstId, firstCode) = await h.SendPhoneAsync();
         await FailAsync(h, firstId, firstCode, 5);
         h.Time.Advance(TimeSpan.FromSeconds(61));
@@ -222,7 +222,7 @@ public sealed class VerificationServiceVerifyTests
     [Fact]
     public async Task VerifyAsync_FailureBudgetSpent_RecoversAfterWindow()
     {
-        var h = new ServiceHarness(o => o.Throttling.FailedAttemptsPerContact = 10);
+        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
         var (firstId, firstCode) = await h.SendPhoneAsync();
         await FailAsync(h, firstId, firstCode, 5);
         h.Time.Advance(TimeSpan.FromSeconds(61));
@@ -235,6 +235,34 @@ public sealed class VerificationServiceVerifyTests
 
         var (id, code) = await h.SendPhoneAsync();
         await h.VerifyAsync(id, code);
+    }
+
+    [Fact]
+    public async Task SendAsync_SoftFailureBudgetSpent_CaptchaRequiredThenTheOwnerSignsInWithACaptcha()
+    {
+        var h = new ServiceHarness(
+            o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (5, 50),
+            captchaValidator: ValidCaptcha());
+        var (id, code) = await h.SendPhoneAsync();
+        await FailAsync(h, id, code, 5);
+        h.Time.Advance(TimeSpan.FromSeconds(61));
+
+        var refused = ResultAssert.Failed(
+            await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)),
+            VerificationErrorCodes.CaptchaRequired,
+            VerificationErrorReasons.FailureBudget);
+        var (ownerId, ownerCode) = await h.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone, CaptchaToken: "solved"));
+
+        Assert.NotNull(refused.RetryAfter);
+        await h.VerifyAsync(ownerId, ownerCode);
+    }
+
+    private static ICaptchaValidator ValidCaptcha()
+    {
+        var validator = Substitute.For<ICaptchaValidator>();
+        validator.ValidateAsync(default!, default, default)
+            .ReturnsForAnyArgs(new ValueTask<CaptchaValidationResult>(new CaptchaValidationResult(CaptchaValidationStatus.Valid, null)));
+        return validator;
     }
 
     [Fact]
