@@ -91,6 +91,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
         await using var app = await StartAsync(v =>
         {
             v.Throttling.FailedAttemptsPerContact = 2;
+            v.Throttling.FailedAttemptsBackstop = 2;
             v.Throttling.FailedAttemptsWindow = TimeSpan.FromMinutes(15);
         });
         var id = await app.SendAsync("""{"phone_number":"+86 15588665555"}""");

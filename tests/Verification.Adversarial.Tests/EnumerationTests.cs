@@ -68,8 +68,10 @@ public sealed class EnumerationTests(ITestOutputHelper output)
             {
                 // Hundreds of numbers of two prefixes from one client: the pumping guards would ask for a captcha.
                 o.Throttling.PerNumberPrefix = new RateWindow(0, TimeSpan.FromHours(1));
+                o.Throttling.SmsPerPrefixPerHour = 0;
                 o.Throttling.GlobalSmsPerHour = 0;
                 o.Throttling.GlobalSmsPerDay = 0;
+                o.Throttling.GlobalSmsPerRegionPerHour = 0;
             },
             userDirectory: new FakeUserDirectory(existing));
         var existingTimes = new List<double>(samples);
