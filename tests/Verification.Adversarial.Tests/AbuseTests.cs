@@ -156,13 +156,229 @@ public abstract class AbuseTests(ITestOutputHelper output)
         Assert.Equal("superseded", Json.Detail(refused, "reason"));
     }
 
+    [Fact]
+    public async Task Send_EnumerationWithUserAndNotUser_HitsTheLookupWindowThenNeedsACaptcha()
+    {
+        await using var app = await StartAsync(directory: new FakeUserDirectory("+8615588665555"));
+        var answers = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            using var response = await app.PostAsync(Send, $$"""{"phone_number":"+86 1380013{{i:D4}}","target":"USER"}""");
+            var body = await Json.ReadAsync(response);
+            answers.Add(body.GetProperty("error").GetString() + "/" + Json.Detail(body, "reason"));
+        }
+
+        // 5 answers tell (the lookup window, Throttling:LookupsPerIp), then every targeted send needs a captcha, even
+        // for an account that exists: nothing more is told without one.
+        Assert.Equal(Enumerable.Repeat("user_not_found/", 5).Concat(Enumerable.Repeat("captcha_required/lookup_limit", 3)), answers);
+        using var existing = await app.PostAsync(Send, """{"phone_number":"+86 15588665555","target":"USER"}""");
+        Assert.Equal("lookup_limit", Json.Detail(await Json.AssertErrorAsync(existing, HttpStatusCode.BadRequest, "captcha_required", 4028), "reason"));
+        using var any = await app.PostAsync(Send, """{"phone_number":"+86 13900139000"}""");
+        await Json.ReadSuccessAsync(any);
+    }
+
+    [Fact]
+    public async Task Send_TargetsDisabled_UserAndNotUserAnswerExactlyLikeAny()
+    {
+        await using var app = await StartAsync(v => v.Targets.Enabled = false, directory: new FakeUserDirectory("+8615588665555"));
+
+        using var unknownUser = await app.PostAsync(Send, """{"phone_number":"+86 13800138000","target":"USER"}""");
+        using var existingNotUser = await app.PostAsync(Send, """{"phone_number":"+86 15588665555","target":"NOT_USER"}""");
+        var unknown = await Json.ReadSuccessAsync(unknownUser);
+        var existing = await Json.ReadSuccessAsync(existingNotUser);
+
+        Assert.Equal(Json.PropertyNames(unknown), Json.PropertyNames(existing));
+        Assert.Equal(2, app.Outbox.Messages.Count);
+    }
+
+    [Fact]
+    public async Task VerifyAndSend_GuessingAttackOnTheOwnersNumber_OwnerSignsInWithACaptchaAndIsNeverRefusedForHours()
+    {
+        var renderer = new LastKeyRenderer();
+        await using var app = await StartAsync(renderer: renderer);
+
+        // The attacker asks for codes and guesses wrong: 10 failures spend the soft budget.
+        await GuessAsync(app, codes: 2);
+        _time.Advance(TimeSpan.FromSeconds(61));
+        using (var refused = await app.PostAsync(Send, """{"phone_number":"+86 15588665555"}"""))
+        {
+            var body = await Json.AssertErrorAsync(refused, HttpStatusCode.BadRequest, "captcha_required", 4028);
+            Assert.Equal("failure_budget", Json.Detail(body, "reason"));
+        }
+
+        // The owner solves a captcha and signs in.
+        await OwnerSignsInAsync(app, renderer);
+
+        // The attacker solves captchas too and runs into the backstop (50 failures): refused, but for minutes.
+        for (var i = 0; i < 8; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(61));
+            var id = await SendWithCaptchaAsync(app, renderer);
+            await WrongGuessesAsync(app, id, 5);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        using var backstop = await app.PostAsync(Send, """{"phone_number":"+86 15588665555"}""");
+        var refusal = await Json.AssertErrorAsync(backstop, (HttpStatusCode)429, "rate_limit_exceeded", 4029);
+        Assert.Equal("failure_budget", Json.Detail(refusal, "reason"));
+        Assert.InRange(long.Parse(Json.Detail(refusal, "retry_after")!, System.Globalization.CultureInfo.InvariantCulture), 1, 30 * 60);
+
+        _time.Advance(TimeSpan.FromMinutes(31));
+        await OwnerSignsInAsync(app, renderer);
+    }
+
+    [Fact]
+    public async Task Send_GlobalBudgetsOpenShareExhausted_ExistingUsersAndCaptchaSolversStillSignIn()
+    {
+        var renderer = new LastKeyRenderer();
+        await using var app = await StartAsync(
+            v =>
+            {
+                v.Throttling.GlobalSmsPerHour = 10;
+                v.Throttling.GlobalReservedShare = 0.2;
+                v.Throttling.GlobalCaptchaShare = 1;
+                v.Throttling.PerIp = new RateWindow(0, TimeSpan.FromHours(1));
+            },
+            directory: new FakeUserDirectory("+8615588665555"),
+            renderer: renderer);
+
+        // A pumping run spends the open 8 of 10 on numbers of many ranges.
+        for (var i = 0; i < 8; i++)
+        {
+            await app.SendAsync($$"""{"phone_number":"+86 13{{i}}0013{{i:D4}}"}""");
+        }
+
+        using var pumped = await app.PostAsync(Send, """{"phone_number":"+86 13900139000"}""");
+        Assert.Equal("global_budget", Json.Detail(await Json.AssertErrorAsync(pumped, (HttpStatusCode)429, "rate_limit_exceeded", 4029), "reason"));
+
+        // The reserved share: an existing account, and a send that passed a captcha.
+        await app.SendAsync("""{"phone_number":"+86 15588665555"}""");
+        var captcha = await SolveCaptchaAsync(app, renderer);
+        using var solver = new HttpRequestMessage(HttpMethod.Post, Send)
+        {
+            Content = new StringContent("""{"phone_number":"+86 13900139000"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        solver.Headers.Add("x-captcha-token", captcha);
+        using var solved = await app.Client.SendAsync(solver);
+        await Json.ReadSuccessAsync(solved);
+        Assert.Equal(10, app.Outbox.Messages.Count);
+    }
+
+    [Fact]
+    public async Task Send_RefusedIdempotentSendAndCaptchaOnACooldown_NoSignatureAndTheCaptchaIsNotSpent()
+    {
+        var renderer = new LastKeyRenderer();
+        await using var app = await StartAsync(renderer: renderer);
+        using var signatures = new SignatureCounter(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        await SendAsync(app, """{"phone_number":"+86 15588665555"}""", idempotencyKey: "k-1");
+        Assert.Equal(1, signatures.Count);
+
+        // Another key for the same number within the cooldown: refused before anything is signed or stored.
+        var captcha = await SolveCaptchaAsync(app, renderer);
+        using (var refused = await SendAsync(app, """{"phone_number":"+86 15588665555"}""", idempotencyKey: "k-2", captcha: captcha))
+        {
+            Assert.Equal("resend_cooldown", Json.Detail(await Json.AssertErrorAsync(refused, (HttpStatusCode)429, "rate_limit_exceeded", 4029), "reason"));
+        }
+
+        Assert.Equal(1, signatures.Count);
+
+        // The solved captcha was neither validated nor used by the refused send: it still serves a real one.
+        using var other = await SendAsync(app, """{"phone_number":"+86 13800138000"}""", captcha: captcha);
+        await Json.ReadSuccessAsync(other);
+        Assert.Equal(2, signatures.Count);
+    }
+
+    [Fact]
+    public async Task Send_ThirdPartyUsesTheVictimsPredictableIdempotencyKey_VictimNeverGetsTheBurnedId()
+    {
+        await using var app = await StartAsync();
+        const string Key = "signin-15588665555";
+        using var attackerSend = await SendAsync(app, """{"phone_number":"+86 15588665555"}""", idempotencyKey: Key, device: "attacker");
+        var attackerId = (await Json.ReadSuccessAsync(attackerSend)).GetProperty("verification_id").GetString()!;
+        await WrongGuessesAsync(app, attackerId, 5);
+
+        _time.Advance(TimeSpan.FromSeconds(61));
+        using var victimSend = await SendAsync(app, """{"phone_number":"+86 15588665555"}""", idempotencyKey: Key, device: "victim-phone");
+        var victimId = (await Json.ReadSuccessAsync(victimSend)).GetProperty("verification_id").GetString()!;
+
+        Assert.NotEqual(attackerId, victimId);
+        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{victimId}}","verification_code":"{{app.Outbox.Last.Code}}"}""");
+        await Json.ReadSuccessAsync(verified);
+    }
+
+    private async Task GuessAsync(TestApp app, int codes)
+    {
+        for (var i = 0; i < codes; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(61));
+            var id = await app.SendAsync("""{"phone_number":"+86 15588665555"}""");
+            await WrongGuessesAsync(app, id, 5);
+        }
+    }
+
+    private static async Task WrongGuessesAsync(TestApp app, string id, int count)
+    {
+        var wrong = ServiceHarness.WrongCode(app.Outbox.Last.Code);
+        for (var i = 0; i < count; i++)
+        {
+            using (await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{wrong}}"}"""))
+            {
+            }
+        }
+    }
+
+    private async Task OwnerSignsInAsync(TestApp app, LastKeyRenderer renderer)
+    {
+        _time.Advance(TimeSpan.FromSeconds(61));
+        var id = await SendWithCaptchaAsync(app, renderer);
+        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{app.Outbox.Last.Code}}"}""");
+        await Json.ReadSuccessAsync(verified);
+    }
+
+    private static async Task<string> SendWithCaptchaAsync(TestApp app, LastKeyRenderer renderer)
+    {
+        using var response = await SendAsync(app, """{"phone_number":"+86 15588665555"}""", captcha: await SolveCaptchaAsync(app, renderer));
+        return (await Json.ReadSuccessAsync(response)).GetProperty("verification_id").GetString()!;
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(TestApp app, string json, string? idempotencyKey = null, string? captcha = null, string? device = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Send) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        if (captcha is not null)
+        {
+            request.Headers.Add("x-captcha-token", captcha);
+        }
+
+        if (device is not null)
+        {
+            request.Headers.Add("x-device-id", device);
+        }
+
+        return await app.Client.SendAsync(request);
+    }
+
+    private static async Task<string> SolveCaptchaAsync(TestApp app, LastKeyRenderer renderer)
+    {
+        using var data = await app.PostAsync("/auth/v1/captcha/data", "{}");
+        var challenge = (await Json.ReadSuccessAsync(data)).GetProperty("token").GetString()!;
+        using var verify = await app.PostAsync("/auth/v1/captcha/data/verify", $$"""{"token":"{{challenge}}","key":"{{renderer.Last}}"}""");
+        return (await Json.ReadSuccessAsync(verify)).GetProperty("captcha_token").GetString()!;
+    }
+
     /// <summary>Starts the app on the store under test, on the test's clock.</summary>
-    private protected Task<TestApp> StartAsync(Action<VerificationOptions>? verification = null) =>
+    private protected Task<TestApp> StartAsync(Action<VerificationOptions>? verification = null, IUserDirectory? directory = null, ICaptchaImageRenderer? renderer = null) =>
         TestApp.StartAsync(o =>
         {
             o.Time = _time;
             o.Verification = verification;
             o.Services = UseStore;
+            o.UserDirectory = directory;
+            o.CaptchaRenderer = renderer;
         });
 }
 
@@ -295,4 +511,51 @@ internal sealed class SwitchableSender : ISmsSender
         _messages.Enqueue(message);
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>Draws nothing; remembers the last captcha key, so a test can solve its own challenge.</summary>
+internal sealed class LastKeyRenderer : ICaptchaImageRenderer
+{
+    private volatile string _last = string.Empty;
+
+    public string Last => _last;
+
+    public byte[] RenderPng(string text)
+    {
+        _last = text;
+        return [0x89, 0x50, 0x4E, 0x47];
+    }
+}
+
+/// <summary>Counts the verification ids one app's engine signs, through its <c>verification.tokens.signed</c> counter.</summary>
+internal sealed class SignatureCounter : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private long _count;
+
+    public SignatureCounter(System.Diagnostics.Metrics.IMeterFactory appMeters)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "Verification" && instrument.Name == "verification.tokens.signed" && ReferenceEquals(instrument.Meter.Scope, appMeters))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "verification.token.kind", Value: "verification_id" })
+                {
+                    Interlocked.Add(ref _count, value);
+                }
+            }
+        });
+        _listener.Start();
+    }
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public void Dispose() => _listener.Dispose();
 }
