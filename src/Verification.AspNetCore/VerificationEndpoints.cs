@@ -1,186 +1,92 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Verification.AspNetCore;
 
-/// <summary>The request handlers behind <c>MapVerificationEndpoints()</c>.</summary>
-internal sealed class VerificationEndpoints
+/// <summary>The request handlers behind <c>MapVerificationEndpoints()</c>, over one (possibly keyed) service.</summary>
+internal sealed class VerificationEndpoints(IVerificationService service, ImageCaptchaService? captcha, ILogger logger)
 {
-    private static readonly string[] SendFields = ["phone_number", "email", "target", "usage"];
-    private static readonly string[] VerifyFields = ["verification_id", "verification_code"];
-    private static readonly string[] CaptchaVerifyFields = ["token", "key"];
-
-    private const string AllowedMethods = "POST, OPTIONS";
-    private const string DefaultAllowedHeaders = "content-type, x-captcha-token, x-device-id, x-request-id, x-sdk-version, idempotency-key, accept-language";
-
-    private readonly IVerificationService _service;
-    private readonly ImageCaptchaService? _captcha;
-    private readonly ILogger _logger;
-    private readonly HashSet<string> _origins;
-    private readonly bool _anyOrigin;
-
-    public VerificationEndpoints(IServiceProvider services, VerificationEndpointOptions options)
-    {
-        _service = services.GetRequiredService<IVerificationService>();
-        _captcha = services.GetService<ImageCaptchaService>();
-        _logger = services.GetService<ILoggerFactory>()?.CreateLogger("Verification.AspNetCore") ?? NullLogger.Instance;
-        _anyOrigin = options.AllowedOrigins.Any(o => o.Trim() == "*");
-        _origins = new HashSet<string>(options.AllowedOrigins.Select(o => o.Trim().TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
-    }
+    internal const string AllowedMethods = "POST, OPTIONS";
 
     /// <summary>Whether the built-in image captcha is registered (then its endpoints are mapped).</summary>
-    public bool HasImageCaptcha => _captcha is not null;
+    public bool HasImageCaptcha => captcha is not null;
 
-    public Task CaptchaDataAsync(HttpContext context) => GuardAsync(context, async () =>
+    public Task<IResult> SendAsync(HttpContext context) => AnswerAsync(context, async () =>
     {
+        var body = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.SendVerificationBody, context.RequestAborted).ConfigureAwait(false);
+        if (!body.Succeeded)
+        {
+            return VerificationHttpResults.Error(body.Error);
+        }
+
+        if (!TryParseTarget(body.Value.Target, out var target, out var error) || !TryParseUsage(body.Value.Usage, out var usage, out error))
+        {
+            return VerificationHttpResults.Error(error);
+        }
+
+        var request = new VerificationRequest(body.Value.PhoneNumber, body.Value.Email, target, usage, CaptchaToken(context.Request));
+        return VerificationHttpResults.From(await service.SendAsync(request, Context(context), context.RequestAborted).ConfigureAwait(false));
+    });
+
+    public Task<IResult> VerifyAsync(HttpContext context) => AnswerAsync(context, async () =>
+    {
+        var body = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.VerifyVerificationBody, context.RequestAborted).ConfigureAwait(false);
+        if (!body.Succeeded)
+        {
+            return VerificationHttpResults.Error(body.Error);
+        }
+
+        var request = new VerifyRequest(body.Value.VerificationId, body.Value.VerificationCode);
+        return VerificationHttpResults.From(await service.VerifyAsync(request, Context(context), context.RequestAborted).ConfigureAwait(false));
+    });
+
+    public Task<IResult> CaptchaDataAsync(HttpContext context) => AnswerAsync(context, async () =>
         // The body carries nothing the challenge needs; clients may send {} or nothing at all.
-        var result = await _captcha!.CreateChallengeAsync(Context(context), context.RequestAborted).ConfigureAwait(false);
-        await (result.Succeeded
-            ? VerificationHttpResults.WriteAsync(context.Response, result.Value)
-            : VerificationHttpResults.WriteErrorAsync(context.Response, result.Error)).ConfigureAwait(false);
+        VerificationHttpResults.From(await captcha!.CreateChallengeAsync(Context(context), context.RequestAborted).ConfigureAwait(false)));
+
+    public Task<IResult> CaptchaVerifyAsync(HttpContext context) => AnswerAsync(context, async () =>
+    {
+        var body = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.CaptchaVerifyBody, context.RequestAborted).ConfigureAwait(false);
+        return body.Succeeded
+            ? VerificationHttpResults.From(await captcha!.VerifyChallengeAsync(body.Value.Token, body.Value.Key, context.RequestAborted).ConfigureAwait(false))
+            : VerificationHttpResults.Error(body.Error);
     });
 
-    public Task CaptchaVerifyAsync(HttpContext context) => GuardAsync(context, async () =>
+    /// <summary>Any other method on a library path: a plain OPTIONS learns the methods, the rest get the JSON 405.</summary>
+    public static Task OtherMethodAsync(HttpContext context)
     {
-        var values = new string?[CaptchaVerifyFields.Length];
-        var error = await RequestBody.ReadAsync(context.Request, CaptchaVerifyFields, values, context.RequestAborted).ConfigureAwait(false);
-        if (error is not null)
-        {
-            await VerificationHttpResults.WriteErrorAsync(context.Response, error).ConfigureAwait(false);
-            return;
-        }
-
-        var result = await _captcha!.VerifyChallengeAsync(values[0], values[1], context.RequestAborted).ConfigureAwait(false);
-        await (result.Succeeded
-            ? VerificationHttpResults.WriteAsync(context.Response, result.Value)
-            : VerificationHttpResults.WriteErrorAsync(context.Response, result.Error)).ConfigureAwait(false);
-    });
-
-    public static VerificationEndpointOptions ReadOptions(IServiceProvider services, Action<VerificationEndpointOptions>? configure)
-    {
-        var options = new VerificationEndpointOptions();
-        services.GetService<IConfiguration>()?.GetSection(VerificationEndpointOptions.SectionName).Bind(options);
-        configure?.Invoke(options);
-        if (string.IsNullOrWhiteSpace(options.RoutePrefix) || !options.RoutePrefix.StartsWith('/'))
-        {
-            throw new InvalidOperationException($"Verification:Http:RoutePrefix '{options.RoutePrefix}' must start with '/', for example \"/auth/v1\".");
-        }
-
-        return options;
-    }
-
-    public Task SendAsync(HttpContext context) => GuardAsync(context, async () =>
-    {
-        var values = new string?[SendFields.Length];
-        var error = await RequestBody.ReadAsync(context.Request, SendFields, values, context.RequestAborted).ConfigureAwait(false);
-        if (error is not null)
-        {
-            await VerificationHttpResults.WriteErrorAsync(context.Response, error).ConfigureAwait(false);
-            return;
-        }
-
-        if (!TryParseTarget(values[2], out var target, out error) || !TryParseUsage(values[3], out var usage, out error))
-        {
-            await VerificationHttpResults.WriteErrorAsync(context.Response, error!).ConfigureAwait(false);
-            return;
-        }
-
-        var request = new VerificationRequest(values[0], values[1], target, usage, CaptchaToken(context.Request));
-        var result = await _service.SendAsync(request, Context(context), context.RequestAborted).ConfigureAwait(false);
-        await (result.Succeeded
-            ? VerificationHttpResults.WriteAsync(context.Response, result.Value)
-            : VerificationHttpResults.WriteErrorAsync(context.Response, result.Error)).ConfigureAwait(false);
-    });
-
-    public Task VerifyAsync(HttpContext context) => GuardAsync(context, async () =>
-    {
-        var values = new string?[VerifyFields.Length];
-        var error = await RequestBody.ReadAsync(context.Request, VerifyFields, values, context.RequestAborted).ConfigureAwait(false);
-        if (error is not null)
-        {
-            await VerificationHttpResults.WriteErrorAsync(context.Response, error).ConfigureAwait(false);
-            return;
-        }
-
-        var result = await _service.VerifyAsync(new VerifyRequest(values[0], values[1]), Context(context), context.RequestAborted).ConfigureAwait(false);
-        await (result.Succeeded
-            ? VerificationHttpResults.WriteAsync(context.Response, result.Value)
-            : VerificationHttpResults.WriteErrorAsync(context.Response, result.Error)).ConfigureAwait(false);
-    });
-
-    /// <summary>Answers a CORS preflight: allowed origins get the methods and the headers they asked for.</summary>
-    public Task PreflightAsync(HttpContext context)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status204NoContent;
-        response.Headers.Allow = AllowedMethods;
-        if (ApplyCors(context))
-        {
-            var requested = context.Request.Headers.AccessControlRequestHeaders.ToString();
-            response.Headers.AccessControlAllowMethods = AllowedMethods;
-            response.Headers.AccessControlAllowHeaders = requested.Length is > 0 and <= 1024 ? requested : DefaultAllowedHeaders;
-            response.Headers.AccessControlMaxAge = "600";
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public Task MethodNotAllowedAsync(HttpContext context)
-    {
-        ApplyCors(context);
         context.Response.Headers.Allow = AllowedMethods;
-        return VerificationHttpResults.WriteErrorAsync(context.Response, Errors.MethodNotAllowed);
+        if (HttpMethods.IsOptions(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        }
+
+        return VerificationHttpResults.HttpOnlyError(VerificationHttpErrorCodes.MethodNotAllowed, VerificationHttpErrorCodes.MethodNotAllowedNumber, "This endpoint accepts POST only.").ExecuteAsync(context);
     }
 
-    public Task NotFoundAsync(HttpContext context)
-    {
-        ApplyCors(context);
-        return VerificationHttpResults.WriteErrorAsync(context.Response, Errors.NotFound);
-    }
+    /// <summary>The opt-in JSON 404 for a path under the prefix that no endpoint matched.</summary>
+    public static Task NotFoundAsync(HttpContext context) =>
+        VerificationHttpResults.NotFound().ExecuteAsync(context);
 
-    private async Task GuardAsync(HttpContext context, Func<Task> handle)
+    /// <summary>Runs a handler; an exception becomes the logged JSON 500, a client that went away gets nothing.</summary>
+    private async Task<IResult> AnswerAsync(HttpContext context, Func<Task<IResult>> handle)
     {
-        ApplyCors(context);
         try
         {
-            await handle().ConfigureAwait(false);
+            return await handle().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
-            // The client went away; nobody is left to answer.
+            return Results.Empty;
         }
         catch (Exception e)
         {
-            Log.UnhandledException(_logger, e, context.Request.Path);
-            if (!context.Response.HasStarted)
-            {
-                context.Response.Clear();
-                ApplyCors(context);
-                await VerificationHttpResults.WriteErrorAsync(context.Response, Errors.Internal).ConfigureAwait(false);
-            }
+            Log.UnhandledException(logger, e, context.Request.Path);
+            return VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.Internal, "An unexpected error occurred; it has been logged."));
         }
-    }
-
-    /// <summary>Adds the CORS headers when the request comes from an allowed origin; true when it does.</summary>
-    private bool ApplyCors(HttpContext context)
-    {
-        var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length == 0 || (!_anyOrigin && !_origins.Contains(origin)))
-        {
-            return false;
-        }
-
-        var headers = context.Response.Headers;
-        headers.AccessControlAllowOrigin = _anyOrigin ? "*" : origin;
-        headers.AccessControlExposeHeaders = "Retry-After";
-        headers.Vary = StringValues.Concat(headers.Vary, "Origin");
-        return true;
     }
 
     private static string? CaptchaToken(HttpRequest request)
@@ -238,45 +144,35 @@ internal sealed class VerificationEndpoints
         return null;
     }
 
-    private static bool TryParseTarget(string? value, out VerificationTarget target, out VerificationError? error)
+    private static bool TryParseTarget(string? value, out VerificationTarget target, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out VerificationError? error)
     {
         error = null;
-        target = value switch
-        {
-            null => VerificationTarget.Any,
-            "ANY" => VerificationTarget.Any,
-            "USER" => VerificationTarget.User,
-            "NOT_USER" => VerificationTarget.NotUser,
-            _ => (VerificationTarget)(-1),
-        };
-        if (Enum.IsDefined(target))
+        target = VerificationTarget.Any;
+        if (value is null || WireValues.TryParseTarget(value, out target))
         {
             return true;
         }
 
-        error = Errors.InvalidArgument("target", VerificationErrorReasons.UnknownValue, "target must be ANY, USER or NOT_USER.");
+        error = VerificationRequestBody.Invalid(WireFields.Target, VerificationErrorReasons.UnknownValue, "target must be ANY, USER or NOT_USER.");
         return false;
     }
 
-    private static bool TryParseUsage(string? value, out VerificationUsage? usage, out VerificationError? error)
+    private static bool TryParseUsage(string? value, out VerificationUsage? usage, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out VerificationError? error)
     {
         error = null;
-        usage = value switch
-        {
-            null => null,
-            "REGISTER" => VerificationUsage.Register,
-            "SIGN_IN" => VerificationUsage.SignIn,
-            "PASSWORD_RESET" => VerificationUsage.PasswordReset,
-            "EMAIL_ADDRESS_CHANGE" => VerificationUsage.EmailAddressChange,
-            "PHONE_NUMBER_CHANGE" => VerificationUsage.PhoneNumberChange,
-            _ => (VerificationUsage)(-1),
-        };
-        if (usage is null || Enum.IsDefined(usage.Value))
+        usage = null;
+        if (value is null)
         {
             return true;
         }
 
-        error = Errors.InvalidArgument("usage", VerificationErrorReasons.UnknownValue, "usage must be REGISTER, SIGN_IN, PASSWORD_RESET, EMAIL_ADDRESS_CHANGE or PHONE_NUMBER_CHANGE.");
+        if (WireValues.TryParseUsage(value, out var parsed))
+        {
+            usage = parsed;
+            return true;
+        }
+
+        error = VerificationRequestBody.Invalid(WireFields.Usage, VerificationErrorReasons.UnknownValue, "usage must be REGISTER, SIGN_IN, PASSWORD_RESET, EMAIL_ADDRESS_CHANGE or PHONE_NUMBER_CHANGE.");
         return false;
     }
 }

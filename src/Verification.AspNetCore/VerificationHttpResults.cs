@@ -1,123 +1,182 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using System.Threading.RateLimiting;
 
 namespace Verification.AspNetCore;
 
 /// <summary>
-/// Writes the documented JSON bodies: successes with exactly the documented fields, errors as
-/// <c>{"error", "error_code", "error_description", "details"}</c> with their status and <c>Retry-After</c>.
-/// Use it in the host's own endpoints (sign-up, sign-in) so every answer has one shape.
+/// The answers of the HTTP API as <see cref="IResult"/>s: the success bodies with exactly the documented fields,
+/// and errors with their status, <c>Retry-After</c> and body in the configured <see cref="VerificationErrorFormat"/>.
+/// Use them in the app's own endpoints (sign-up, sign-in, another tenant's) so that every answer has one shape.
 /// </summary>
 public static class VerificationHttpResults
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
+    /// <summary>200 with <c>{"verification_id", "expires_in", "is_user"?}</c>.</summary>
+    /// <param name="value">What the send answered.</param>
+    public static IResult Ok(VerificationResponse value) => Json(value, VerificationJsonContext.Default.VerificationResponse);
 
-    /// <summary>An <see cref="IResult"/> that writes <paramref name="error"/> with its HTTP status.</summary>
+    /// <summary>200 with <c>{"verification_token", "expires_in"}</c>.</summary>
+    /// <param name="value">What the verify answered.</param>
+    public static IResult Ok(VerifyResponse value) => Json(value, VerificationJsonContext.Default.VerifyResponse);
+
+    /// <summary>200 with <c>{"data", "type", "token", "expires_in"}</c>.</summary>
+    /// <param name="value">A new image captcha challenge.</param>
+    public static IResult Ok(CaptchaChallenge value) => Json(value, VerificationJsonContext.Default.CaptchaChallenge);
+
+    /// <summary>200 with <c>{"captcha_token", "expires_in"}</c>.</summary>
+    /// <param name="value">A solved challenge.</param>
+    public static IResult Ok(CaptchaSolution value) => Json(value, VerificationJsonContext.Default.CaptchaSolution);
+
+    /// <summary>200 with <paramref name="value"/> written by <paramref name="typeInfo"/>, uncached, as the library's successes are.</summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="value">The body.</param>
+    /// <param name="typeInfo">Its JSON metadata, for example from the app's own <c>JsonSerializerContext</c>.</param>
+    public static IResult Json<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return new JsonBodyResult<T>(value, typeInfo);
+    }
+
+    /// <summary>
+    /// <paramref name="error"/> with its HTTP status and, when it has a wait, <c>Retry-After</c>; the body is the
+    /// error format of the endpoint's <c>MapVerificationEndpoints</c> group, or of <c>Verification:Http:ErrorFormat</c>.
+    /// </summary>
     /// <param name="error">The error.</param>
     public static IResult Error(VerificationError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return new ErrorResult(error);
+        return new ErrorResult(VerificationHttpErrorCodes.GetHttpStatus(error), VerificationErrorBody.From(error), error.RetryAfter);
     }
 
-    internal static Task WriteErrorAsync(HttpResponse response, VerificationError error)
+    /// <summary>The success of <paramref name="result"/>, or its error.</summary>
+    /// <param name="result">What the send answered.</param>
+    public static IResult From(VerificationResult<VerificationResponse> result) =>
+        Check(result).Succeeded ? Ok(result.Value!) : Error(result.Error!);
+
+    /// <summary>The success of <paramref name="result"/>, or its error.</summary>
+    /// <param name="result">What the verify answered.</param>
+    public static IResult From(VerificationResult<VerifyResponse> result) =>
+        Check(result).Succeeded ? Ok(result.Value!) : Error(result.Error!);
+
+    /// <summary>The success of <paramref name="result"/>, or its error.</summary>
+    /// <param name="result">What the captcha challenge answered.</param>
+    public static IResult From(VerificationResult<CaptchaChallenge> result) =>
+        Check(result).Succeeded ? Ok(result.Value!) : Error(result.Error!);
+
+    /// <summary>The success of <paramref name="result"/>, or its error.</summary>
+    /// <param name="result">What the captcha check answered.</param>
+    public static IResult From(VerificationResult<CaptchaSolution> result) =>
+        Check(result).Succeeded ? Ok(result.Value!) : Error(result.Error!);
+
+    /// <summary>
+    /// For <c>RateLimiterOptions.OnRejected</c>: answers the library's own 429 <c>rate_limit_exceeded</c> (status,
+    /// body in the configured format, <c>Retry-After</c> from the limiter's lease, at least 1 second when it gives none),
+    /// so that ASP.NET Core's rate limiter and the library's limits look the same to a client.
+    /// </summary>
+    /// <param name="context">The rejected request and its lease.</param>
+    /// <param name="cancellationToken">Unused; the write follows the request's own abort.</param>
+    /// <example><code>builder.Services.AddRateLimiter(o => o.OnRejected = VerificationHttpResults.OnRateLimiterRejected);</code></example>
+    public static ValueTask OnRateLimiterRejected(OnRejectedContext context, CancellationToken cancellationToken)
     {
-        response.StatusCode = error.HttpStatus;
-        if (error.RetryAfter is { } retryAfter)
-        {
-            response.Headers.RetryAfter = RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture);
-        }
-
-        return WriteJsonAsync(response, error, static (writer, e) =>
-        {
-            writer.WriteString("error", e.Code);
-            writer.WriteNumber("error_code", e.Number);
-            writer.WriteString("error_description", e.Description);
-            if (e.Field is not null || e.Reason is not null || e.RetryAfter is not null || e.AttemptsRemaining is not null)
-            {
-                writer.WriteStartObject("details");
-                if (e.Field is not null)
-                {
-                    writer.WriteString("field", e.Field);
-                }
-
-                if (e.Reason is not null)
-                {
-                    writer.WriteString("reason", e.Reason);
-                }
-
-                if (e.RetryAfter is { } wait)
-                {
-                    writer.WriteNumber("retry_after", RetryAfterSeconds(wait));
-                }
-
-                if (e.AttemptsRemaining is { } attempts)
-                {
-                    writer.WriteNumber("attempts_remaining", attempts);
-                }
-
-                writer.WriteEndObject();
-            }
-        });
+        ArgumentNullException.ThrowIfNull(context);
+        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var error = new VerificationError(VerificationErrorCodes.RateLimitExceeded, "Too many requests; try again later.") { RetryAfter = wait };
+        return new ValueTask(Error(error).ExecuteAsync(context.HttpContext));
     }
 
-    internal static Task WriteAsync(HttpResponse response, VerificationResponse value) =>
-        WriteJsonAsync(response, value, static (writer, v) =>
-        {
-            writer.WriteString("verification_id", v.VerificationId);
-            writer.WriteNumber("expires_in", v.ExpiresIn);
-            if (v.IsUser is { } isUser)
-            {
-                writer.WriteBoolean("is_user", isUser);
-            }
-        });
+    /// <summary>
+    /// The JSON 404 <c>not_found</c> ("No endpoint exists at this path."), for example as the app's fallback:
+    /// <c>app.MapFallback(() =&gt; VerificationHttpResults.NotFound())</c>.
+    /// </summary>
+    public static IResult NotFound() =>
+        HttpOnlyError(VerificationHttpErrorCodes.NotFound, VerificationHttpErrorCodes.NotFoundNumber, "No endpoint exists at this path.");
 
-    internal static Task WriteAsync(HttpResponse response, VerifyResponse value) =>
-        WriteJsonAsync(response, value, static (writer, v) =>
-        {
-            writer.WriteString("verification_token", v.VerificationToken);
-            writer.WriteNumber("expires_in", v.ExpiresIn);
-        });
+    internal static IResult HttpOnlyError(string code, int number, string description) =>
+        new ErrorResult(VerificationHttpErrorCodes.GetHttpStatus(code), new VerificationErrorBody(code, number, description), null);
 
-    internal static Task WriteAsync(HttpResponse response, CaptchaChallenge value) =>
-        WriteJsonAsync(response, value, static (writer, v) =>
-        {
-            writer.WriteString("data", v.Data);
-            writer.WriteString("type", v.Type);
-            writer.WriteString("token", v.Token);
-            writer.WriteNumber("expires_in", v.ExpiresIn);
-        });
-
-    internal static Task WriteAsync(HttpResponse response, CaptchaSolution value) =>
-        WriteJsonAsync(response, value, static (writer, v) =>
-        {
-            writer.WriteString("captcha_token", v.CaptchaToken);
-            writer.WriteNumber("expires_in", v.ExpiresIn);
-        });
-
-    /// <summary>Whole seconds to wait, rounded up so that a client never retries too early.</summary>
-    internal static long RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
-
-    private static async Task WriteJsonAsync<T>(HttpResponse response, T value, Action<Utf8JsonWriter, T> write)
+    private static VerificationResult<T> Check<T>(VerificationResult<T> result)
+        where T : class
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        await using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            writer.WriteStartObject();
-            write(writer, value);
-            writer.WriteEndObject();
-        }
+        ArgumentNullException.ThrowIfNull(result);
+        return result;
+    }
 
-        response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = buffer.WrittenCount;
+    private static Task WriteAsync(HttpResponse response, byte[] json, string contentType)
+    {
+        response.ContentType = contentType;
+        response.ContentLength = json.Length;
         response.Headers.CacheControl = "no-store";
-        await response.Body.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+        return response.Body.WriteAsync(json).AsTask();
     }
 
-    private sealed class ErrorResult(VerificationError error) : IResult
+    /// <summary>The error format of the endpoint's group, else of the registered options, else CloudBase.</summary>
+    private static VerificationErrorFormat FormatOf(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<VerificationEndpointMetadata>()?.ErrorFormat
+        ?? context.RequestServices?.GetService<IOptions<VerificationEndpointOptions>>()?.Value.ErrorFormat
+        ?? VerificationErrorFormat.CloudBase;
+
+    private sealed class JsonBodyResult<T>(T value, JsonTypeInfo<T> typeInfo) : IResult, IStatusCodeHttpResult
     {
-        public Task ExecuteAsync(HttpContext httpContext) => WriteErrorAsync(httpContext.Response, error);
+        public int? StatusCode => StatusCodes.Status200OK;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            httpContext.Response.StatusCode = StatusCodes.Status200OK;
+            return WriteAsync(httpContext.Response, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json; charset=utf-8");
+        }
+    }
+
+    private sealed class ErrorResult(int status, VerificationErrorBody body, TimeSpan? retryAfter) : IResult, IStatusCodeHttpResult
+    {
+        public int? StatusCode => status;
+
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            ArgumentNullException.ThrowIfNull(httpContext);
+            var response = httpContext.Response;
+            response.StatusCode = status;
+            if (retryAfter is { } wait)
+            {
+                response.Headers.RetryAfter = VerificationErrorDetails.RetryAfterSeconds(wait).ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (FormatOf(httpContext) == VerificationErrorFormat.ProblemDetails)
+            {
+                response.Headers.CacheControl = "no-store";
+                return Problem().ExecuteAsync(httpContext);
+            }
+
+            return WriteAsync(response, JsonSerializer.SerializeToUtf8Bytes(body, VerificationJsonContext.Default.VerificationErrorBody), "application/json; charset=utf-8");
+        }
+
+        /// <summary>RFC 9457, through the app's IProblemDetailsService when it has one.</summary>
+        private ProblemHttpResult Problem()
+        {
+            var problem = new ProblemDetails
+            {
+                Status = status,
+                Title = ReasonPhrases.GetReasonPhrase(status),
+                Detail = body.ErrorDescription,
+            };
+            problem.Extensions[WireFields.Error] = body.Error;
+            problem.Extensions[WireFields.ErrorCode] = body.ErrorCode;
+            if (body.Details is not null)
+            {
+                // A JsonElement, which every ProblemDetails writer can serialize without reflection.
+                problem.Extensions[WireFields.Details] = JsonSerializer.SerializeToElement(body.Details, VerificationJsonContext.Default.VerificationErrorDetails);
+            }
+
+            return TypedResults.Problem(problem);
+        }
     }
 }

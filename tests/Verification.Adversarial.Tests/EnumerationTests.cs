@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
-/// SECURITY.md "Abuse": existing and unknown contacts get the same status, body shape and timing (except the
+/// Threat T7 of docs/security.md (enumeration): existing and unknown contacts get the same status, body shape and timing (except the
 /// documented <c>is_user</c>, which can be switched off).
 /// </summary>
 public sealed class EnumerationTests(ITestOutputHelper output)

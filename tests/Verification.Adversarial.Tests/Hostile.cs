@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using CsCheck;
+using Verification.AspNetCore;
 
 namespace Verification.Adversarial.Tests;
 
@@ -67,15 +68,15 @@ internal static partial class Hostile
         return builder.ToString();
     }
 
-    /// <summary>The wire's error codes (DESIGN.md §1), except <c>internal</c>, which bad input must never produce.</summary>
+    /// <summary>The wire's error codes (docs/wire-contract.md), except <c>internal</c>, which bad input must never produce.</summary>
     public static readonly HashSet<string> DocumentedErrors =
     [
         VerificationErrorCodes.InvalidArgument, VerificationErrorCodes.InvalidPhoneNumber, VerificationErrorCodes.FailedPrecondition,
         VerificationErrorCodes.InvalidVerificationCode, VerificationErrorCodes.UserNotFound, VerificationErrorCodes.AlreadyExists,
         VerificationErrorCodes.InvalidVerificationToken, VerificationErrorCodes.InvalidCaptcha, VerificationErrorCodes.CaptchaExpired,
         VerificationErrorCodes.CaptchaUsed, VerificationErrorCodes.CaptchaInvalid, VerificationErrorCodes.CaptchaRequired,
-        VerificationErrorCodes.RateLimitExceeded, VerificationErrorCodes.NotFound, VerificationErrorCodes.MethodNotAllowed,
-        VerificationErrorCodes.Unavailable,
+        VerificationErrorCodes.RateLimitExceeded, VerificationHttpErrorCodes.NotFound, VerificationHttpErrorCodes.MethodNotAllowed,
+        VerificationErrorCodes.Unavailable, VerificationErrorCodes.IdempotencyKeyReused,
     ];
 
     /// <summary>What a message may be addressed to: an E.164 mainland China mobile number or a clean email of at most 254 characters.</summary>

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
-/// SECURITY.md "Input": property-based fuzzing of <see cref="IVerificationService"/> and of the HTTP endpoints
+/// Threat T5 of docs/security.md (hostile input): property-based fuzzing of <see cref="IVerificationService"/> and of the HTTP endpoints
 /// with hostile strings, Unicode tricks, huge values and every JSON type in every field. Each property prints how
 /// many cases ran (figures in docs/security.md).
 /// </summary>

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
-/// SECURITY.md "Codes" and "Tokens" under concurrency, through the whole service (not only the store), run once on
+/// Threats T1, T2 and T11 of docs/security.md under concurrency, through the whole service (not only the store), run once on
 /// the in-memory store and once on Redis: exactly-once verification, the attempt limit, one message per contact,
 /// one redemption, one captcha use.
 /// </summary>

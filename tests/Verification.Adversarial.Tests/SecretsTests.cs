@@ -8,7 +8,7 @@ using Verification.Tests;
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
-/// SECURITY.md "Secrets in logs": a full flow — SMS through a Twilio stand-in (with a credential), email, wrong and
+/// Threat T10 of docs/security.md (secrets in logs): a full flow — SMS through a Twilio stand-in (with a credential), email, wrong and
 /// right codes, redemption twice, image captcha, a failing provider — with every log line captured at Trace: no
 /// code, token or credential appears anywhere in a line (message, state or exception); contacts only masked.
 /// </summary>

@@ -11,7 +11,7 @@ using Verification.Tests;
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
-/// SECURITY.md "Tokens", one test per case, through the HTTP endpoints (the service-level variants live in
+/// Threat T3 of docs/security.md (forged tokens), one test per case, through the HTTP endpoints (the service-level variants live in
 /// tests/Verification.Core.Tests/TokenTests.cs). Forgeries that need the real key are re-signed with it, so that
 /// each differs from a genuine token only in what it tests.
 /// </summary>

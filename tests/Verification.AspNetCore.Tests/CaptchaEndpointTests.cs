@@ -276,9 +276,9 @@ public sealed class CaptchaEndpointTests
     [Theory]
     [InlineData(DataPath, "{}")]
     [InlineData(VerifyPath, """{"token":"t","key":"ACDEF"}""")]
-    public async Task CaptchaPaths_WithoutImageCaptcha_Answer404NotFoundJson(string path, string json)
+    public async Task CaptchaPaths_WithoutImageCaptchaWithJsonNotFound_Answer404NotFoundJson(string path, string json)
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await TestApp.StartAsync(o => o.Endpoints = e => e.JsonNotFound = true);
 
         using var response = await app.PostAsync(path, json);
 

@@ -126,7 +126,7 @@ public sealed class CorsTests
     }
 
     /// <summary>A browser's preflight: OPTIONS with Origin, Access-Control-Request-Method and -Headers.</summary>
-    private static HttpRequestMessage Preflight(string path, string origin)
+    internal static HttpRequestMessage Preflight(string path, string origin)
     {
         var request = new HttpRequestMessage(HttpMethod.Options, path);
         request.Headers.Add("Origin", origin);

@@ -10,7 +10,11 @@ public sealed class EndpointOptionsTests
     [Fact]
     public async Task MapVerificationEndpoints_WithRoutePrefixFromConfiguration_MovesTheEndpoints()
     {
-        await using var app = await TestApp.StartAsync(o => o.Configuration["Verification:Http:RoutePrefix"] = "/api/auth");
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.Configuration["Verification:Http:RoutePrefix"] = "/api/auth";
+            o.Configuration["Verification:Http:JsonNotFound"] = "true";
+        });
 
         using var moved = await app.PostAsync("/api/auth/verification", PhoneJson);
         var id = (await Json.ReadSuccessAsync(moved)).GetProperty("verification_id").GetString()!;

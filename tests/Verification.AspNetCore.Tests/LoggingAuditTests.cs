@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging.Testing;
 namespace Verification.AspNetCore.Tests;
 
 /// <summary>
-/// The logging rules of SECURITY.md and STYLE.md across every package: one source-generated <c>Log</c> class per
+/// The logging rules of every package (README "Telemetry, logs and health checks"; threat T10 of docs/security.md):
+/// one source-generated <c>Log</c> class per
 /// assembly with event ids unique and inside the package's range, and a full flow over HTTP — with real failing
 /// providers (Twilio and SMTP on closed ports), captcha, wrong and right codes, redemption — whose every log line and
 /// structured value, in every category at Trace level, holds no code, token, key, credential or unmasked contact.

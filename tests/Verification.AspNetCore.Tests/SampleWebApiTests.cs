@@ -91,7 +91,7 @@ public sealed class SampleWebApiTests
         await Json.AssertInvalidArgumentAsync(oversize, "body", "too_long");
 
         using var wrongType = await PostAsync(sample, "/auth/v1/signup", """{"verification_token":42}""");
-        await Json.AssertInvalidArgumentAsync(wrongType, "body", "malformed");
+        await Json.AssertInvalidArgumentAsync(wrongType, "verification_token", "malformed");
 
         using var forged = await PostAsync(sample, "/auth/v1/signin", TokenJson("eyJhbGciOiJub25lIn0.eyJlIjoieCJ9."));
         await Json.AssertErrorAsync(forged, HttpStatusCode.BadRequest, "invalid_verification_token", 4010);

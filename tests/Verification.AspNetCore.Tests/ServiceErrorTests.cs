@@ -221,13 +221,27 @@ public sealed class ServiceErrorTests
     [InlineData("GET", "/auth/v1/nope/deeper")]
     [InlineData("POST", "/auth/v1/")]
     [InlineData("POST", "/auth/v1/verification/verify/more")]
-    public async Task Request_ToUnknownPathUnderThePrefix_AnswersJsonNotFound404(string method, string path)
+    public async Task Request_ToUnknownPathUnderThePrefixWithJsonNotFound_AnswersJsonNotFound404(string method, string path)
+    {
+        await using var app = await TestApp.StartAsync(o => o.Configuration["Verification:Http:JsonNotFound"] = "true");
+
+        using var response = await app.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}") });
+
+        await Json.AssertErrorAsync(response, HttpStatusCode.NotFound, "not_found", 4040);
+    }
+
+    [Theory]
+    [InlineData("POST", "/auth/v1/nope")]
+    [InlineData("GET", "/auth/v1/nope/deeper")]
+    [InlineData("POST", "/auth/v1/verification/verify/more")]
+    public async Task Request_ToUnknownPathUnderThePrefix_GetsAspNetCoresOwn404(string method, string path)
     {
         await using var app = await TestApp.StartAsync();
 
         using var response = await app.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}") });
 
-        await Json.AssertErrorAsync(response, HttpStatusCode.NotFound, "not_found", 4040);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
     [Theory]

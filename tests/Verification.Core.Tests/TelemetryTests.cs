@@ -9,7 +9,7 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Verification.Tests;
 
 /// <summary>
-/// The <c>Verification</c> meter and activity source (DESIGN.md §6, docs/telemetry.md): the values of every
+/// The <c>Verification</c> meter and activity source as docs/telemetry.md documents them: the values of every
 /// instrument after a scripted flow, and the spans of send, verify, redeem and each delivery attempt.
 /// </summary>
 public sealed class TelemetryTests

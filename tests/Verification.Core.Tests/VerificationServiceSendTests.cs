@@ -96,7 +96,6 @@ public sealed class VerificationServiceSendTests
             VerificationErrorReasons.ExactlyOneContact);
 
         Assert.Equal(field, error.Field);
-        Assert.Equal(400, error.HttpStatus);
         Assert.Empty(h.Outbox.Messages);
         Assert.Empty(h.Store.Saves);
     }
@@ -292,7 +291,6 @@ public sealed class VerificationServiceSendTests
             await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone, Target: VerificationTarget.User)),
             VerificationErrorCodes.UserNotFound);
 
-        Assert.Equal(404, error.HttpStatus);
         Assert.Equal(4004, error.Number);
         Assert.Empty(h.Outbox.Messages);
     }
@@ -318,7 +316,6 @@ public sealed class VerificationServiceSendTests
             await h.Service.SendAsync(new VerificationRequest(Email: ServiceHarness.Email, Target: VerificationTarget.NotUser)),
             VerificationErrorCodes.AlreadyExists);
 
-        Assert.Equal(409, error.HttpStatus);
         Assert.Empty(h.Outbox.Messages);
     }
 
@@ -366,7 +363,6 @@ public sealed class VerificationServiceSendTests
             VerificationErrorCodes.Unavailable,
             VerificationErrorReasons.UserDirectoryUnavailable);
 
-        Assert.Equal(503, error.HttpStatus);
         Assert.Empty(h.Outbox.Messages);
         Assert.Empty(h.Store.Saves);
     }
@@ -386,7 +382,6 @@ public sealed class VerificationServiceSendTests
             VerificationErrorReasons.ResendCooldown);
 
         Assert.Equal(TimeSpan.FromSeconds(40), error.RetryAfter);
-        Assert.Equal(429, error.HttpStatus);
         Assert.Single(h.Outbox.Messages);
     }
 
@@ -491,7 +486,6 @@ public sealed class VerificationServiceSendTests
             VerificationErrorCodes.Unavailable,
             VerificationErrorReasons.DeliveryFailed);
 
-        Assert.Equal(503, error.HttpStatus);
     }
 
     [Fact]
@@ -690,7 +684,6 @@ public sealed class VerificationServiceSendTests
             VerificationErrorCodes.Unavailable,
             VerificationErrorReasons.StoreUnavailable);
 
-        Assert.Equal(503, error.HttpStatus);
         Assert.Empty(h.Outbox.Messages);
     }
 
@@ -749,7 +742,6 @@ public sealed class VerificationServiceSendTests
             await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone, CaptchaToken: "token-1")),
             VerificationErrorCodes.CaptchaInvalid);
 
-        Assert.Equal(400, error.HttpStatus);
         Assert.Empty(h.Store.Saves);
         Assert.Empty(h.Outbox.Messages);
     }

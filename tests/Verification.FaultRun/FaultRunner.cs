@@ -132,9 +132,9 @@ public sealed class FaultRunReport
 }
 
 /// <summary>
-/// The bounded load/fault run of issue 9: mixed sends and verifies through the HTTP endpoints (Kestrel on loopback)
+/// The bounded load/fault run: mixed sends and verifies through the HTTP endpoints (Kestrel on loopback)
 /// while the SMS providers time out, throttle, fail, drop connections and recover, and then while Redis is killed
-/// and restarted. Every answer is checked against SECURITY.md "Faults".
+/// and restarted. Every answer is checked against threats T8 and T9 of docs/security.md (provider and store failure).
 /// </summary>
 public static class FaultRunner
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Verification.FaultRun;
 
-// The bounded load/fault program (issue 9). Usage:
+// The bounded load/fault program (docs/security.md, "The load/fault program"). Usage:
 //   dotnet run --project tests/Verification.FaultRun -c Release -- [--seconds N] [--requests N] [--workers N] [--only providers|store]
 // --seconds is per phase (default 20), --requests the request budget per phase (default 20000). Exit code 0 when
 // no violation was found, 1 when one was, 2 on a usage error. Loopback only; needs redis-server on PATH for the

@@ -1,6 +1,6 @@
 namespace Verification.TencentCloud.Tests;
 
-/// <summary>Every error code PROVIDERS.md lists, classified.</summary>
+/// <summary>Tencent Cloud SMS error codes, each classified as the "Error mapping" table of docs/providers.md says.</summary>
 public sealed class ErrorClassificationTests
 {
     [Theory]

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Verification.TencentCloud.Tests;
 
-/// <summary>The three TC3-HMAC-SHA256 vectors of PROVIDERS.md, exactly as given.</summary>
+/// <summary>Three TC3-HMAC-SHA256 vectors worked from Tencent Cloud's API 3.0 signing documentation (a POST, a GET and a third signed header), exactly as given.</summary>
 public sealed class Tc3SignerTests
 {
     private const string SecretId = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";

@@ -40,9 +40,6 @@ public sealed class VerificationError
     /// <summary>The wire name of the offending request field (<c>details.field</c>), for example <c>"phone_number"</c>.</summary>
     public string? Field { get; init; }
 
-    /// <summary>The HTTP status that carries this error.</summary>
-    public int HttpStatus => VerificationErrorCodes.GetHttpStatus(Code);
-
     /// <inheritdoc />
     public override string ToString() => $"{Code} ({Number}): {Description}";
 

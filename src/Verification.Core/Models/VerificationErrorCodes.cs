@@ -1,8 +1,9 @@
 namespace Verification;
 
 /// <summary>
-/// The wire error codes (the <c>error</c> field) with their stable numbers (<c>error_code</c>) and HTTP statuses.
-/// Clients key on the string; the numbers never change meaning.
+/// The wire error codes (the <c>error</c> field) with their stable numbers (<c>error_code</c>). Clients key on the
+/// string; the numbers never change meaning. The HTTP status of each (given after the number below) is the HTTP
+/// package's concern, as are its two HTTP-only codes (<c>not_found</c>, <c>method_not_allowed</c>).
 /// </summary>
 public static class VerificationErrorCodes
 {
@@ -45,12 +46,6 @@ public static class VerificationErrorCodes
     /// <summary>A hard limit was reached (cooldown, daily cap, failure budget…); see <see cref="VerificationError.RetryAfter"/>. 4029 / 429.</summary>
     public const string RateLimitExceeded = "rate_limit_exceeded";
 
-    /// <summary>HTTP only: no endpoint at this path. 4040 / 404.</summary>
-    public const string NotFound = "not_found";
-
-    /// <summary>HTTP only: the endpoint exists but not for this method. 4050 / 405.</summary>
-    public const string MethodNotAllowed = "method_not_allowed";
-
     /// <summary>A bug. Never the answer to bad input. 5000 / 500.</summary>
     public const string Internal = "internal";
 
@@ -68,7 +63,7 @@ public static class VerificationErrorCodes
     [
         InvalidArgument, InvalidPhoneNumber, FailedPrecondition, InvalidVerificationCode, UserNotFound, AlreadyExists,
         InvalidVerificationToken, InvalidCaptcha, CaptchaExpired, CaptchaUsed, CaptchaInvalid, CaptchaRequired,
-        RateLimitExceeded, NotFound, MethodNotAllowed, Internal, Unavailable, IdempotencyKeyReused,
+        RateLimitExceeded, Internal, Unavailable, IdempotencyKeyReused,
     ];
 
     /// <summary>The stable number (<c>error_code</c>) of a wire code.</summary>
@@ -90,27 +85,9 @@ public static class VerificationErrorCodes
         CaptchaInvalid => 4027,
         CaptchaRequired => 4028,
         RateLimitExceeded => 4029,
-        NotFound => 4040,
-        MethodNotAllowed => 4050,
         Internal => 5000,
         Unavailable => 5003,
         _ => throw new ArgumentException($"'{code}' is not a documented verification error code; use a constant of {nameof(VerificationErrorCodes)}.", nameof(code)),
-    };
-
-    /// <summary>The HTTP status that carries a wire code.</summary>
-    /// <param name="code">One of the constants of this class.</param>
-    /// <exception cref="ArgumentException"><paramref name="code"/> is not a documented code.</exception>
-    public static int GetHttpStatus(string code) => GetNumber(code) switch
-    {
-        4004 => 404,
-        4009 => 409,
-        4011 => 422,
-        4029 => 429,
-        4040 => 404,
-        4050 => 405,
-        5000 => 500,
-        5003 => 503,
-        _ => 400,
     };
 }
 

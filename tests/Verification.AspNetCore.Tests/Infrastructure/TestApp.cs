@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,12 @@ internal sealed class TestAppOptions
 
     /// <summary>The callback of MapVerificationEndpoints().</summary>
     public Action<VerificationEndpointOptions>? Endpoints { get; set; }
+
+    /// <summary>Middleware and endpoints of the app before MapVerificationEndpoints() (UseCors, MapOpenApi…).</summary>
+    public Action<WebApplication>? BeforeEndpoints { get; set; }
+
+    /// <summary>Conventions on the group MapVerificationEndpoints() returns, and the app's own endpoints after it.</summary>
+    public Action<WebApplication, RouteGroupBuilder>? AfterEndpoints { get; set; }
 }
 
 /// <summary>
@@ -150,7 +157,9 @@ internal sealed class TestApp : IAsyncDisposable
         var app = builder.Build();
         try
         {
-            app.MapVerificationEndpoints(options.Endpoints);
+            options.BeforeEndpoints?.Invoke(app);
+            var group = app.MapVerificationEndpoints(options.Endpoints);
+            options.AfterEndpoints?.Invoke(app, group);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
             return new TestApp(app, new Uri(address), outbox);

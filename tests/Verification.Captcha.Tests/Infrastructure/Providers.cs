@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Verification.Captcha.Tests;
 
-/// <summary>The providers' documented test keys and tokens (shared/PROVIDERS.md).</summary>
+/// <summary>The providers' published test keys and tokens (listed in docs/captcha-providers.md, "Local development and tests").</summary>
 internal static class TestKeys
 {
     public const string TurnstileAlwaysPasses = "1x0000000000000000000000000000000AA";

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Verification.AspNetCore;
+
+/// <summary>
+/// Creates <see cref="VerificationEndpointOptions"/>: a fresh instance read from <c>Verification:Http</c>, then every
+/// <c>Configure</c>/<c>PostConfigure</c> of the app, then validation. Configuration is read when the instance is
+/// created, so that it always comes first whatever the order of registration.
+/// </summary>
+internal sealed class VerificationEndpointOptionsFactory(
+    IServiceProvider services,
+    IEnumerable<IConfigureOptions<VerificationEndpointOptions>> setups,
+    IEnumerable<IPostConfigureOptions<VerificationEndpointOptions>> postConfigures,
+    IEnumerable<IValidateOptions<VerificationEndpointOptions>> validations)
+    : OptionsFactory<VerificationEndpointOptions>(setups, postConfigures, validations)
+{
+    /// <summary>The options of a mapping: this pipeline, then the route prefix and callback of the call, validated again.</summary>
+    public static VerificationEndpointOptions Create(IServiceProvider services, string? routePrefix, Action<VerificationEndpointOptions>? configure)
+    {
+        var options = services.GetService<IOptionsFactory<VerificationEndpointOptions>>() is VerificationEndpointOptionsFactory registered
+            ? registered.Create(Options.DefaultName)
+            : new VerificationEndpointOptionsFactory(
+                services,
+                services.GetServices<IConfigureOptions<VerificationEndpointOptions>>(),
+                services.GetServices<IPostConfigureOptions<VerificationEndpointOptions>>(),
+                services.GetServices<IValidateOptions<VerificationEndpointOptions>>()).Create(Options.DefaultName);
+        if (routePrefix is not null)
+        {
+            options.RoutePrefix = routePrefix;
+        }
+
+        configure?.Invoke(options);
+        if (new VerificationEndpointOptionsValidator().Validate(Options.DefaultName, options) is { Failed: true } failed)
+        {
+            throw new InvalidOperationException(failed.FailureMessage);
+        }
+
+        return options;
+    }
+
+    protected override VerificationEndpointOptions CreateInstance(string name)
+    {
+        var options = base.CreateInstance(name);
+        if (services.GetService<IConfiguration>()?.GetSection(VerificationEndpointOptions.SectionName) is { } section)
+        {
+            Read(section, options);
+        }
+
+        return options;
+    }
+
+    private static void Read(IConfigurationSection section, VerificationEndpointOptions options)
+    {
+        if (section[nameof(options.RoutePrefix)] is { } prefix)
+        {
+            options.RoutePrefix = prefix.Trim();
+        }
+
+        if (section.GetSection(nameof(options.AllowedOrigins)).GetChildren().Select(c => c.Value?.Trim()).OfType<string>().Where(o => o.Length > 0).ToList() is { Count: > 0 } origins)
+        {
+            options.AllowedOrigins = origins;
+        }
+
+        if (section[nameof(options.ErrorFormat)]?.Trim() is { Length: > 0 } format)
+        {
+            // An unknown name becomes an undefined value, which validation reports with the key.
+            options.ErrorFormat = Enum.TryParse<VerificationErrorFormat>(format, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : (VerificationErrorFormat)(-1);
+        }
+
+        if (section[nameof(options.JsonNotFound)]?.Trim() is { Length: > 0 } jsonNotFound)
+        {
+            options.JsonNotFound = bool.TryParse(jsonNotFound, out var on)
+                ? on
+                : throw new InvalidOperationException($"{VerificationEndpointOptions.SectionName}:JsonNotFound '{jsonNotFound}' must be true or false.");
+        }
+    }
+}
+
+/// <summary>Refuses options that would map broken endpoints, naming the configuration key.</summary>
+internal sealed class VerificationEndpointOptionsValidator : IValidateOptions<VerificationEndpointOptions>
+{
+    public ValidateOptionsResult Validate(string? name, VerificationEndpointOptions options)
+    {
+        var failures = new List<string>();
+        const string key = VerificationEndpointOptions.SectionName;
+        if (string.IsNullOrWhiteSpace(options.RoutePrefix) || !options.RoutePrefix.StartsWith('/'))
+        {
+            failures.Add($"{key}:RoutePrefix '{options.RoutePrefix}' must start with '/', for example \"/auth/v1\".");
+        }
+
+        foreach (var origin in options.AllowedOrigins ?? [])
+        {
+            var trimmed = origin?.Trim() ?? string.Empty;
+            if (trimmed != "*" && !(Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            {
+                failures.Add($"{key}:AllowedOrigins '{origin}' must be \"*\" or an origin such as \"https://app.example.com\".");
+            }
+        }
+
+        if (!Enum.IsDefined(options.ErrorFormat))
+        {
+            failures.Add($"{key}:ErrorFormat must be CloudBase or ProblemDetails.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
