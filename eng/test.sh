@@ -116,6 +116,9 @@ fi
 VERIFICATION_TEST_REDIS_CLUSTER="$(IFS=,; echo "${cluster_nodes[*]}")"
 export VERIFICATION_TEST_REDIS_CLUSTER
 
+# Every test category (see tests/Directory.Build.props): the Redis, browser and Node tests too, never skipped.
+export VERIFICATION_TEST_ALL=true
+
 # A test hung for 5 minutes fails the run instead of holding CI until its limit.
 dotnet test Verification.sln --configuration Release --logger "console;verbosity=normal" --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
 

@@ -1,3 +1,5 @@
+using Verification.Captcha.Image;
+
 namespace Verification.Samples.WebApi;
 
 /// <summary>

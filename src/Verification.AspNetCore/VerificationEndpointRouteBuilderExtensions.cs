@@ -53,7 +53,7 @@ public static class VerificationEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Maps the same endpoints at <paramref name="routePrefix"/>, onto the <see cref="IVerificationService"/>
-    /// registered with <paramref name="serviceKey"/> (its keyed <see cref="ImageCaptchaService"/> serves the captcha
+    /// registered with <paramref name="serviceKey"/> (its keyed <see cref="IImageCaptcha"/> serves the captcha
     /// endpoints), so that one host serves several projects, each with its own keys, senders and limits. For
     /// example <c>app.MapVerificationEndpoints("/tenant-a/auth/v1", serviceKey: "tenant-a")</c>.
     /// </summary>
@@ -75,7 +75,7 @@ public static class VerificationEndpointRouteBuilderExtensions
         var options = VerificationEndpointOptionsFactory.Create(services, routePrefix, configure);
         var handlers = new VerificationEndpoints(
             serviceKey is null ? services.GetRequiredService<IVerificationService>() : services.GetRequiredKeyedService<IVerificationService>(serviceKey),
-            serviceKey is null ? services.GetService<ImageCaptchaService>() : services.GetKeyedService<ImageCaptchaService>(serviceKey),
+            serviceKey is null ? services.GetService<IImageCaptcha>() : services.GetKeyedService<IImageCaptcha>(serviceKey),
             services.GetService<ILoggerFactory>()?.CreateLogger("Verification.AspNetCore") ?? NullLogger.Instance);
 
         var prefix = options.RoutePrefix.TrimEnd('/');

@@ -6,7 +6,7 @@ using Microsoft.Net.Http.Headers;
 namespace Verification.AspNetCore;
 
 /// <summary>The request handlers behind <c>MapVerificationEndpoints()</c>, over one (possibly keyed) service.</summary>
-internal sealed class VerificationEndpoints(IVerificationService service, ImageCaptchaService? captcha, ILogger logger)
+internal sealed class VerificationEndpoints(IVerificationService service, IImageCaptcha? captcha, ILogger logger)
 {
     internal const string AllowedMethods = "POST, OPTIONS";
 

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Verification;
 using Verification.Captcha.Image;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Adds the SkiaSharp image-captcha renderer to Verification.</summary>
+/// <summary>Adds the built-in image captcha to Verification: its engine, its SkiaSharp renderer, or both.</summary>
 public static class ImageCaptchaBuilderExtensions
 {
     /// <summary>
@@ -17,7 +18,7 @@ public static class ImageCaptchaBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets options; runs after configuration binding, so it wins.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddImageCaptchaRenderer(this IVerificationBuilder builder, Action<SkiaCaptchaImageOptions>? configure = null)
+    public static IVerificationBuilder UseImageCaptchaRenderer(this IVerificationBuilder builder, Action<SkiaCaptchaImageOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
@@ -35,15 +36,39 @@ public static class ImageCaptchaBuilderExtensions
     }
 
     /// <summary>
-    /// Turns on the built-in image captcha with this renderer: <see cref="AddImageCaptchaRenderer"/> plus
-    /// <c>UseImageCaptcha()</c>, so <see cref="ImageCaptchaService"/> answers <c>POST /auth/v1/captcha/data</c> and
+    /// Turns on the built-in image captcha with this renderer: <see cref="UseImageCaptchaRenderer"/> plus
+    /// <see cref="UseImageCaptcha"/>, so <see cref="ImageCaptchaService"/> answers <c>POST /auth/v1/captcha/data</c> and
     /// <c>/captcha/data/verify</c> and validates the captcha tokens of sends.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the picture's options; runs after configuration binding, so it wins.</param>
     /// <returns>The builder.</returns>
     public static IVerificationBuilder AddImageCaptcha(this IVerificationBuilder builder, Action<SkiaCaptchaImageOptions>? configure = null) =>
-        builder.AddImageCaptchaRenderer(configure).UseImageCaptcha();
+        builder.UseImageCaptchaRenderer(configure).UseImageCaptcha();
+
+    /// <summary>
+    /// Makes the built-in image captcha the captcha of sends, replacing any other <see cref="ICaptchaValidator"/>:
+    /// <see cref="ImageCaptchaService"/> (the <see cref="IImageCaptcha"/> whose endpoints Verification.AspNetCore maps)
+    /// on the host's keys and store. It needs an <see cref="ICaptchaImageRenderer"/>: <see cref="UseImageCaptchaRenderer"/>,
+    /// or your own registered before the service is first resolved.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder UseImageCaptcha(this IVerificationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton(static sp => new ImageCaptchaService(
+            sp.GetRequiredService<IOptions<VerificationOptions>>(),
+            sp.GetRequiredService<ICodeStore>(),
+            sp.GetRequiredService<ICaptchaImageRenderer>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<ImageCaptchaService>>(),
+            sp.GetRequiredService<EngineRuntime>(),
+            meterFactory: null));
+        builder.Services.TryAddSingleton<IImageCaptcha>(static sp => sp.GetRequiredService<ImageCaptchaService>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(static sp => sp.GetRequiredService<ImageCaptchaService>()));
+        return builder;
+    }
 
     /// <summary>Binds the app's <c>Verification:Captcha:Image</c> section, if the app has configuration.</summary>
     private sealed class BindFromAppConfiguration(IConfiguration? configuration = null) : IConfigureOptions<SkiaCaptchaImageOptions>

@@ -4,7 +4,7 @@ namespace Verification.Captcha.Image;
 
 /// <summary>
 /// Settings of <see cref="SkiaCaptchaImageRenderer"/>, bound from the <c>Verification:Captcha:Image</c>
-/// configuration section by <c>AddImageCaptchaRenderer()</c>.
+/// configuration section by <c>UseImageCaptchaRenderer()</c>.
 /// </summary>
 public sealed class SkiaCaptchaImageOptions
 {

@@ -5,8 +5,8 @@ using Verification;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Creates the engine's services from a container: the host's one <see cref="EngineRuntime"/> (keys and meter),
-/// its registered parts, and the registration decisions that belong to the builder rather than to the engine.
+/// Creates the engine from a container: the host's one <see cref="EngineRuntime"/> (keys and meter), its registered
+/// parts, and the registration decisions that belong to the builder rather than to the engine.
 /// </summary>
 internal static class EngineFactory
 {
@@ -48,15 +48,4 @@ internal static class EngineFactory
             meterFactory: null,
             services.GetService<CodeSource>());
     }
-
-    /// <summary>The <see cref="ImageCaptchaService"/> of the container, on the host's shared keys and meter.</summary>
-    public static ImageCaptchaService CreateImageCaptcha(IServiceProvider services) =>
-        new(
-            services.GetRequiredService<IOptions<VerificationOptions>>(),
-            services.GetRequiredService<ICodeStore>(),
-            services.GetRequiredService<ICaptchaImageRenderer>(),
-            services.GetService<TimeProvider>(),
-            services.GetService<ILogger<ImageCaptchaService>>(),
-            services.GetRequiredService<EngineRuntime>(),
-            meterFactory: null);
 }

@@ -3,7 +3,11 @@ using Verification;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Adds senders, seams and stores to Verification.</summary>
+/// <summary>
+/// Adds senders to Verification and replaces its seams and store. The naming rule of every package: <c>Add…</c> adds
+/// (a sender, a health check; adding twice is harmless), <c>Use…</c> replaces the one registered part of its kind
+/// (the store, the user directory, the captcha validator, the message renderer, the image renderer).
+/// </summary>
 public static class VerificationBuilderExtensions
 {
     /// <summary>Adds an SMS sender. Senders are tried in the order they are added; adding one type twice is harmless.</summary>
@@ -93,11 +97,11 @@ public static class VerificationBuilderExtensions
         return builder;
     }
 
-    /// <summary>Sets the user directory that answers whether an account exists (enables <c>is_user</c>, USER and NOT_USER).</summary>
+    /// <summary>Replaces the user directory that answers whether an account exists (enables <c>is_user</c>, USER and NOT_USER).</summary>
     /// <typeparam name="TDirectory">The directory type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddUserDirectory<TDirectory>(this IVerificationBuilder builder)
+    public static IVerificationBuilder UseUserDirectory<TDirectory>(this IVerificationBuilder builder)
         where TDirectory : class, IUserDirectory
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -105,30 +109,15 @@ public static class VerificationBuilderExtensions
         return builder;
     }
 
-    /// <summary>Sets the captcha validator.</summary>
+    /// <summary>Replaces the captcha validator.</summary>
     /// <typeparam name="TValidator">The validator type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddCaptchaValidator<TValidator>(this IVerificationBuilder builder)
+    public static IVerificationBuilder UseCaptchaValidator<TValidator>(this IVerificationBuilder builder)
         where TValidator : class, ICaptchaValidator
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator, TValidator>());
-        return builder;
-    }
-
-    /// <summary>
-    /// Turns on the built-in image captcha: <see cref="ImageCaptchaService"/> answers the captcha endpoints and is
-    /// the <see cref="ICaptchaValidator"/> of sends. It needs an <see cref="ICaptchaImageRenderer"/>, for example
-    /// from Verification.Captcha.Image (<c>.AddImageCaptcha()</c> there does both).
-    /// </summary>
-    /// <param name="builder">The builder.</param>
-    /// <returns>The builder.</returns>
-    public static IVerificationBuilder UseImageCaptcha(this IVerificationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddSingleton(static sp => EngineFactory.CreateImageCaptcha(sp));
-        builder.Services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(static sp => sp.GetRequiredService<ImageCaptchaService>()));
         return builder;
     }
 

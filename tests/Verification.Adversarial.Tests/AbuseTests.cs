@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Verification.AspNetCore.Tests;
+using Verification.Captcha.Image;
 using Verification.Redis.Tests;
 using Verification.Tests;
 using Xunit.Abstractions;

@@ -8,6 +8,7 @@ namespace Verification.Adversarial.Tests;
 /// faults and 20 s of Redis killed and restarted (its own redis-server on a loopback port; a missing redis-server
 /// fails the test with a message saying how to install it). The long run is documented in docs/security.md.
 /// </summary>
+[Trait("Requires", "redis")]
 public sealed class FaultRunTests(ITestOutputHelper output)
 {
     [Fact]

@@ -6,6 +6,8 @@ using Verification.AspNetCore.Tests;
 using Verification.Tests;
 using Xunit.Abstractions;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>

@@ -4,6 +4,8 @@ using Verification.Redis.Tests;
 using Verification.Tests;
 using Xunit.Abstractions;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
@@ -183,6 +185,7 @@ public sealed class InMemoryRaceTests(ITestOutputHelper output) : RaceTests(outp
     }
 }
 
+[Trait("Requires", "redis")]
 public sealed class RedisRaceTests(ITestOutputHelper output) : RaceTests(output)
 {
     protected override void UseStore(IVerificationBuilder builder)

@@ -5,6 +5,8 @@ using Verification.AspNetCore.Tests;
 using Verification.FaultRun;
 using Verification.Tests;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>

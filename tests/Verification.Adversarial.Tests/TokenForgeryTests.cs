@@ -8,6 +8,8 @@ using Microsoft.IdentityModel.Tokens;
 using Verification.AspNetCore.Tests;
 using Verification.Tests;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Adversarial.Tests;
 
 /// <summary>
@@ -142,7 +144,7 @@ public sealed class TokenForgeryTests : IAsyncLifetime
         var (second, secondCode) = await SendAsync("owner@example.com");
         var service = _app.Services.GetRequiredService<IVerificationService>();
 
-        await AssertRefusedAsync(Resign(second, payload: p => p["exp"] = exp), secondCode);
+        await AssertRefusedAsync(Resign(second, payload: p => p["exp"] = exp), secondCode, reason: null);
         var redeemed = await service.RedeemVerificationTokenAsync(Resign(token, payload: p => p["exp"] = exp));
 
         ResultAssert.Failed(redeemed, VerificationErrorCodes.InvalidVerificationToken);

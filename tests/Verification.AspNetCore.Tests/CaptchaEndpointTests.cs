@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 
+using Verification.Captcha.Image;
+
 namespace Verification.AspNetCore.Tests;
 
 /// <summary>

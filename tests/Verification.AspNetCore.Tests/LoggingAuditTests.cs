@@ -8,6 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
+using Verification.Captcha.Image;
+
 namespace Verification.AspNetCore.Tests;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Captcha.Image.Tests;
 
 public sealed class SkiaCaptchaImageRendererTests

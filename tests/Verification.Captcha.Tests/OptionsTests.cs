@@ -170,7 +170,7 @@ public sealed class OptionsTests
     {
         var services = new ServiceCollection();
         services.AddVerification(o => o.Tokens.AllowEphemeralKey = true)
-            .AddCaptchaValidator<AlwaysValid>()
+            .UseCaptchaValidator<AlwaysValid>()
             .AddTurnstileCaptcha(o => o.Secret = Secret);
 
         using var provider = services.BuildServiceProvider();

@@ -5,6 +5,8 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Tests;
 
 /// <summary>

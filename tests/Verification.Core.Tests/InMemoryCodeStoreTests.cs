@@ -477,12 +477,17 @@ public sealed class InMemoryCodeStoreTests
             burst.Add(await SaveAsync("+86155" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture), ContactCharges("+86155" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture))));
         }
 
+        var peakCapacity = _store.Capacity;
         var later = T0 + TimeSpan.FromDays(2);
         var fresh = NewRecord(expiresAt: later + Lifetime);
         var saved = await _store.SaveAsync(fresh, ContactCharges(Contact), waiveSoftLimits: false, later);
 
         Assert.Equal(SaveStatus.Saved, saved.Status);
         Assert.Equal(3, _store.Count); // the fresh record, its daily and cooldown counters
+
+        // The tables gave the burst's room back (they never shrink by themselves).
+        Assert.True(peakCapacity >= 20_000 * 3, $"peak capacity {peakCapacity}");
+        Assert.True(_store.Capacity < peakCapacity / 100, $"capacity {_store.Capacity} after the burst expired, {peakCapacity} at its peak");
         Assert.Equal(AttemptStatus.NotFound, (await _store.AttemptAsync(burst[0].Id, RightHash, MaxAttempts, AmpleBudget, later)).Status);
         Assert.Equal(AttemptStatus.Verified, (await _store.AttemptAsync(fresh.Id, RightHash, MaxAttempts, AmpleBudget, later)).Status);
     }

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Tests;
 
 /// <summary>

@@ -222,7 +222,7 @@ public sealed class AddVerificationTests
         var services = new ServiceCollection();
         services.AddVerification(o => o.Tokens.AllowEphemeralKey = true)
             .AddSmsSender<NamedSender>()
-            .AddUserDirectory<EveryoneExists>()
+            .UseUserDirectory<EveryoneExists>()
             .UseCodeStore<CountingStore>()
             .UseMessageRenderer<PlainRenderer>();
         using var provider = services.BuildServiceProvider();

@@ -4,6 +4,7 @@ using Verification.Testing.Stores;
 namespace Verification.Redis.Tests;
 
 /// <summary>The store conformance suite against a single Redis node.</summary>
+[Trait("Requires", "redis")]
 public sealed class RedisSingleNodeConformanceTests : CodeStoreConformanceTests
 {
     protected override ICodeStore CreateStore() => new RedisCodeStore(RedisTestServers.Single, RedisTestServers.UniqueOptions());
@@ -13,6 +14,7 @@ public sealed class RedisSingleNodeConformanceTests : CodeStoreConformanceTests
 }
 
 /// <summary>The store conformance suite against a 3-master Redis Cluster.</summary>
+[Trait("Requires", "redis")]
 public sealed class RedisClusterConformanceTests : CodeStoreConformanceTests
 {
     protected override ICodeStore CreateStore() => new RedisCodeStore(RedisTestServers.Cluster, RedisTestServers.UniqueOptions());

@@ -11,6 +11,7 @@ using StackExchange.Redis;
 namespace Verification.Redis.Tests;
 
 /// <summary>The service on the Redis store: several instances sharing Redis, Redis failing, keys expiring.</summary>
+[Trait("Requires", "redis")]
 public sealed class RedisServiceTests : IDisposable
 {
     private const string Email = "someone@example.com";

@@ -16,6 +16,7 @@ namespace Verification.Samples.Tests;
 /// and from one only <c>Verification:Http:AllowedOrigins</c> allows. A third origin is refused by the browser.
 /// Every origin is a real loopback server, as a browser app's would be.
 /// </summary>
+[Trait("Requires", "browser")]
 public sealed class BrowserCorsTests
 {
     [Fact]

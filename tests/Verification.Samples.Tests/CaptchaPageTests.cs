@@ -10,6 +10,7 @@ namespace Verification.Samples.Tests;
 /// send answers captcha_required, and passes once it is solved. The answer comes from the sample's test seam
 /// (Sample:RecordCaptchaAnswersTo), never from an HTTP response.
 /// </summary>
+[Trait("Requires", "browser")]
 public sealed class CaptchaPageTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -8,6 +8,7 @@ namespace Verification.Samples.Tests;
 /// The official CloudBase auth client, npm's <c>@cloudbase/oauth</c> at the version pinned in
 /// tests/cloudbase-compat/package.json, driven from Node by tests/cloudbase-compat/compat.js against the sample.
 /// </summary>
+[Trait("Requires", "node")]
 public sealed class CloudBaseCompatTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan NpmTimeout = TimeSpan.FromMinutes(5);

@@ -30,6 +30,7 @@ public sealed class DemoPageFixture : IAsyncLifetime
 }
 
 /// <summary>The demo page (wwwroot/index.html) in headless Chromium: sign up, then sign in, with a code each time.</summary>
+[Trait("Requires", "browser")]
 public sealed partial class DemoPageTests(DemoPageFixture fixture, ITestOutputHelper output) : IClassFixture<DemoPageFixture>
 {
     private static readonly TimeSpan CodeTimeout = TimeSpan.FromSeconds(30);

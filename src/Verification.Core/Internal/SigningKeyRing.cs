@@ -6,38 +6,20 @@ namespace Verification;
 /// <summary>The signing keys of one algorithm: the first signs, all validate.</summary>
 internal sealed class SigningKeyRing : IDisposable
 {
-    private SigningKeyRing(string algorithm, SecurityKey signingKey, IReadOnlyList<SecurityKey> validationKeys, bool ephemeral, IReadOnlyList<SecurityKey>? unnamedSecrets = null)
+    private SigningKeyRing(string algorithm, SecurityKey signingKey, IReadOnlyList<SecurityKey> validationKeys, bool ephemeral)
     {
         Algorithm = algorithm;
         SigningCredentials = new SigningCredentials(signingKey, algorithm);
         ValidationKeys = validationKeys;
         IsEphemeral = ephemeral;
-        UnnamedSecrets = unnamedSecrets ?? [];
     }
-
-    /// <summary>The start of the random key id an HS256 secret without a configured KeyId gets in this process.</summary>
-    internal const string UnnamedSecretPrefix = "hs-";
 
     /// <summary>
-    /// The HS256 secrets without a configured KeyId. Their key id is random per process (a hash of the secret
-    /// would hand out a public fingerprint of it), so a token another instance signed with the same secret carries
-    /// an id this one never made: such a token is checked against these secrets.
+    /// The key id of an HS256 secret without a configured KeyId: <c>hs256-</c> and its position in the list. Never a
+    /// hash of the secret (that would publish a fingerprint to test guesses of it against, and tell deployments that
+    /// share a secret apart); the same on every instance of a deployment, so they accept each other's tokens.
     /// </summary>
-    public IReadOnlyList<SecurityKey> UnnamedSecrets { get; }
-
-    /// <summary>The keys a token with key id <paramref name="keyId"/> is checked against: the key of that id, else the unnamed secrets.</summary>
-    public IEnumerable<SecurityKey> Resolve(string? keyId)
-    {
-        foreach (var key in ValidationKeys)
-        {
-            if (string.Equals(key.KeyId, keyId, StringComparison.Ordinal))
-            {
-                return [key];
-            }
-        }
-
-        return UnnamedSecrets;
-    }
+    internal const string UnnamedSecretPrefix = "hs256-";
 
     public string Algorithm { get; }
 
@@ -118,10 +100,7 @@ internal sealed class SigningKeyRing : IDisposable
             return null;
         }
 
-        var unnamed = algorithm == SecurityAlgorithms.HmacSha256
-            ? keys.Where((_, i) => options.SigningKeys[i].KeyId is null).ToArray()
-            : [];
-        return new SigningKeyRing(algorithm, keys[0], keys, ephemeral: false, unnamed);
+        return new SigningKeyRing(algorithm, keys[0], keys, ephemeral: false);
     }
 
     private static SecurityKey? LoadOne(string algorithm, SigningKeyOptions options, int index, bool signer, ICollection<string> errors)
@@ -136,7 +115,7 @@ internal sealed class SigningKeyRing : IDisposable
 
         if (algorithm == SecurityAlgorithms.HmacSha256)
         {
-            return LoadSecret(options, where, errors);
+            return LoadSecret(options, index, where, errors);
         }
 
         if (options.Secret is not null)
@@ -223,7 +202,7 @@ internal sealed class SigningKeyRing : IDisposable
         return key;
     }
 
-    private static SecurityKey? LoadSecret(SigningKeyOptions options, string where, ICollection<string> errors)
+    private static SecurityKey? LoadSecret(SigningKeyOptions options, int index, string where, ICollection<string> errors)
     {
         if (options.Secret is null)
         {
@@ -240,7 +219,7 @@ internal sealed class SigningKeyRing : IDisposable
 
         return new SymmetricSecurityKey(secret)
         {
-            KeyId = options.KeyId ?? UnnamedSecretPrefix + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
+            KeyId = options.KeyId ?? UnnamedSecretPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 

@@ -1,5 +1,3 @@
-using Microsoft.IdentityModel.JsonWebTokens;
-
 namespace Verification;
 
 /// <summary>The claims of one kind of token, read from a checked JWT; the only code that knows the claim names.</summary>
@@ -10,8 +8,8 @@ internal interface ITokenClaims<TSelf>
     /// <summary>The kind of token these claims belong to (its <c>typ</c>).</summary>
     static abstract TokenKind Kind { get; }
 
-    /// <summary>Reads the claims of a token whose signature, type and project were checked; false when one is missing or malformed.</summary>
-    static abstract bool TryRead(JsonWebToken jwt, out TSelf claims);
+    /// <summary>Takes the claims of this kind from a payload the codec read and checked; false when one is missing.</summary>
+    static abstract bool TryRead(in TokenPayload payload, out TSelf claims);
 
     /// <summary>Signs these claims as a token of <see cref="Kind"/>.</summary>
     string Sign(TokenService tokens);
@@ -26,17 +24,15 @@ internal sealed record VerificationIdClaims(Guid RecordId, string Nonce, string 
     /// <summary>The contact's channel: an email has an <c>@</c>, an E.164 number never does.</summary>
     public VerificationChannel Channel => TokenClaimReader.ChannelOf(Contact);
 
-    public static bool TryRead(JsonWebToken jwt, out VerificationIdClaims claims)
+    public static bool TryRead(in TokenPayload payload, out VerificationIdClaims claims)
     {
         claims = null!;
-        if (!TokenClaimReader.TryReadRecord(jwt, out var recordId, out var nonce)
-            || !TokenClaimReader.TryReadUsage(jwt, out var usage)
-            || !jwt.TryGetPayloadValue<string>("e", out var contact) || string.IsNullOrEmpty(contact))
+        if (payload is not { Nonce: { } nonce, Contact: { } contact })
         {
             return false;
         }
 
-        claims = new VerificationIdClaims(recordId, nonce, contact, usage, TokenClaimReader.ExpiresAt(jwt));
+        claims = new VerificationIdClaims(payload.RecordId, nonce, contact, payload.Usage, payload.ExpiresAt);
         return true;
     }
 
@@ -52,17 +48,15 @@ internal sealed record VerificationTokenClaims(string TokenId, string Contact, V
     /// <summary>The contact's channel: an email has an <c>@</c>, an E.164 number never does.</summary>
     public VerificationChannel Channel => TokenClaimReader.ChannelOf(Contact);
 
-    public static bool TryRead(JsonWebToken jwt, out VerificationTokenClaims claims)
+    public static bool TryRead(in TokenPayload payload, out VerificationTokenClaims claims)
     {
         claims = null!;
-        if (!TokenClaimReader.TryReadTokenId(jwt, out var tokenId)
-            || !TokenClaimReader.TryReadUsage(jwt, out var usage)
-            || !jwt.TryGetPayloadValue<string>("e", out var contact) || string.IsNullOrEmpty(contact))
+        if (payload is not { TokenId: { } tokenId, Contact: { } contact })
         {
             return false;
         }
 
-        claims = new VerificationTokenClaims(tokenId, contact, usage, TokenClaimReader.ExpiresAt(jwt));
+        claims = new VerificationTokenClaims(tokenId, contact, payload.Usage, payload.ExpiresAt);
         return true;
     }
 
@@ -75,15 +69,15 @@ internal sealed record CaptchaChallengeClaims(Guid ChallengeId, string Nonce, Da
 {
     public static TokenKind Kind => TokenKind.CaptchaChallenge;
 
-    public static bool TryRead(JsonWebToken jwt, out CaptchaChallengeClaims claims)
+    public static bool TryRead(in TokenPayload payload, out CaptchaChallengeClaims claims)
     {
         claims = null!;
-        if (!TokenClaimReader.TryReadRecord(jwt, out var id, out var nonce))
+        if (payload.Nonce is not { } nonce)
         {
             return false;
         }
 
-        claims = new CaptchaChallengeClaims(id, nonce, TokenClaimReader.ExpiresAt(jwt));
+        claims = new CaptchaChallengeClaims(payload.RecordId, nonce, payload.ExpiresAt);
         return true;
     }
 
@@ -95,15 +89,15 @@ internal sealed record CaptchaTokenClaims(string TokenId, DateTimeOffset Expires
 {
     public static TokenKind Kind => TokenKind.CaptchaToken;
 
-    public static bool TryRead(JsonWebToken jwt, out CaptchaTokenClaims claims)
+    public static bool TryRead(in TokenPayload payload, out CaptchaTokenClaims claims)
     {
         claims = null!;
-        if (!TokenClaimReader.TryReadTokenId(jwt, out var tokenId))
+        if (payload.TokenId is not { } tokenId)
         {
             return false;
         }
 
-        claims = new CaptchaTokenClaims(tokenId, TokenClaimReader.ExpiresAt(jwt));
+        claims = new CaptchaTokenClaims(tokenId, payload.ExpiresAt);
         return true;
     }
 
@@ -122,7 +116,7 @@ internal enum ClaimsStatus
     /// <summary>Forged, of another kind or project, or unreadable.</summary>
     Invalid,
 
-    /// <summary>Signed and unexpired, but a claim is missing or malformed.</summary>
+    /// <summary>Signed by a configured key for this project, but its claims are not exactly those of its kind.</summary>
     BadClaims,
 }
 
@@ -133,7 +127,7 @@ internal enum ClaimsStatus
 internal readonly record struct ClaimsCheck<TClaims>(ClaimsStatus Status, TClaims? Claims = null)
     where TClaims : class;
 
-/// <summary>Checks a token and reads its typed claims; the claim-name helpers shared by the claims types.</summary>
+/// <summary>Checks a token and takes its typed claims from what the codec read.</summary>
 internal static class TokenClaimReader
 {
     /// <summary>Checks <paramref name="token"/> as a <typeparamref name="TClaims"/> token at <paramref name="now"/> and reads its claims.</summary>
@@ -143,43 +137,13 @@ internal static class TokenClaimReader
         var check = await tokens.CheckAsync(token, TClaims.Kind, now).ConfigureAwait(false);
         return check.Status switch
         {
-            TokenCheckStatus.Valid => TClaims.TryRead(check.Token!, out var claims) ? new(ClaimsStatus.Valid, claims) : new(ClaimsStatus.BadClaims),
+            TokenCheckStatus.Valid => TClaims.TryRead(check.Payload, out var claims) ? new(ClaimsStatus.Valid, claims) : new(ClaimsStatus.BadClaims),
             TokenCheckStatus.Expired => new(ClaimsStatus.Expired),
+            TokenCheckStatus.Malformed => new(ClaimsStatus.BadClaims),
             _ => new(ClaimsStatus.Invalid),
         };
     }
 
-    internal static bool TryReadRecord(JsonWebToken jwt, out Guid recordId, out string nonce)
-    {
-        recordId = Guid.Empty;
-        nonce = string.Empty;
-        return jwt.TryGetPayloadValue<string>("kid", out var kid) && Guid.TryParseExact(kid, "D", out recordId)
-            && jwt.TryGetPayloadValue<string>("t", out nonce) && !string.IsNullOrEmpty(nonce);
-    }
-
-    internal static bool TryReadTokenId(JsonWebToken jwt, out string tokenId) =>
-        jwt.TryGetPayloadValue<string>("jti", out tokenId) && !string.IsNullOrEmpty(tokenId);
-
-    /// <summary>The optional <c>u</c> claim: absent is no usage; present it must be a known wire name.</summary>
-    internal static bool TryReadUsage(JsonWebToken jwt, out VerificationUsage? usage)
-    {
-        usage = null;
-        if (!jwt.TryGetPayloadValue<string>("u", out var value))
-        {
-            return true;
-        }
-
-        if (WireNames.TryParseUsage(value, out var parsed))
-        {
-            usage = parsed;
-            return true;
-        }
-
-        return false;
-    }
-
     internal static VerificationChannel ChannelOf(string contact) =>
         contact.Contains('@', StringComparison.Ordinal) ? VerificationChannel.Email : VerificationChannel.Sms;
-
-    internal static DateTimeOffset ExpiresAt(JsonWebToken jwt) => new(jwt.ValidTo, TimeSpan.Zero);
 }

@@ -136,9 +136,9 @@ public sealed class SigningKeyOptions
 {
     /// <summary>The key id written in the JWT header (<c>kid</c>).</summary>
     /// <value>
-    /// Default null: an RSA or EC key's RFC 7638 thumbprint (public anyway); for an HS256 secret a random id per
-    /// process (never derived from the secret), and tokens whose id this process does not know are checked against
-    /// the secrets without a KeyId, so instances sharing the secret accept each other's tokens.
+    /// Default null: an RSA or EC key's RFC 7638 thumbprint (public anyway); for an HS256 secret <c>hs256-</c> and its
+    /// position in the list (never derived from the secret). Give rotated HS256 secrets explicit ids, so that a token's
+    /// id keeps naming its secret when the list changes.
     /// </value>
     public string? KeyId { get; set; }
 

@@ -13,6 +13,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
+using Verification.Captcha.Image;
+
 namespace Verification.AspNetCore.Tests;
 
 /// <summary>What a <see cref="TestApp"/> is made of.</summary>

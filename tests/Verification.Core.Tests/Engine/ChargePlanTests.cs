@@ -115,6 +115,21 @@ public sealed class ChargePlanTests
     }
 
     [Fact]
+    public async Task SendAsync_SweepThroughTheLastFourDigits_PrefixGuardAsksForACaptcha()
+    {
+        var h = new ServiceHarness(o => o.Throttling.PerNumberPrefix = new RateWindow(2, TimeSpan.FromHours(1)));
+
+        var first = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
+        var second = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 0001"));
+        var third = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 9999"));
+        var otherBlock = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8865 9999"));
+
+        Assert.True(first.Succeeded && second.Succeeded, $"{first} / {second}");
+        Assert.Equal((VerificationErrorCodes.CaptchaRequired, VerificationErrorReasons.PrefixVelocity), (third.Error?.Code, third.Error?.Reason));
+        Assert.True(otherBlock.Succeeded, otherBlock.ToString());
+    }
+
+    [Fact]
     public void ForVerify_ChargesOneFailureAgainstTheBackstop()
     {
         var plan = new ChargePlan(new ThrottlingOptions { FailedAttemptsPerContact = 4, FailedAttemptsBackstop = 30, FailedAttemptsWindow = TimeSpan.FromMinutes(20) }, false);

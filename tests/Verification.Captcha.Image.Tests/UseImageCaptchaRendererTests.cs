@@ -2,15 +2,17 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+using Verification.Captcha.Image;
+
 namespace Verification.Captcha.Image.Tests;
 
-public sealed class AddImageCaptchaRendererTests
+public sealed class UseImageCaptchaRendererTests
 {
     [Fact]
-    public void AddImageCaptchaRenderer_Default_ResolvesSkiaRendererAsSingleton()
+    public void UseImageCaptchaRenderer_Default_ResolvesSkiaRendererAsSingleton()
     {
         var services = new ServiceCollection();
-        services.AddVerification().AddImageCaptchaRenderer();
+        services.AddVerification().UseImageCaptchaRenderer();
         using var provider = services.BuildServiceProvider();
 
         var renderer = provider.GetRequiredService<ICaptchaImageRenderer>();
@@ -22,10 +24,10 @@ public sealed class AddImageCaptchaRendererTests
     }
 
     [Fact]
-    public void AddImageCaptchaRenderer_CalledTwice_RegistersOnce()
+    public void UseImageCaptchaRenderer_CalledTwice_RegistersOnce()
     {
         var services = new ServiceCollection();
-        services.AddVerification().AddImageCaptchaRenderer().AddImageCaptchaRenderer();
+        services.AddVerification().UseImageCaptchaRenderer().UseImageCaptchaRenderer();
 
         Assert.Single(services, d => d.ServiceType == typeof(ICaptchaImageRenderer));
         Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<SkiaCaptchaImageOptions>));
@@ -35,18 +37,18 @@ public sealed class AddImageCaptchaRendererTests
     }
 
     [Fact]
-    public void AddImageCaptchaRenderer_AnotherRendererRegistered_ReplacesIt()
+    public void UseImageCaptchaRenderer_AnotherRendererRegistered_ReplacesIt()
     {
         var services = new ServiceCollection();
         services.AddSingleton(NSubstitute.Substitute.For<ICaptchaImageRenderer>());
-        services.AddVerification().AddImageCaptchaRenderer();
+        services.AddVerification().UseImageCaptchaRenderer();
         using var provider = services.BuildServiceProvider();
 
         Assert.IsType<SkiaCaptchaImageRenderer>(provider.GetRequiredService<ICaptchaImageRenderer>());
     }
 
     [Fact]
-    public void AddImageCaptchaRenderer_WithAppConfiguration_BindsImageSection()
+    public void UseImageCaptchaRenderer_WithAppConfiguration_BindsImageSection()
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(Configuration(new()
@@ -54,7 +56,7 @@ public sealed class AddImageCaptchaRendererTests
             ["Verification:Captcha:Image:Width"] = "240",
             ["Verification:Captcha:Image:Height"] = "80",
         }));
-        services.AddVerification().AddImageCaptchaRenderer();
+        services.AddVerification().UseImageCaptchaRenderer();
         using var provider = services.BuildServiceProvider();
 
         var png = Png.Decode(provider.GetRequiredService<ICaptchaImageRenderer>().RenderPng("HJKL"));
@@ -63,11 +65,11 @@ public sealed class AddImageCaptchaRendererTests
     }
 
     [Fact]
-    public void AddImageCaptchaRenderer_WithAction_OverridesConfiguration()
+    public void UseImageCaptchaRenderer_WithAction_OverridesConfiguration()
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(Configuration(new() { ["Verification:Captcha:Image:Width"] = "240" }));
-        services.AddVerification().AddImageCaptchaRenderer(o => o.Width = 200);
+        services.AddVerification().UseImageCaptchaRenderer(o => o.Width = 200);
         using var provider = services.BuildServiceProvider();
 
         var options = provider.GetRequiredService<IOptions<SkiaCaptchaImageOptions>>().Value;
@@ -77,11 +79,11 @@ public sealed class AddImageCaptchaRendererTests
     }
 
     [Fact]
-    public void AddImageCaptchaRenderer_InvalidConfiguration_FailsNamingTheKey()
+    public void UseImageCaptchaRenderer_InvalidConfiguration_FailsNamingTheKey()
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(Configuration(new() { ["Verification:Captcha:Image:Height"] = "5" }));
-        services.AddVerification().AddImageCaptchaRenderer();
+        services.AddVerification().UseImageCaptchaRenderer();
         using var provider = services.BuildServiceProvider();
 
         var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<ICaptchaImageRenderer>());
@@ -90,9 +92,9 @@ public sealed class AddImageCaptchaRendererTests
     }
 
     [Fact]
-    public void AddImageCaptchaRenderer_NullBuilder_ThrowsArgumentNullException()
+    public void UseImageCaptchaRenderer_NullBuilder_ThrowsArgumentNullException()
     {
-        var exception = Assert.Throws<ArgumentNullException>(() => ImageCaptchaBuilderExtensions.AddImageCaptchaRenderer(null!));
+        var exception = Assert.Throws<ArgumentNullException>(() => ImageCaptchaBuilderExtensions.UseImageCaptchaRenderer(null!));
 
         Assert.Equal("builder", exception.ParamName);
     }

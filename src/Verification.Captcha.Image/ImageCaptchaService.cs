@@ -1,43 +1,10 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Verification;
-
-/// <summary>A new image-captcha challenge: the 200 body of <c>POST /auth/v1/captcha/data</c>.</summary>
-/// <param name="Data">The picture as a data URL, <c>data:image/png;base64,…</c>.</param>
-/// <param name="Type">Always <c>"image"</c>.</param>
-/// <param name="Token">The challenge token to send back with the key.</param>
-/// <param name="ExpiresIn">Seconds until the challenge expires.</param>
-public sealed record CaptchaChallenge(
-    [property: JsonPropertyName("data")] string Data,
-    [property: JsonPropertyName("type")] string Type,
-    [property: JsonPropertyName("token")] string Token,
-    [property: JsonPropertyName("expires_in")] int ExpiresIn)
-{
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        builder.Append("Type = ").Append(Type).Append(", Token = ***, ExpiresIn = ").Append(ExpiresIn);
-        return true;
-    }
-}
-
-/// <summary>A solved challenge: the 200 body of <c>POST /auth/v1/captcha/data/verify</c>.</summary>
-/// <param name="CaptchaToken">A single-use token for the <c>x-captcha-token</c> header of the next send.</param>
-/// <param name="ExpiresIn">Seconds until the captcha token expires.</param>
-public sealed record CaptchaSolution(
-    [property: JsonPropertyName("captcha_token")] string CaptchaToken,
-    [property: JsonPropertyName("expires_in")] int ExpiresIn)
-{
-    private bool PrintMembers(System.Text.StringBuilder builder)
-    {
-        builder.Append("CaptchaToken = ***, ExpiresIn = ").Append(ExpiresIn);
-        return true;
-    }
-}
+namespace Verification.Captcha.Image;
 
 /// <summary>
 /// The built-in image captcha. A challenge is a random key of <c>Captcha:KeyLength</c> characters from
@@ -46,7 +13,7 @@ public sealed record CaptchaSolution(
 /// wrong answer does not burn the challenge, the last of <c>Captcha:MaxTries</c> does. A solved challenge yields a
 /// signed captcha token (its own <c>typ</c>) that this class, as the <see cref="ICaptchaValidator"/>, accepts once.
 /// </summary>
-public sealed class ImageCaptchaService : ICaptchaValidator
+public sealed class ImageCaptchaService : ICaptchaValidator, IImageCaptcha
 {
     private const int MaxKeyInputLength = 32;
 
@@ -102,9 +69,7 @@ public sealed class ImageCaptchaService : ICaptchaValidator
         _metrics = runtime.Metrics;
     }
 
-    /// <summary>Makes a challenge: draws a new key, stores its hash, and returns the picture and the challenge token.</summary>
-    /// <param name="context">The caller's IP bounds how many challenges one client may ask for (<c>Captcha:ChallengesPerIpPerHour</c>).</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <inheritdoc />
     public ValueTask<VerificationResult<CaptchaChallenge>> CreateChallengeAsync(VerificationContext? context = null, CancellationToken cancellationToken = default) =>
         OperationTelemetry.RunAsync(
             span: null,
@@ -140,11 +105,7 @@ public sealed class ImageCaptchaService : ICaptchaValidator
         return new CaptchaChallenge("data:image/png;base64," + Convert.ToBase64String(png), "image", token, (int)_options.ChallengeLifetime.TotalSeconds);
     }
 
-    /// <summary>Checks what the person read against a challenge; a match yields a single-use captcha token.</summary>
-    /// <param name="challengeToken">The <c>token</c> of the challenge.</param>
-    /// <param name="key">What the person read, any case.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The captcha token, or <c>invalid_captcha</c> / <c>captcha_expired</c> / <c>captcha_used</c>.</returns>
+    /// <inheritdoc />
     public ValueTask<VerificationResult<CaptchaSolution>> VerifyChallengeAsync(string? challengeToken, string? key, CancellationToken cancellationToken = default) =>
         OperationTelemetry.RunAsync(
             span: null,
