@@ -427,6 +427,7 @@ public sealed class InMemoryAbuseTests(ITestOutputHelper output) : AbuseTests(ou
     }
 }
 
+[Trait("Requires", "redis")]
 public sealed class RedisAbuseTests(ITestOutputHelper output) : AbuseTests(output)
 {
     private readonly string _prefix = "adv-" + Guid.NewGuid().ToString("N");
