@@ -6,7 +6,8 @@
 # tests/Verification.Redis.Tests). Then it starts Redis on free loopback ports — a single node and a 3-master
 # Redis Cluster — exports their addresses in VERIFICATION_TEST_REDIS and VERIFICATION_TEST_REDIS_CLUSTER, runs
 # the tests, then runs every benchmark once in BenchmarkDotNet's dry mode (no timings asserted), and stops those
-# servers on exit. Last, eng/consumer-test.sh packs every src/ project and proves the packages install and work
+# servers on exit. Then eng/aot-test.sh publishes the WebApi sample with Native AOT (installing Debian's clang and
+# zlib1g-dev when missing) and runs its HTTP flow. Last, eng/consumer-test.sh packs every src/ project and proves the packages install and work
 # in a fresh app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -138,6 +139,10 @@ if ! {
     echo "eng/test.sh: the benchmarks' dry run failed (log above)" >&2
     exit 1
 fi
+
+# Native AOT: the WebApi sample published with PublishAot=true (no trim/AOT warning from the library's packages) and
+# its send → verify → redeem flow over HTTP, configured by environment variables only (eng/aot-test.sh).
+./eng/aot-test.sh
 
 # The packages themselves: packed into a temporary folder and installed into a fresh app (eng/consumer-test.sh).
 # It reuses the Release build of the tests above.

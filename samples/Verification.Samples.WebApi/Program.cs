@@ -99,6 +99,9 @@ if (!string.IsNullOrWhiteSpace(builder.Configuration["Verification:Captcha:Provi
 builder.Services.AddSingleton<DemoAccounts>();
 builder.Services.AddSingleton<IUserDirectory>(sp => sp.GetRequiredService<DemoAccounts>());
 
+// Sample:Users=Identity: users in ASP.NET Core Identity on SQLite instead of the demo's memory (SampleIdentityUsers.cs).
+var identityUsers = builder.AddSampleIdentityUsers(verification);
+
 // The endpoints' options (Verification:Http: RoutePrefix, AllowedOrigins, ErrorFormat…), validated at start.
 builder.Services.AddVerificationEndpoints();
 
@@ -124,38 +127,46 @@ if (app.Environment.IsDevelopment())
 // POST /auth/v1/verification and /auth/v1/verification/verify (and the image captcha's /auth/v1/captcha/data…).
 var auth = app.MapVerificationEndpoints();
 
-// The host's own sign-up and sign-in, on the same group (prefix, CORS policy, error format): each redeems the
-// verification_token exactly once, with the library's body reader and answers.
-auth.MapPost("/signup", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
+if (identityUsers)
 {
-    var (body, contact, error) = await RedeemAsync(request, service);
-    if (error is not null)
-    {
-        return error;
-    }
-
-    if (DemoAccounts.Mismatch(contact!, body!.PhoneNumber, body.Email) is { } mismatch)
-    {
-        return VerificationHttpResults.Error(mismatch);
-    }
-
-    return accounts.TryCreate(contact!, out var account)
-        ? VerificationHttpResults.Json(new AccountAnswer(account.UserId, account.Contact, "signed_up"), SampleJsonContext.Default.AccountAnswer)
-        : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.AlreadyExists, "An account already exists for this contact; sign in instead."));
-}).WithSummary("Sign up with a verification token").WithName("SignUp");
-
-auth.MapPost("/signin", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
+    // Verification.Identity: sign-up, sign-in, token refresh and user/me over ASP.NET Core Identity.
+    app.MapSampleIdentityUsers();
+}
+else
 {
-    var (_, contact, error) = await RedeemAsync(request, service);
-    if (error is not null)
+    // The host's own sign-up and sign-in, on the same group (prefix, CORS policy, error format): each redeems the
+    // verification_token exactly once, with the library's body reader and answers.
+    auth.MapPost("/signup", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
     {
-        return error;
-    }
+        var (body, contact, error) = await RedeemAsync(request, service);
+        if (error is not null)
+        {
+            return error;
+        }
 
-    return accounts.Find(contact!) is { } account
-        ? VerificationHttpResults.Json(new AccountAnswer(account.UserId, account.Contact, "signed_in"), SampleJsonContext.Default.AccountAnswer)
-        : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.UserNotFound, "No account exists for this contact; sign up instead."));
-}).WithSummary("Sign in with a verification token").WithName("SignIn");
+        if (DemoAccounts.Mismatch(contact!, body!.PhoneNumber, body.Email) is { } mismatch)
+        {
+            return VerificationHttpResults.Error(mismatch);
+        }
+
+        return accounts.TryCreate(contact!, out var account)
+            ? VerificationHttpResults.Json(new AccountAnswer(account.UserId, account.Contact, "signed_up"), SampleJsonContext.Default.AccountAnswer)
+            : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.AlreadyExists, "An account already exists for this contact; sign in instead."));
+    }).WithSummary("Sign up with a verification token").WithName("SignUp");
+
+    auth.MapPost("/signin", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
+    {
+        var (_, contact, error) = await RedeemAsync(request, service);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return accounts.Find(contact!) is { } account
+            ? VerificationHttpResults.Json(new AccountAnswer(account.UserId, account.Contact, "signed_in"), SampleJsonContext.Default.AccountAnswer)
+            : VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.UserNotFound, "No account exists for this contact; sign up instead."));
+    }).WithSummary("Sign in with a verification token").WithName("SignIn");
+}
 
 // Health: 200 with {"status":"ok"} when every check is healthy, 200 "degraded", or 503 "unhealthy"; each check's
 // status and description (never an exception's details) under "checks".
@@ -184,7 +195,7 @@ static async Task<(RedeemBody? Body, VerifiedContact? Contact, IResult? Error)> 
         return (null, null, VerificationHttpResults.Error(body.Error));
     }
 
-    var redeemed = await service.RedeemVerificationTokenAsync(body.Value.VerificationToken ?? string.Empty, request.HttpContext.RequestAborted);
+    var redeemed = await service.RedeemVerificationTokenAsync(body.Value.VerificationToken ?? string.Empty, cancellationToken: request.HttpContext.RequestAborted);
     return redeemed.Succeeded ? (body.Value, redeemed.Value, null) : (null, null, VerificationHttpResults.Error(redeemed.Error));
 }
 

@@ -36,6 +36,8 @@ public static class VerificationHttpErrorCodes
         VerificationErrorCodes.UserNotFound => 404,
         VerificationErrorCodes.AlreadyExists => 409,
         VerificationErrorCodes.IdempotencyKeyReused => 422,
+        VerificationErrorCodes.Unauthenticated => 401,
+        VerificationErrorCodes.UserBlocked => 403,
         VerificationErrorCodes.RateLimitExceeded => 429,
         VerificationErrorCodes.Internal => 500,
         VerificationErrorCodes.Unavailable => 503,

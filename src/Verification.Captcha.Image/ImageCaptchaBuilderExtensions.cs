@@ -22,9 +22,7 @@ public static class ImageCaptchaBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<SkiaCaptchaImageOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<SkiaCaptchaImageOptions>, BindFromAppConfiguration>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SkiaCaptchaImageOptions>, SkiaCaptchaImageOptionsValidator>());
+        AdapterRegistration.TryAdd<SkiaCaptchaImageOptions, SkiaCaptchaImageOptionsValidator>(services, SkiaCaptchaImageOptions.SectionName, Bind);
         if (configure is not null)
         {
             services.Configure(configure);
@@ -70,11 +68,11 @@ public static class ImageCaptchaBuilderExtensions
         return builder;
     }
 
-    /// <summary>Binds the app's <c>Verification:Captcha:Image</c> section, if the app has configuration.</summary>
-    private sealed class BindFromAppConfiguration(IConfiguration? configuration = null) : IConfigureOptions<SkiaCaptchaImageOptions>
+    /// <summary>Reads the <c>Verification:Captcha:Image</c> keys.</summary>
+    private static void Bind(ConfigurationReader section, SkiaCaptchaImageOptions options)
     {
-        public void Configure(SkiaCaptchaImageOptions options) =>
-            configuration?.GetSection(SkiaCaptchaImageOptions.SectionName).Bind(options);
+        options.Width = section.Int("Width") ?? options.Width;
+        options.Height = section.Int("Height") ?? options.Height;
     }
 
     /// <summary>Checks the size at start; messages name the configuration keys.</summary>

@@ -102,8 +102,6 @@ public sealed class CaptchaProviderOptions
     /// <value>Default 00:00:05. 100 ms to 2 minutes.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Values in the configuration section that could not be read; reported by the validation at start.</summary>
-    internal List<string> ConfigurationErrors { get; } = [];
 
     /// <summary>The documented siteverify URL of <paramref name="provider"/>.</summary>
     /// <param name="provider">The provider.</param>

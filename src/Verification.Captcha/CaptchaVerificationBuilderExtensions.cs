@@ -63,7 +63,7 @@ public static class CaptchaVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(section);
         AddCore(builder);
-        builder.Services.AddSingleton(new ExplicitCaptchaSection(section));
+        AdapterRegistration.UseSection<CaptchaProviderOptions>(builder.Services, section);
         return builder;
     }
 
@@ -123,8 +123,12 @@ public static class CaptchaVerificationBuilderExtensions
         return HealthCheckTags.Register(
             builder,
             name,
-            static sp => new CaptchaHealthCheck(sp.GetService<ICaptchaValidator>() as SiteverifyCaptchaValidator
-                ?? throw new InvalidOperationException("AddVerificationCaptcha() needs a siteverify captcha provider: call services.AddVerification().AddCaptcha(…).")),
+            static sp =>
+            {
+                var validator = sp.GetService<ICaptchaValidator>() as SiteverifyCaptchaValidator
+                    ?? throw new InvalidOperationException("AddVerificationCaptcha() needs a siteverify captcha provider: call services.AddVerification().AddCaptcha(…).");
+                return ProbeHealthCheck.Remote($"{validator.Provider} siteverify", validator.ProbeAsync);
+            },
             failureStatus,
             tags,
             timeout);
@@ -146,46 +150,14 @@ public static class CaptchaVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (!services.Any(d => d.ServiceType == typeof(CaptchaMarker)))
+        if (AdapterRegistration.TryAdd<CaptchaProviderOptions, CaptchaOptionsValidator>(services, CaptchaProviderOptions.SectionName, CaptchaOptionsBinder.Bind))
         {
-            services.AddSingleton<CaptchaMarker>();
-            services.AddOptions<CaptchaProviderOptions>().ValidateOnStart();
-            services.AddSingleton<IConfigureOptions<CaptchaProviderOptions>, BindCaptchaConfiguration>();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CaptchaProviderOptions>, CaptchaOptionsValidator>());
             services.TryAddSingleton(TimeProvider.System);
-
-            // A redirect would either drop the POST body (301/302) or re-post the secret elsewhere (307/308): refuse.
-            services.AddHttpClient(CaptchaProviderOptions.HttpClientName)
-                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false });
+            AdapterHttpClient.Add(services, CaptchaProviderOptions.HttpClientName);
         }
 
         // A singleton that asks IHttpClientFactory for a client per call, rather than a typed client captured for
         // ever by the singleton engine: handler rotation (DNS changes) keeps working.
         services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(SiteverifyCaptchaValidator.Create));
-    }
-
-    /// <summary>Marks that the captcha services are registered.</summary>
-    private sealed class CaptchaMarker;
-
-    /// <summary>A section given to <c>AddCaptcha(section)</c>; it replaces the app's <c>Verification:Captcha</c> section.</summary>
-    private sealed record ExplicitCaptchaSection(IConfigurationSection Section);
-
-    /// <summary>Binds the explicit sections if any were given, otherwise the app's <c>Verification:Captcha</c> section, if the app has configuration.</summary>
-    private sealed class BindCaptchaConfiguration(IEnumerable<ExplicitCaptchaSection> explicitSections, IConfiguration? configuration = null)
-        : IConfigureOptions<CaptchaProviderOptions>
-    {
-        public void Configure(CaptchaProviderOptions options)
-        {
-            var sections = explicitSections.Select(s => ((IConfiguration)s.Section, s.Section.Path)).ToList();
-            if (sections.Count == 0 && configuration is not null)
-            {
-                sections.Add((configuration.GetSection(CaptchaProviderOptions.SectionName), CaptchaProviderOptions.SectionName));
-            }
-
-            foreach (var (section, path) in sections)
-            {
-                CaptchaOptionsBinder.Bind(section, path, options);
-            }
-        }
     }
 }

@@ -32,6 +32,7 @@ public sealed class VerificationService : IVerificationService
     private readonly OneTimeSecrets _secrets;
     private readonly TokenGate _tokenGate;
     private readonly TokenRedemption _redemption;
+    private readonly ContactCodeCheck _contactCheck;
     private readonly VerificationMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -122,7 +123,8 @@ public sealed class VerificationService : IVerificationService
             _logger,
             new LimitGate(store, guard, _metrics, _time, _logger, settings.Throttling.GlobalCaptchaShare));
         _tokenGate = new TokenGate(runtime.Keys.Tokens, _logger);
-        _redemption = new TokenRedemption(new SingleUseTokens(store, guard, settings.Tokens.ClockSkew), _logger);
+        _redemption = new TokenRedemption(new SingleUseTokens(store, guard, settings.Tokens.ClockSkew), _logger, _parser);
+        _contactCheck = new ContactCodeCheck(_parser, _plan, _secrets, _maxAttempts, _metrics, _time, _logger);
     }
 
     /// <inheritdoc />
@@ -133,12 +135,12 @@ public sealed class VerificationService : IVerificationService
             (self: this, send: new SendState(request, context), cancellationToken),
             static (s, activity) =>
             {
-                activity?.SetTag("verification.channel", VerificationMetrics.ChannelTag(RequestedChannel(s.send.Request)));
+                activity?.SetTag("verification.channel", VerificationMetrics.ChannelTag(s.send.RequestedChannel));
                 return s.self.SendCoreAsync(s.send, s.cancellationToken);
             },
             static (s, activity, result) =>
             {
-                s.self._metrics.SendCompleted(RequestedChannel(s.send.Request), result.Error);
+                s.self._metrics.SendCompleted(s.send.RequestedChannel, result.Error);
                 if (activity is not null)
                 {
                     VerificationTelemetry.Complete(activity, "sent", result.Error);
@@ -261,12 +263,12 @@ public sealed class VerificationService : IVerificationService
     }
 
     /// <inheritdoc />
-    public ValueTask<VerificationResult<VerifiedContact>> RedeemVerificationTokenAsync(string verificationToken, CancellationToken cancellationToken = default) =>
+    public ValueTask<VerificationResult<VerifiedContact>> RedeemVerificationTokenAsync(string verificationToken, VerificationUsage? expectedUsage = null, string? expectedContact = null, CancellationToken cancellationToken = default) =>
         OperationTelemetry.RunAsync(
             "verification.redeem",
             _metrics.RedemptionsObserved,
-            (self: this, verificationToken, cancellationToken),
-            static (s, _) => s.self.RedeemCoreAsync(s.verificationToken, s.cancellationToken),
+            (self: this, verificationToken, expected: (expectedUsage, expectedContact), cancellationToken),
+            static (s, _) => s.self.RedeemCoreAsync(s.verificationToken, s.expected, consume: true, s.cancellationToken),
             static (s, activity, result) =>
             {
                 s.self._metrics.Redeemed(result.Error);
@@ -277,8 +279,15 @@ public sealed class VerificationService : IVerificationService
                 }
             });
 
-    /// <summary>The steps of a redeem: the input, the verification token's claims, the single use.</summary>
-    private async ValueTask<VerificationResult<VerifiedContact>> RedeemCoreAsync(string verificationToken, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public ValueTask<VerificationResult<VerifiedContact>> ValidateVerificationTokenAsync(string verificationToken, VerificationUsage? expectedUsage = null, string? expectedContact = null, CancellationToken cancellationToken = default) =>
+        RedeemCoreAsync(verificationToken, (expectedUsage, expectedContact), consume: false, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<VerificationResult<VerifiedContact>> CheckCodeAsync(CodeCheckRequest request, CancellationToken cancellationToken = default) => _contactCheck.CheckAsync(request, cancellationToken);
+
+    /// <summary>The steps of a redeem: the input, the verification token's claims, whether it fits the call, the single use (unless only validating).</summary>
+    private async ValueTask<VerificationResult<VerifiedContact>> RedeemCoreAsync(string verificationToken, (VerificationUsage? Usage, string? Contact) expected, bool consume, CancellationToken cancellationToken)
     {
         if (RequestRules.CheckToken(verificationToken, "verification_token") is { } invalid)
         {
@@ -287,12 +296,6 @@ public sealed class VerificationService : IVerificationService
 
         var now = _time.GetUtcNow();
         var read = await _tokenGate.CheckAsync<VerificationTokenClaims>(verificationToken, now).ConfigureAwait(false);
-        return read.Claims is { } claims ? await _redemption.RedeemAsync(claims, now, cancellationToken).ConfigureAwait(false) : read.Error!;
+        return read.Claims is { } claims ? await _redemption.RedeemAsync(claims, expected.Usage, expected.Contact, consume, now, cancellationToken).ConfigureAwait(false) : read.Error!;
     }
-
-    private static VerificationChannel? RequestedChannel(VerificationRequest? request) =>
-        !string.IsNullOrWhiteSpace(request?.PhoneNumber) ? VerificationChannel.Sms
-        : !string.IsNullOrWhiteSpace(request?.Email) ? VerificationChannel.Email
-        : null;
-
 }

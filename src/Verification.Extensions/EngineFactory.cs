@@ -14,12 +14,18 @@ internal static class EngineFactory
     /// The <see cref="VerificationService"/> of the container. <c>Verification:PickupDirectory</c> is decided here: a
     /// channel with no registered sender delivers to the pickup directory; one with senders is left as it is.
     /// </summary>
-    public static VerificationService CreateService(IServiceProvider services)
+    public static VerificationService CreateService(IServiceProvider services) => CreateService(services, null);
+
+    /// <summary>
+    /// The service of the tenant <paramref name="key"/> (null: the default): its named options, store and runtime,
+    /// and its keyed parts where it has any, otherwise the app's unkeyed ones.
+    /// </summary>
+    public static VerificationService CreateService(IServiceProvider services, object? key)
     {
-        var options = services.GetRequiredService<IOptions<VerificationOptions>>();
+        var options = OptionsOf(services, key);
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var sms = services.GetServices<ISmsSender>().ToList();
-        var email = services.GetServices<IEmailSender>().ToList();
+        var sms = Parts<ISmsSender>(services, key);
+        var email = Parts<IEmailSender>(services, key);
         if (options.Value.PickupDirectory is { } folder && (sms.Count == 0 || email.Count == 0))
         {
             var pickup = new PickupDirectorySender(folder, time);
@@ -36,16 +42,30 @@ internal static class EngineFactory
 
         return new VerificationService(
             options,
-            services.GetRequiredService<ICodeStore>(),
+            key is null ? services.GetRequiredService<ICodeStore>() : services.GetRequiredKeyedService<ICodeStore>(key),
             sms,
             email,
-            services.GetService<IUserDirectory>(),
-            services.GetService<ICaptchaValidator>(),
-            services.GetService<IVerificationMessageRenderer>(),
+            Part<IUserDirectory>(services, key),
+            Part<ICaptchaValidator>(services, key),
+            Part<IVerificationMessageRenderer>(services, key),
             time,
             services.GetService<ILogger<VerificationService>>(),
-            services.GetRequiredService<EngineRuntime>(),
+            key is null ? services.GetRequiredService<EngineRuntime>() : services.GetRequiredKeyedService<EngineRuntime>(key),
             meterFactory: null,
             services.GetService<CodeSource>());
     }
+
+    /// <summary>The options of the tenant <paramref name="key"/> (its name), or the unnamed options.</summary>
+    public static IOptions<VerificationOptions> OptionsOf(IServiceProvider services, object? key) =>
+        key is null
+            ? services.GetRequiredService<IOptions<VerificationOptions>>()
+            : Options.Options.Create(services.GetRequiredService<IOptionsMonitor<VerificationOptions>>().Get(key as string ?? key.ToString()));
+
+    private static List<T> Parts<T>(IServiceProvider services, object? key)
+        where T : class =>
+        key is not null && services.GetKeyedServices<T>(key).ToList() is { Count: > 0 } keyed ? keyed : [.. services.GetServices<T>()];
+
+    private static T? Part<T>(IServiceProvider services, object? key)
+        where T : class =>
+        (key is null ? null : services.GetKeyedService<T>(key)) ?? services.GetService<T>();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verification;
 
@@ -14,7 +15,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TSender">The sender type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddSmsSender<TSender>(this IVerificationBuilder builder)
+    public static IVerificationBuilder AddSmsSender<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSender>(this IVerificationBuilder builder)
         where TSender : class, ISmsSender
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,7 +43,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TSender">The sender type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddEmailSender<TSender>(this IVerificationBuilder builder)
+    public static IVerificationBuilder AddEmailSender<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TSender>(this IVerificationBuilder builder)
         where TSender : class, IEmailSender
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -101,7 +102,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TDirectory">The directory type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder UseUserDirectory<TDirectory>(this IVerificationBuilder builder)
+    public static IVerificationBuilder UseUserDirectory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TDirectory>(this IVerificationBuilder builder)
         where TDirectory : class, IUserDirectory
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -113,7 +114,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TValidator">The validator type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder UseCaptchaValidator<TValidator>(this IVerificationBuilder builder)
+    public static IVerificationBuilder UseCaptchaValidator<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this IVerificationBuilder builder)
         where TValidator : class, ICaptchaValidator
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -125,7 +126,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TRenderer">The renderer type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder UseMessageRenderer<TRenderer>(this IVerificationBuilder builder)
+    public static IVerificationBuilder UseMessageRenderer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TRenderer>(this IVerificationBuilder builder)
         where TRenderer : class, IVerificationMessageRenderer
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -137,7 +138,7 @@ public static class VerificationBuilderExtensions
     /// <typeparam name="TStore">The store type, resolved as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder UseCodeStore<TStore>(this IVerificationBuilder builder)
+    public static IVerificationBuilder UseCodeStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IVerificationBuilder builder)
         where TStore : class, ICodeStore
     {
         ArgumentNullException.ThrowIfNull(builder);

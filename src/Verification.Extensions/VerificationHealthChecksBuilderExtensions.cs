@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Verification;
 
@@ -32,30 +31,23 @@ public static class VerificationHealthChecksBuilderExtensions
         return HealthCheckTags.Register(
             builder,
             name,
-            static sp => new CodeStoreHealthCheck(
-                sp.GetService<ICodeStore>() ?? throw new InvalidOperationException("AddVerificationStore() needs Verification: call services.AddVerification()."),
-                sp.GetService<TimeProvider>() ?? TimeProvider.System),
+            static sp =>
+            {
+                var store = sp.GetService<ICodeStore>() ?? throw new InvalidOperationException("AddVerificationStore() needs Verification: call services.AddVerification().");
+                var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+
+                // Reads a key that never exists: the cheapest round trip every store has.
+                return new ProbeHealthCheck(
+                    async cancellationToken =>
+                    {
+                        await store.GetValueAsync("health-check", time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                        return null;
+                    },
+                    $"The code store ({store.GetType().Name})",
+                    static _ => "The code store does not answer; sends and verifies answer unavailable.");
+            },
             failureStatus,
             tags,
             timeout);
-    }
-
-    /// <summary>Reads a key that never exists: the cheapest round trip every store has.</summary>
-    private sealed class CodeStoreHealthCheck(ICodeStore store, TimeProvider timeProvider) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            ArgumentNullException.ThrowIfNull(context);
-            try
-            {
-                var started = Stopwatch.GetTimestamp();
-                await store.GetValueAsync("health-check", timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-                return HealthCheckResult.Healthy($"The code store ({store.GetType().Name}) answered in {Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.#} ms.");
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                return new HealthCheckResult(context.Registration.FailureStatus, "The code store does not answer; sends and verifies answer unavailable.", e);
-            }
-        }
     }
 }

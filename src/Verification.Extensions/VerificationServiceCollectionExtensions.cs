@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Verification;
 
@@ -22,10 +23,10 @@ public static class VerificationServiceCollectionExtensions
         if (!services.Any(d => d.ServiceType == typeof(VerificationMarker)))
         {
             services.AddSingleton<VerificationMarker>();
+            AddShared(services);
             services.AddOptions<VerificationOptions>().ValidateOnStart();
-            services.AddSingleton<IConfigureOptions<VerificationOptions>, BindFromAppConfiguration>();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
-            services.TryAddSingleton(TimeProvider.System);
+            OptionsBinding.Bind<VerificationOptions>(services, null, static sp => Sections(sp), VerificationOptionsBinder.Bind);
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartupWarnings>());
             services.TryAddSingleton<ICodeStore>(static sp => new InMemoryCodeStore(sp.GetRequiredService<IOptions<VerificationOptions>>().Value.InMemoryStore.MaxEntries));
             services.TryAddSingleton(static sp => new EngineRuntime(sp.GetRequiredService<IOptions<VerificationOptions>>().Value, sp.GetService<IMeterFactory>()));
             services.TryAddSingleton<IVerificationService>(static sp => EngineFactory.CreateService(sp));
@@ -64,28 +65,66 @@ public static class VerificationServiceCollectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Registers a tenant: an <see cref="IVerificationService"/> keyed <paramref name="name"/> (resolve it with
+    /// <c>[FromKeyedServices("tenant-a")] IVerificationService</c> or <c>GetRequiredKeyedService</c>), with its own
+    /// <see cref="VerificationOptions"/> named <paramref name="name"/>, bound from <paramref name="section"/> and
+    /// validated at start: its own <c>ProjectId</c>, keys and limits, so tenants refuse each other's ids and tokens.
+    /// </summary>
+    /// <remarks>
+    /// <para>Its store is an in-memory store of its own, or the <see cref="ICodeStore"/> registered with the same key
+    /// (for example a Redis store with the tenant's own key prefix). Its senders, user directory and captcha validator
+    /// are the ones registered with the same key (<c>services.AddKeyedSingleton&lt;ISmsSender&gt;("tenant-a", …)</c>)
+    /// when there are any, otherwise the app's unkeyed ones (what the returned builder adds). The unkeyed
+    /// <c>AddVerification()</c> stays the default and is independent of tenants; an app with tenants only does not
+    /// need one.</para>
+    /// </remarks>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The tenant's name: the service key and the options name, for example <c>"tenant-a"</c>.</param>
+    /// <param name="section">The tenant's section, shaped like <c>Verification</c>, for example <c>configuration.GetSection("Tenants:A")</c>.</param>
+    /// <returns>A builder that adds the parts tenants share with the app (unkeyed).</returns>
+    public static IVerificationBuilder AddVerification(this IServiceCollection services, string name, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(section);
+        if (services.Any(d => d.IsKeyedService && d.ServiceType == typeof(IVerificationService) && Equals(d.ServiceKey, name)))
+        {
+            throw new InvalidOperationException($"The Verification tenant '{name}' is already registered; give each tenant its own name.");
+        }
+
+        AddShared(services);
+        services.AddOptions<VerificationOptions>(name).ValidateOnStart();
+        OptionsBinding.Bind<VerificationOptions>(services, name, _ => [(section, section.Path)], VerificationOptionsBinder.Bind);
+        services.TryAddKeyedSingleton<ICodeStore>(name, static (sp, key) => new InMemoryCodeStore(EngineFactory.OptionsOf(sp, key).Value.InMemoryStore.MaxEntries));
+        services.AddKeyedSingleton(name, static (sp, key) => new EngineRuntime(EngineFactory.OptionsOf(sp, key).Value, sp.GetService<IMeterFactory>()));
+        services.AddKeyedSingleton<IVerificationService>(name, static (sp, key) => EngineFactory.CreateService(sp, key));
+        return new VerificationBuilder(services);
+    }
+
+    /// <summary>What the default registration and every tenant share: validation, the Development key, the clock.</summary>
+    private static void AddShared(IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<VerificationOptions>, DevelopmentEphemeralKey>());
+        services.TryAddSingleton(TimeProvider.System);
+    }
+
     /// <summary>Marks that Verification's core services are registered.</summary>
     private sealed class VerificationMarker;
 
     /// <summary>A section given to <c>AddVerification(section)</c>; it replaces the app's <c>Verification</c> section.</summary>
     private sealed record ExplicitSection(IConfigurationSection Section);
 
-    /// <summary>Binds the explicit sections if any were given, otherwise the app's <c>Verification</c> section, if the app has configuration.</summary>
-    private sealed class BindFromAppConfiguration(IEnumerable<ExplicitSection> explicitSections, IConfiguration? configuration = null)
-        : IConfigureOptions<VerificationOptions>
+    /// <summary>The explicit sections if any were given, otherwise the app's <c>Verification</c> section, if the app has configuration.</summary>
+    private static List<(IConfiguration Section, string Path)> Sections(IServiceProvider services)
     {
-        public void Configure(VerificationOptions options)
+        var sections = services.GetServices<ExplicitSection>().Select(static s => ((IConfiguration)s.Section, s.Section.Path)).ToList();
+        if (sections.Count == 0 && services.GetService<IConfiguration>() is { } configuration)
         {
-            var sections = explicitSections.Select(s => (IConfiguration)s.Section).ToList();
-            if (sections.Count == 0 && configuration is not null)
-            {
-                sections.Add(configuration.GetSection(VerificationOptions.SectionName));
-            }
-
-            foreach (var section in sections)
-            {
-                section.Bind(options);
-            }
+            sections.Add((configuration.GetSection(VerificationOptions.SectionName), VerificationOptions.SectionName));
         }
+
+        return sections;
     }
 }

@@ -22,15 +22,11 @@ public static class SmtpVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (services.Any(static d => d.ServiceType == typeof(SmtpMarker)))
+        if (!AdapterRegistration.TryAdd<SmtpEmailOptions, SmtpEmailOptionsValidator>(services, SmtpEmailOptions.SectionName, Bind))
         {
             return builder;
         }
 
-        services.AddSingleton<SmtpMarker>();
-        services.AddOptions<SmtpEmailOptions>().ValidateOnStart();
-        AppConfigurationSection.Bind<SmtpEmailOptions>(services, SmtpEmailOptions.SectionName, static (section, _, options) => section.Bind(options));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpEmailOptions>, SmtpEmailOptionsValidator>());
         services.TryAddSingleton(static sp => new SmtpEmailSender(
             sp.GetRequiredService<IOptions<SmtpEmailOptions>>(),
             sp.GetService<ILogger<SmtpEmailSender>>(),
@@ -76,13 +72,41 @@ public static class SmtpVerificationBuilderExtensions
         return HealthCheckTags.Register(
             builder,
             name,
-            static sp => new SmtpHealthCheck(sp.GetService<SmtpEmailSender>()
-                ?? throw new InvalidOperationException("AddVerificationSmtp() needs the SMTP sender: call services.AddVerification().AddSmtpEmail(…).")),
+            static sp =>
+            {
+                var sender = sp.GetService<SmtpEmailSender>()
+                    ?? throw new InvalidOperationException("AddVerificationSmtp() needs the SMTP sender: call services.AddVerification().AddSmtpEmail(…).");
+                return new ProbeHealthCheck(
+                    async cancellationToken =>
+                    {
+                        await sender.ProbeAsync(cancellationToken).ConfigureAwait(false);
+                        return null;
+                    },
+                    "The SMTP server (NOOP)",
+                    static e => "The SMTP server cannot be used: " + e.Message);
+            },
             failureStatus,
             tags,
             timeout);
     }
 
-    /// <summary>Marks that the SMTP sender is registered.</summary>
-    private sealed class SmtpMarker;
+    /// <summary>Reads the <c>Verification:Smtp</c> keys.</summary>
+    private static void Bind(ConfigurationReader section, SmtpEmailOptions options)
+    {
+        options.Host = section.String("Host") ?? options.Host;
+        options.Port = section.Int("Port") ?? options.Port;
+        options.Security = section.Enum<SmtpSecurity>("Security", "security mode") ?? options.Security;
+        options.UserName = section.String("UserName") ?? options.UserName;
+        options.Password = section.String("Password") ?? options.Password;
+        options.From = section.String("From") ?? options.From;
+        options.FromName = section.String("FromName") ?? options.FromName;
+        options.PoolSize = section.Int("PoolSize") ?? options.PoolSize;
+        options.IdleCheckAfter = section.TimeSpan("IdleCheckAfter") ?? options.IdleCheckAfter;
+        options.MaxIdleTime = section.TimeSpan("MaxIdleTime") ?? options.MaxIdleTime;
+        options.Timeout = section.TimeSpan("Timeout") ?? options.Timeout;
+        options.LocalDomain = section.String("LocalDomain") ?? options.LocalDomain;
+        options.CheckCertificateRevocation = section.Bool("CheckCertificateRevocation") ?? options.CheckCertificateRevocation;
+        options.TrustedServerCertificateThumbprint = section.String("TrustedServerCertificateThumbprint") ?? options.TrustedServerCertificateThumbprint;
+        options.DangerousAcceptAnyServerCertificate = section.Bool("DangerousAcceptAnyServerCertificate") ?? options.DangerousAcceptAnyServerCertificate;
+    }
 }

@@ -43,7 +43,7 @@ namespace Verification;
 /// leaks nothing useful about the code.
 /// </para>
 /// </remarks>
-public sealed class RedisCodeStore : ICodeStore
+public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
 {
     private const long MaxTtlMilliseconds = 100L * 366 * 24 * 3600 * 1000;
 
@@ -224,6 +224,16 @@ public sealed class RedisCodeStore : ICodeStore
         }
 
         await EvaluateAsync(RedisScripts.Release, keys, args, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Guid?> FindLiveRecordAsync(string contactKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contactKey);
+        RedisKey[] keys = [Name("live:", contactKey)];
+        RedisValue[] args = [Milliseconds(now), _prefix];
+        var result = await EvaluateAsync(RedisScripts.FindLive, keys, args, cancellationToken).ConfigureAwait(false);
+        return result.IsNull || !Guid.TryParseExact((string?)result, "N", out var id) ? null : id;
     }
 
     /// <inheritdoc />

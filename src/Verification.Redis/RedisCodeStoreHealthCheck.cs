@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Verification;
@@ -9,30 +8,27 @@ namespace Verification;
 /// </summary>
 public sealed class RedisCodeStoreHealthCheck : IHealthCheck
 {
-    private readonly RedisCodeStore _store;
+    private readonly ProbeHealthCheck _probe;
 
     /// <summary>Creates the check for <paramref name="store"/>.</summary>
     /// <param name="store">The store registered by <c>UseRedisStore(…)</c>.</param>
     public RedisCodeStoreHealthCheck(RedisCodeStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        _store = store;
+        _probe = new ProbeHealthCheck(
+            async cancellationToken =>
+            {
+                await store.PingAsync(cancellationToken).ConfigureAwait(false);
+                return null;
+            },
+            "Redis",
+            static _ => "Redis does not answer; sends and verifies answer unavailable.");
     }
 
     /// <inheritdoc />
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        try
-        {
-            var started = Stopwatch.GetTimestamp();
-            await _store.PingAsync(cancellationToken).ConfigureAwait(false);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            return HealthCheckResult.Healthy($"Redis answered in {elapsed.TotalMilliseconds:0.#} ms.");
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return new HealthCheckResult(context.Registration.FailureStatus, "Redis does not answer; sends and verifies answer unavailable.", e);
-        }
+        return _probe.CheckHealthAsync(context, cancellationToken);
     }
 }

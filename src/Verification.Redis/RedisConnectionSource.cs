@@ -18,12 +18,42 @@ internal sealed class RedisConnectionSource : IAsyncDisposable, IDisposable
 
     public static RedisConnectionSource Owned(RedisStoreOptions options)
     {
-        var configuration = ConfigurationOptions.Parse(options.Configuration ?? throw new InvalidOperationException(RedisStoreOptionsValidator.MissingConfiguration));
-
-        // Start while Redis is down and keep reconnecting: calls fail (unavailable) until Redis answers again.
-        configuration.AbortOnConnectFail = false;
+        var configuration = Configure(options);
         return new(async () => await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false), owned: true);
     }
+
+    /// <summary>The connection options of the store's own multiplexer.</summary>
+    internal static ConfigurationOptions Configure(RedisStoreOptions options)
+    {
+        var text = options.Configuration ?? throw new InvalidOperationException(RedisStoreOptionsValidator.MissingConfiguration);
+        var configuration = ConfigurationOptions.Parse(text);
+
+        // Start while Redis is down and keep reconnecting: calls fail (unavailable) until Redis answers again, at once
+        // rather than after the backlog's wait, and no operation waits longer than the store's Timeout.
+        configuration.AbortOnConnectFail = false;
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        var timeout = (int)Math.Ceiling(options.Timeout.TotalMilliseconds);
+        if (!Sets(text, "connectTimeout"))
+        {
+            configuration.ConnectTimeout = timeout;
+        }
+
+        if (!Sets(text, "syncTimeout"))
+        {
+            configuration.SyncTimeout = timeout;
+        }
+
+        if (!Sets(text, "asyncTimeout"))
+        {
+            configuration.AsyncTimeout = timeout;
+        }
+
+        return configuration;
+    }
+
+    /// <summary>Whether the connection string sets <paramref name="key"/> itself.</summary>
+    private static bool Sets(string configuration, string key) =>
+        configuration.Split(',').Any(part => part.TrimStart().StartsWith(key + "=", StringComparison.OrdinalIgnoreCase));
 
     public Task<IConnectionMultiplexer> GetAsync() => _connection.Value;
 

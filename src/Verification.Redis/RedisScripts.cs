@@ -211,6 +211,18 @@ internal static class RedisScripts
         return 0
         """);
 
+    /// <summary>
+    /// KEYS: the contact pointer. ARGV: now, key prefix. Returns the id of the contact's record when it is pending and
+    /// not expired, else nil.
+    /// </summary>
+    public static readonly RedisScript FindLive = new("""
+        local id = redis.call('GET', KEYS[1])
+        if not id then return false end
+        local r = redis.call('HMGET', ARGV[2] .. 'rec:' .. id, 'x', 's')
+        if r[2] == 'p' and r[1] and tonumber(r[1]) > tonumber(ARGV[1]) then return id end
+        return false
+        """);
+
     /// <summary>KEYS: the mark. ARGV: now, expiresAt. Returns 1 the first time, else 0.</summary>
     public static readonly RedisScript UseOnce = new("""
         local function int(x) return string.format('%d', x) end

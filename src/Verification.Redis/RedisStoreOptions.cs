@@ -38,6 +38,15 @@ public sealed class RedisStoreOptions
     /// </value>
     public string? KeyNameSecret { get; set; }
 
+    /// <summary>
+    /// How long one store operation may wait for Redis: applied as the connection's <c>connectTimeout</c>,
+    /// <c>syncTimeout</c> and <c>asyncTimeout</c> (unless <see cref="Configuration"/> sets them), and commands fail at
+    /// once while the connection is down instead of queuing. So with Redis down a send or verify answers
+    /// <c>unavailable</c> (503) within about this long instead of waiting for the client's 5 s default. 100 ms to 1 minute.
+    /// </summary>
+    /// <value>Defaults to 1 second.</value>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The database number (Redis Cluster has database 0 only).</summary>
     /// <value>Defaults to -1: the connection string's <c>defaultDatabase</c>, otherwise 0.</value>
     public int Database { get; set; } = -1;

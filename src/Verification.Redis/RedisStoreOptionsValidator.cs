@@ -15,6 +15,23 @@ internal sealed class RedisStoreOptionsValidator(RedisConnectionChoice choice) :
         {
             failures.Add(MissingConfiguration);
         }
+        else if (choice.Factory is null)
+        {
+            try
+            {
+                StackExchange.Redis.ConfigurationOptions.Parse(options.Configuration!);
+            }
+            catch (ArgumentException e)
+            {
+                // The connection string may hold a password: only the parser's complaint is shown.
+                failures.Add($"Verification:Redis:Configuration is not a StackExchange.Redis connection string ({e.Message}); write host:port, then options such as ',password=…,ssl=true'.");
+            }
+        }
+
+        if (options.Timeout < TimeSpan.FromMilliseconds(100) || options.Timeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Verification:Redis:Timeout is {options.Timeout}; use 00:00:00.1 to 00:01:00 (00:00:01 is the default).");
+        }
 
         if (options.KeyPrefix is not null && (string.IsNullOrWhiteSpace(options.KeyPrefix) || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0))
         {

@@ -101,15 +101,11 @@ public static class RedisVerificationBuilderExtensions
 
     private static void AddCore(IServiceCollection services)
     {
-        if (services.Any(static d => d.ServiceType == typeof(RedisStoreMarker)))
+        if (!AdapterRegistration.TryAdd<RedisStoreOptions, RedisStoreOptionsValidator>(services, RedisStoreOptions.SectionName, Bind))
         {
             return;
         }
 
-        services.AddSingleton<RedisStoreMarker>();
-        services.AddOptions<RedisStoreOptions>().ValidateOnStart();
-        AppConfigurationSection.Bind<RedisStoreOptions>(services, RedisStoreOptions.SectionName, static (section, _, options) => section.Bind(options));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStoreOptions>, RedisStoreOptionsValidator>());
         services.TryAddSingleton(static sp => sp.GetRequiredService<RedisConnectionChoice>().Factory is { } factory
             ? RedisConnectionSource.Shared(factory(sp) ?? throw new InvalidOperationException("The multiplexer factory given to UseRedisStore(…) returned null."))
             : RedisConnectionSource.Owned(sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value));
@@ -152,6 +148,13 @@ public static class RedisVerificationBuilderExtensions
         return options;
     }
 
-    /// <summary>Marks that the Redis store is registered.</summary>
-    private sealed class RedisStoreMarker;
+    /// <summary>Reads the <c>Verification:Redis</c> keys.</summary>
+    private static void Bind(ConfigurationReader section, RedisStoreOptions options)
+    {
+        options.Configuration = section.String("Configuration") ?? options.Configuration;
+        options.KeyPrefix = section.String("KeyPrefix") ?? options.KeyPrefix;
+        options.Database = section.Int("Database") ?? options.Database;
+        options.Timeout = section.TimeSpan("Timeout") ?? options.Timeout;
+        options.KeyNameSecret = section.String("KeyNameSecret") ?? options.KeyNameSecret;
+    }
 }

@@ -72,6 +72,4 @@ public sealed class TencentCloudSmsOptions
     /// <value>Default 00:00:10. 1 second to 2 minutes.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Values in the configuration section that could not be read; reported by the validation at start.</summary>
-    internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -65,8 +65,12 @@ public static class TencentCloudSmsVerificationBuilderExtensions
         return HealthCheckTags.Register(
             builder,
             name,
-            static sp => new TencentCloudSmsHealthCheck(sp.GetService<TencentCloudSmsSender>()
-                ?? throw new InvalidOperationException("AddVerificationTencentCloudSms() needs the sender: call services.AddVerification().AddTencentCloudSms(…).")),
+            static sp =>
+            {
+                var sender = sp.GetService<TencentCloudSmsSender>()
+                    ?? throw new InvalidOperationException("AddVerificationTencentCloudSms() needs the sender: call services.AddVerification().AddTencentCloudSms(…).");
+                return ProbeHealthCheck.Remote("Tencent Cloud SMS", sender.ProbeAsync);
+            },
             failureStatus,
             tags,
             timeout);
@@ -76,31 +80,20 @@ public static class TencentCloudSmsVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (services.Any(static d => d.ServiceType == typeof(TencentCloudSmsMarker)))
+        if (!AdapterRegistration.TryAdd<TencentCloudSmsOptions, TencentCloudSmsOptionsValidator>(services, TencentCloudSmsOptions.SectionName, TencentCloudSmsOptionsBinder.Bind))
         {
             return;
         }
 
-        services.AddSingleton<TencentCloudSmsMarker>();
-        services.AddOptions<TencentCloudSmsOptions>().ValidateOnStart();
-        AppConfigurationSection.Bind<TencentCloudSmsOptions>(services, TencentCloudSmsOptions.SectionName, TencentCloudSmsOptionsBinder.Bind);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TencentCloudSmsOptions>, TencentCloudSmsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        // A redirect would drop the POST body (301/302) or re-post a signed request elsewhere (307/308): refuse.
-        // IHttpClientFactory's default loggers put every request header, the Authorization signature included, in
-        // the structured state of their Trace lines even when the message text is redacted: remove them (the sender
-        // logs its own outcomes), and redact in case an app adds them back.
-        services.AddHttpClient(TencentCloudSmsOptions.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
-            .RemoveAllLoggers()
+        // The factory's loggers are removed (see AdapterRegistration); the signature headers are also redacted in case
+        // an app adds them back.
+        AdapterHttpClient.Add(services, TencentCloudSmsOptions.HttpClientName)
             .RedactLoggedHeaders(static name =>
                 string.Equals(name, "Authorization", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "X-TC-Token", StringComparison.OrdinalIgnoreCase));
 
         services.TryAddSingleton(TencentCloudSmsSender.Create);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, TencentCloudSmsSender>(static sp => sp.GetRequiredService<TencentCloudSmsSender>()));
     }
-
-    /// <summary>Marks that the Tencent Cloud SMS services are registered.</summary>
-    private sealed class TencentCloudSmsMarker;
 }

@@ -12,6 +12,22 @@ public sealed class FakeUserDirectory : IUserDirectory
     private readonly ConcurrentDictionary<(VerificationChannel, string), byte> _users = new();
     private Exception? _failure;
 
+    /// <summary>Creates a directory without accounts.</summary>
+    public FakeUserDirectory()
+    {
+    }
+
+    /// <summary>Creates a directory holding an account for each of <paramref name="contacts"/> (see <see cref="Add"/>).</summary>
+    /// <param name="contacts">Phone numbers with their country code (any spelling) or email addresses.</param>
+    public FakeUserDirectory(params IEnumerable<string> contacts)
+    {
+        ArgumentNullException.ThrowIfNull(contacts);
+        foreach (var contact in contacts)
+        {
+            Add(contact);
+        }
+    }
+
     /// <summary>How many accounts exist.</summary>
     public int Count => _users.Count;
 

@@ -112,7 +112,7 @@ public static class VerificationFakesBuilderExtensions
             {
                 throw new InvalidOperationException(
                     $"UseFakes() chooses codes through Verification's own VerificationService, but IVerificationService is registered as {service.GetType().FullName}. " +
-                    "Register your replacement or decorator before AddVerification().UseFakes() in the test, or leave IVerificationService as AddVerification() registers it.");
+                    "Leave IVerificationService as AddVerification() registers it when the test runs: register your replacement only outside tests (for example when the environment is not \"Testing\", or in a method the test's set-up does not call).");
             }
 
             return engine;

@@ -54,7 +54,4 @@ public sealed class TwilioSmsOptions
     /// </summary>
     /// <value>Default <c>https://api.twilio.com</c>.</value>
     public Uri Endpoint { get; set; } = new(DefaultEndpoint);
-
-    /// <summary>Values in the configuration section that could not be read; reported by the validation at start.</summary>
-    internal List<string> ConfigurationErrors { get; } = [];
 }

@@ -64,8 +64,12 @@ public static class TwilioVerificationBuilderExtensions
         return HealthCheckTags.Register(
             builder,
             name,
-            static sp => new TwilioHealthCheck(sp.GetServices<ISmsSender>().OfType<TwilioSmsSender>().FirstOrDefault()
-                ?? throw new InvalidOperationException("AddVerificationTwilio() needs the sender: call services.AddVerification().AddTwilioSms(…).")),
+            static sp =>
+            {
+                var sender = sp.GetServices<ISmsSender>().OfType<TwilioSmsSender>().FirstOrDefault()
+                    ?? throw new InvalidOperationException("AddVerificationTwilio() needs the sender: call services.AddVerification().AddTwilioSms(…).");
+                return ProbeHealthCheck.Remote("Twilio", sender.ProbeAsync);
+            },
             failureStatus,
             tags,
             timeout);
@@ -75,25 +79,12 @@ public static class TwilioVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        if (!services.Any(d => d.ServiceType == typeof(TwilioMarker)))
+        if (AdapterRegistration.TryAdd<TwilioSmsOptions, TwilioOptionsValidator>(services, TwilioSmsOptions.SectionName, TwilioOptionsBinder.Bind))
         {
-            services.AddSingleton<TwilioMarker>();
-            services.AddOptions<TwilioSmsOptions>().ValidateOnStart();
-            AppConfigurationSection.Bind<TwilioSmsOptions>(services, TwilioSmsOptions.SectionName, TwilioOptionsBinder.Bind);
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioSmsOptions>, TwilioOptionsValidator>());
-
-            // A redirect would either drop the POST body (301/302) or re-send the credentials elsewhere (307/308): refuse.
-            // The factory's own loggers go: at Trace they put the raw request headers, the Basic credentials included,
-            // into the structured log state (only the rendered message is redacted). The sender logs every outcome.
-            services.AddHttpClient(TwilioSmsOptions.HttpClientName)
-                .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { AllowAutoRedirect = false })
-                .RemoveAllLoggers();
+            AdapterHttpClient.Add(services, TwilioSmsOptions.HttpClientName);
         }
 
         // A singleton that asks IHttpClientFactory for a client per call: handler rotation (DNS changes) keeps working.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, TwilioSmsSender>());
     }
-
-    /// <summary>Marks that the Twilio services are registered.</summary>
-    private sealed class TwilioMarker;
 }

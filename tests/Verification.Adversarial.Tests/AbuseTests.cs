@@ -1,10 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Verification.AspNetCore.Tests;
 using Verification.Captcha.Image;
-using Verification.Redis.Tests;
-using Verification.Tests;
 using Xunit.Abstractions;
 
 namespace Verification.Adversarial.Tests;
@@ -52,11 +49,11 @@ public abstract class AbuseTests(ITestOutputHelper output)
         // carries signs in to no one else, and the token's contact is that same address.
         _time.Advance(TimeSpan.FromMinutes(2));
         var id = await app.SendAsync("""{"email":"\u212Alara@example.com"}""");
-        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{app.Outbox.Last.Code}}"}""");
+        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{app.EmailSender.LastCode!}}"}""");
         var token = (await Json.ReadSuccessAsync(verified)).GetProperty("verification_token").GetString()!;
         var contact = ResultAssert.Succeeded(await app.Services.GetRequiredService<IVerificationService>().RedeemVerificationTokenAsync(token));
 
-        Assert.Equal(["klara@example.com", "j\u00F6rg@example.com", "klara@example.com"], app.Outbox.Messages.Select(m => m.To));
+        Assert.Equal(["klara@example.com", "j\u00F6rg@example.com", "klara@example.com"], app.Messages.Select(m => m.To));
         Assert.Equal("klara@example.com", contact.Email);
         Output.WriteLine("8 look-alike spellings: 4 in the victims' buckets, 4 refused; the KELVIN spelling delivered to the victim's address");
     }
@@ -83,7 +80,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
 
         // gmail.com takes 3, then its daily limit; googlemail.com is a bucket of its own (another domain name).
         Assert.Equal(["sent", "sent", "sent", "daily_limit", "sent", "daily_limit"], statuses);
-        Assert.Equal(["alice@gmail.com", "a.lice+1@gmail.com", "alice+2@gmail.com", "alice+x@googlemail.com"], app.Outbox.Messages.Select(m => m.To));
+        Assert.Equal(["alice@gmail.com", "a.lice+1@gmail.com", "alice+2@gmail.com", "alice+x@googlemail.com"], app.Messages.Select(m => m.To));
     }
 
     [Fact]
@@ -96,7 +93,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
             v.Throttling.FailedAttemptsWindow = TimeSpan.FromMinutes(15);
         });
         var id = await app.SendAsync("""{"phone_number":"+86 15588665555"}""");
-        var wrong = ServiceHarness.WrongCode(app.Outbox.Last.Code);
+        var wrong = ServiceHarness.WrongCode(app.SmsSender.LastCode!);
         for (var i = 0; i < 2; i++)
         {
             _time.Advance(TimeSpan.FromSeconds(7.3));
@@ -189,7 +186,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
         var existing = await Json.ReadSuccessAsync(existingNotUser);
 
         Assert.Equal(Json.PropertyNames(unknown), Json.PropertyNames(existing));
-        Assert.Equal(2, app.Outbox.Messages.Count);
+        Assert.Equal(2, app.Messages.Count);
     }
 
     [Fact]
@@ -262,7 +259,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
         solver.Headers.Add("x-captcha-token", captcha);
         using var solved = await app.Client.SendAsync(solver);
         await Json.ReadSuccessAsync(solved);
-        Assert.Equal(10, app.Outbox.Messages.Count);
+        Assert.Equal(10, app.Messages.Count);
     }
 
     [Fact]
@@ -303,7 +300,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
         var victimId = (await Json.ReadSuccessAsync(victimSend)).GetProperty("verification_id").GetString()!;
 
         Assert.NotEqual(attackerId, victimId);
-        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{victimId}}","verification_code":"{{app.Outbox.Last.Code}}"}""");
+        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{victimId}}","verification_code":"{{app.SmsSender.LastCode!}}"}""");
         await Json.ReadSuccessAsync(verified);
     }
 
@@ -319,7 +316,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
 
     private static async Task WrongGuessesAsync(TestApp app, string id, int count)
     {
-        var wrong = ServiceHarness.WrongCode(app.Outbox.Last.Code);
+        var wrong = ServiceHarness.WrongCode(app.SmsSender.LastCode!);
         for (var i = 0; i < count; i++)
         {
             using (await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{wrong}}"}"""))
@@ -332,7 +329,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
     {
         _time.Advance(TimeSpan.FromSeconds(61));
         var id = await SendWithCaptchaAsync(app, renderer);
-        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{app.Outbox.Last.Code}}"}""");
+        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{app.SmsSender.LastCode!}}"}""");
         await Json.ReadSuccessAsync(verified);
     }
 
@@ -399,7 +396,7 @@ public sealed class InMemoryAbuseTests(ITestOutputHelper output) : AbuseTests(ou
             v.Throttling.PerIp = new RateWindow(0, TimeSpan.FromHours(1));
         });
         var ownerId = await app.SendAsync("""{"email":"owner@example.com"}""");
-        var ownerCode = app.Outbox.Last.Code;
+        var ownerCode = app.EmailSender.LastCode!;
 
         var sent = 1;
         HttpStatusCode last = HttpStatusCode.OK;
@@ -452,7 +449,7 @@ public sealed class RedisAbuseTests(ITestOutputHelper output) : AbuseTests(outpu
         }
 
         var id = await app.SendAsync("""{"email":"someone@example.com"}""");
-        using (await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{ServiceHarness.WrongCode(app.Outbox.Last.Code)}}"}"""))
+        using (await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{ServiceHarness.WrongCode(app.EmailSender.LastCode!)}}"}"""))
         {
         }
 
@@ -487,8 +484,8 @@ public sealed class RedisAbuseTests(ITestOutputHelper output) : AbuseTests(outpu
 
         Assert.NotEmpty(await RedisTestServers.KeysAsync(RedisTestServers.Single, "{verification-a-" + project + "}:"));
         Assert.NotEmpty(await RedisTestServers.KeysAsync(RedisTestServers.Single, "{verification-b-" + project + "}:"));
-        Assert.Single(first.Outbox.Messages);
-        Assert.Single(second.Outbox.Messages);
+        Assert.Single(first.Messages);
+        Assert.Single(second.Messages);
     }
 }
 

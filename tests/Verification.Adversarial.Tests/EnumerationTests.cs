@@ -1,6 +1,4 @@
 using System.Net;
-using Verification.AspNetCore.Tests;
-using Verification.Tests;
 
 namespace Verification.Adversarial.Tests;
 
@@ -44,9 +42,9 @@ public sealed class EnumerationTests
     {
         await using var app = await TestApp.StartAsync(o => o.UserDirectory = new FakeUserDirectory("+8615588665555"));
         var existingId = await app.SendAsync($$"""{"phone_number":"{{Existing}}"}""");
-        var existingCode = app.Outbox.Last.Code;
+        var existingCode = app.SmsSender.LastCode!;
         var unknownId = await app.SendAsync($$"""{"phone_number":"{{Unknown}}"}""");
-        var unknownCode = app.Outbox.Last.Code;
+        var unknownCode = app.SmsSender.LastCode!;
 
         using var a = await app.PostAsync("/auth/v1/verification/verify", $$"""{"verification_id":"{{existingId}}","verification_code":"{{ServiceHarness.WrongCode(existingCode)}}"}""");
         using var b = await app.PostAsync("/auth/v1/verification/verify", $$"""{"verification_id":"{{unknownId}}","verification_code":"{{ServiceHarness.WrongCode(unknownCode)}}"}""");
@@ -97,7 +95,7 @@ public sealed class EnumerationTests
             directory.Calls,
             TokenShape(id),
             System.Text.Json.JsonSerializer.Serialize(masked),
-            h.Outbox.Messages.Count);
+            h.Messages.Count);
     }
 
     /// <summary>The header and the claim names and value lengths of a JWT: everything but the values themselves.</summary>

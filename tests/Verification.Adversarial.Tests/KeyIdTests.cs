@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
-using Verification.Tests;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace Verification.Adversarial.Tests;
@@ -19,13 +18,13 @@ public sealed class KeyIdTests
         var secret = RandomNumberGenerator.GetBytes(32);
         var store = new InMemoryCodeStore();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ServiceHarness.Start);
-        var outbox = new OutboxSender();
+        var outbox = new FakeSmsSender();
         var first = Instance(secret, store, time, outbox);
         var second = Instance(secret, store, time, outbox);
 
         var sent = ResultAssert.Succeeded(await first.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
         var kid = Header(sent.VerificationId)["kid"]!.GetValue<string>();
-        var verified = ResultAssert.Succeeded(await second.VerifyAsync(new VerifyRequest(sent.VerificationId, outbox.Last.Code)));
+        var verified = ResultAssert.Succeeded(await second.VerifyAsync(new VerifyRequest(sent.VerificationId, outbox.LastCode!)));
         var secondKid = Header(verified.VerificationToken)["kid"]!.GetValue<string>();
 
         Assert.NotEqual(Base64UrlEncoder.Encode(SHA256.HashData(secret).AsSpan(0, 12).ToArray()), kid);
@@ -39,23 +38,23 @@ public sealed class KeyIdTests
     {
         var store = new InMemoryCodeStore();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ServiceHarness.Start);
-        var outbox = new OutboxSender();
+        var outbox = new FakeSmsSender();
         var attacker = Instance(RandomNumberGenerator.GetBytes(32), store, time, outbox);
         var victim = Instance(RandomNumberGenerator.GetBytes(32), store, time, outbox);
 
         var sent = ResultAssert.Succeeded(await attacker.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
 
-        ResultAssert.Failed(await victim.VerifyAsync(new VerifyRequest(sent.VerificationId, outbox.Last.Code)), VerificationErrorCodes.InvalidVerificationCode);
+        ResultAssert.Failed(await victim.VerifyAsync(new VerifyRequest(sent.VerificationId, outbox.LastCode!)), VerificationErrorCodes.InvalidVerificationCode);
     }
 
     private static readonly string HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-    private static VerificationService Instance(byte[] secret, ICodeStore store, TimeProvider time, OutboxSender outbox)
+    private static VerificationService Instance(byte[] secret, ICodeStore store, TimeProvider time, FakeSmsSender outbox)
     {
         var options = ServiceHarness.CreateOptions();
         options.Tokens.SigningKeys = [new SigningKeyOptions { Secret = Convert.ToBase64String(secret) }];
         options.Tokens.HashKey = HashKey;
-        return new VerificationService(MsOptions.Create(options), store, [outbox], [outbox], timeProvider: time);
+        return new VerificationService(MsOptions.Create(options), store, [outbox], [], timeProvider: time);
     }
 
     private static JsonObject Header(string jwt) => JsonNode.Parse(Base64UrlEncoder.Decode(jwt.Split('.')[0]))!.AsObject();

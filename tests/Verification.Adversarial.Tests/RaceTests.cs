@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Verification.Redis.Tests;
-using Verification.Tests;
 using Xunit.Abstractions;
 
 using Verification.Captcha.Image;
@@ -19,7 +17,7 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
     private const string Phone = "+86 15588665555";
 
     private ServiceProvider _provider = null!;
-    private readonly OutboxSender _outbox = new();
+    private readonly FakeSmsSender _outbox = new();
     private readonly FakeTimeProvider _time = new(ServiceHarness.Start);
     private readonly RecordingRenderer _renderer = new();
     private bool _built;
@@ -42,7 +40,7 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
     {
         var service = Service();
         var sent = ResultAssert.Succeeded(await service.SendAsync(new VerificationRequest(PhoneNumber: Phone)));
-        var code = _outbox.Last.Code;
+        var code = _outbox.LastCode!;
 
         var results = await Concurrently.RunAsync(Racers, _ => service.VerifyAsync(new VerifyRequest(sent.VerificationId, code)));
 
@@ -56,7 +54,7 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
     {
         var service = Service(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (7, 7));
         var sent = ResultAssert.Succeeded(await service.SendAsync(new VerificationRequest(PhoneNumber: Phone)));
-        var code = _outbox.Last.Code;
+        var code = _outbox.LastCode!;
         var wrong = ServiceHarness.WrongCode(code);
 
         var results = await Concurrently.RunAsync(Racers, _ => service.VerifyAsync(new VerifyRequest(sent.VerificationId, wrong)));
@@ -69,10 +67,10 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
         // The contact's failure budget (7) was charged exactly 5: a new code allows 2 more failures, then refuses.
         _time.Advance(TimeSpan.FromMinutes(2));
         var again = ResultAssert.Succeeded(await service.SendAsync(new VerificationRequest(PhoneNumber: Phone)));
-        var wrongAgain = ServiceHarness.WrongCode(_outbox.Last.Code);
+        var wrongAgain = ServiceHarness.WrongCode(_outbox.LastCode!);
         ResultAssert.Failed(await service.VerifyAsync(new VerifyRequest(again.VerificationId, wrongAgain)), VerificationErrorCodes.InvalidVerificationCode, VerificationErrorReasons.Wrong);
         ResultAssert.Failed(await service.VerifyAsync(new VerifyRequest(again.VerificationId, wrongAgain)), VerificationErrorCodes.InvalidVerificationCode, VerificationErrorReasons.Wrong);
-        ResultAssert.Failed(await service.VerifyAsync(new VerifyRequest(again.VerificationId, _outbox.Last.Code)), VerificationErrorCodes.RateLimitExceeded, VerificationErrorReasons.FailureBudget);
+        ResultAssert.Failed(await service.VerifyAsync(new VerifyRequest(again.VerificationId, _outbox.LastCode!)), VerificationErrorCodes.RateLimitExceeded, VerificationErrorReasons.FailureBudget);
     }
 
     [Fact]
@@ -106,7 +104,7 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
     {
         var service = Service();
         var sent = ResultAssert.Succeeded(await service.SendAsync(new VerificationRequest(PhoneNumber: Phone)));
-        var token = ResultAssert.Succeeded(await service.VerifyAsync(new VerifyRequest(sent.VerificationId, _outbox.Last.Code))).VerificationToken;
+        var token = ResultAssert.Succeeded(await service.VerifyAsync(new VerifyRequest(sent.VerificationId, _outbox.LastCode!))).VerificationToken;
 
         var results = await Concurrently.RunAsync(Racers, _ => service.RedeemVerificationTokenAsync(token));
 
@@ -156,7 +154,7 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
             o.Tokens.HashKey = defaults.Tokens.HashKey;
             o.Delivery.RetryDelay = TimeSpan.Zero;
             configure?.Invoke(o);
-        }).AddSmsSender(_outbox).AddEmailSender(_outbox).UseImageCaptcha();
+        }).AddSmsSender(_outbox).AddEmailSender(new FakeEmailSender()).UseImageCaptcha();
         UseStore(builder);
         _provider = services.BuildServiceProvider();
         _built = true;

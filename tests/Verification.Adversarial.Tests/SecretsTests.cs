@@ -1,9 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Verification.AspNetCore.Tests;
 using Verification.FaultRun;
-using Verification.Tests;
 
 using Verification.Captcha.Image;
 
@@ -67,7 +65,7 @@ public sealed class SecretsTests
 
         // Email, and an image captcha solved and spent.
         var emailId = await app.SendAsync($$"""{"email":"{{TestApp.Email}}"}""");
-        secrets.AddRange([emailId, app.Outbox.Last.Code]);
+        secrets.AddRange([emailId, app.EmailSender.LastCode!]);
         using var data = await app.PostAsync("/auth/v1/captcha/data", "{}");
         var challenge = (await Json.ReadSuccessAsync(data)).GetProperty("token").GetString()!;
         using var solved = await app.PostAsync("/auth/v1/captcha/data/verify", $$"""{"token":"{{challenge}}","key":"{{renderer.Last}}"}""");

@@ -206,7 +206,7 @@ public sealed class CaptchaEndpointTests
             Assert.False(string.IsNullOrEmpty(body.GetProperty("verification_id").GetString()));
         }
 
-        Assert.Single(app.Outbox.Messages);
+        Assert.Single(app.Messages);
 
         // Spent: the same token does not pass a second send, even to another contact.
         using (var again = await SendWithHeaderAsync(app, EmailJson, captchaToken))
@@ -215,7 +215,7 @@ public sealed class CaptchaEndpointTests
             Assert.Equal("used", Json.Detail(body, "reason"));
         }
 
-        Assert.Single(app.Outbox.Messages);
+        Assert.Single(app.Messages);
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public sealed class CaptchaEndpointTests
             await Json.AssertErrorAsync(again, HttpStatusCode.BadRequest, "captcha_invalid", 4027);
         }
 
-        Assert.Single(app.Outbox.Messages);
+        Assert.Single(app.Messages);
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public sealed class CaptchaEndpointTests
         using var response = await SendWithHeaderAsync(app, PhoneJson, challengeToken);
 
         await Json.AssertErrorAsync(response, HttpStatusCode.BadRequest, "captcha_invalid", 4027);
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]
@@ -270,7 +270,7 @@ public sealed class CaptchaEndpointTests
         using var sent = await SendWithHeaderAsync(app, EmailJson, captchaToken);
 
         await Json.ReadSuccessAsync(sent);
-        Assert.Equal(2, app.Outbox.Messages.Count);
+        Assert.Equal(2, app.Messages.Count);
     }
 
     // ---- Without UseImageCaptcha -----------------------------------------------------------------------------

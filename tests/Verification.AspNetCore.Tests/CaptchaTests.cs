@@ -21,7 +21,7 @@ public sealed class CaptchaTests
 
         await Json.ReadSuccessAsync(response);
         await validator.Received(1).ValidateAsync("header-token", Arg.Any<VerificationContext?>(), Arg.Any<CancellationToken>());
-        Assert.Single(app.Outbox.Messages);
+        Assert.Single(app.Messages);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class CaptchaTests
         using var response = await app.Client.SendAsync(request);
 
         await Json.AssertErrorAsync(response, HttpStatusCode.BadRequest, "captcha_invalid", 4027);
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]

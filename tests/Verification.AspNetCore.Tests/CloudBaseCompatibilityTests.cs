@@ -14,7 +14,7 @@ public sealed class CloudBaseCompatibilityTests
         using var sent = await app.Client.SendAsync(CloudBaseRequest("/auth/v1/verification?client_id=abc", $$"""{"phone_number":"{{TestApp.Phone}}","target":"ANY"}"""));
         var id = (await Json.ReadSuccessAsync(sent)).GetProperty("verification_id").GetString()!;
 
-        using var verified = await app.Client.SendAsync(CloudBaseRequest("/auth/v1/verification/verify?client_id=abc", VerificationFlowTests.VerifyJson(id, app.Outbox.Last.Code)));
+        using var verified = await app.Client.SendAsync(CloudBaseRequest("/auth/v1/verification/verify?client_id=abc", VerificationFlowTests.VerifyJson(id, app.SmsSender.LastCode!)));
         var body = await Json.ReadSuccessAsync(verified);
         Assert.Equal(["expires_in", "verification_token"], Json.PropertyNames(body));
     }

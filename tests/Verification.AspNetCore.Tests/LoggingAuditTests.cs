@@ -35,6 +35,8 @@ public sealed class LoggingAuditTests
         ["Verification.MailKit"] = (4000, 4099),
         ["Verification.TencentCloud"] = (5000, 5099),
         ["Verification.Twilio"] = (6000, 6099),
+        ["Verification.Identity"] = (7000, 7099),
+        ["Verification.Extensions"] = (8000, 8099),
     };
 
     private static readonly Assembly[] Packages =
@@ -48,6 +50,7 @@ public sealed class LoggingAuditTests
         typeof(RedisCodeStore).Assembly,
         typeof(TencentCloud.TencentCloudSmsOptions).Assembly,
         typeof(Twilio.TwilioSmsOptions).Assembly,
+        typeof(Identity.IdentityVerificationOptions).Assembly,
     ];
 
     [Fact]
@@ -88,8 +91,8 @@ public sealed class LoggingAuditTests
     public async Task FullFlow_AtTraceInEveryCategory_NoCodeTokenKeyCredentialOrUnmaskedContactInAnyLog()
     {
         var renderer = new RecordingCaptchaRenderer();
-        var sms = new Outbox();
-        var email = new Outbox();
+        var sms = new FakeSmsSender();
+        var email = new FakeEmailSender();
         await using var app = await TestApp.StartAsync(o =>
         {
             o.Sms = false;
@@ -132,7 +135,7 @@ public sealed class LoggingAuditTests
 
         // SMS: Twilio cannot be reached, the outbox takes over; a wrong code, then the right one; redeemed twice.
         var smsId = await app.SendAsync($$"""{"phone_number":"{{TestApp.Phone}}"}""");
-        var smsCode = sms.Last.Code;
+        var smsCode = sms.LastCode!;
         using (var wrong = await app.PostAsync(VerifyPath, Verify(smsId, Wrong(smsCode))))
         {
             Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
@@ -164,7 +167,7 @@ public sealed class LoggingAuditTests
         send.Headers.Add("x-captcha-token", captchaToken);
         using var sent = await app.Client.SendAsync(send);
         var emailId = (await Json.ReadSuccessAsync(sent)).GetProperty("verification_id").GetString()!;
-        var emailCode = email.Last.Code;
+        var emailCode = email.LastCode!;
         var emailToken = await VerifiedTokenAsync(app, emailId, emailCode);
 
         // A replayed captcha token and a forged verification id.

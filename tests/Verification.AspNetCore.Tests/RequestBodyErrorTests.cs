@@ -18,7 +18,7 @@ public sealed class RequestBodyErrorTests
         using var response = await app.PostAsync(Send, $$"""{"phone_number":"{{TestApp.Phone}}","email":"{{TestApp.Email}}"}""");
 
         await Json.AssertInvalidArgumentAsync(response, "email", "exactly_one_contact");
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class RequestBodyErrorTests
         using var response = await app.PostAsync(Send, body);
 
         await Json.AssertInvalidArgumentAsync(response, "body", "malformed");
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Theory]
@@ -147,7 +147,7 @@ public sealed class RequestBodyErrorTests
         using var response = await app.PostAsync(Send, """{"phone_number":"+86 15588665555","phone_number":"+86 15588665556"}""");
 
         await Json.AssertInvalidArgumentAsync(response, "phone_number", "malformed");
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class RequestBodyErrorTests
         using var response = await app.PostBytesAsync(Send, body);
 
         await Json.AssertInvalidArgumentAsync(response, "body", "too_long");
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Theory]
@@ -175,7 +175,7 @@ public sealed class RequestBodyErrorTests
 
         Assert.Null(request.Content.Headers.ContentLength);
         await Json.AssertInvalidArgumentAsync(response, "body", "too_long");
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class RequestBodyErrorTests
         using var response = await app.PostBytesAsync(Send, body, "text/plain;charset=UTF-8");
 
         await Json.ReadSuccessAsync(response);
-        Assert.Equal(TestApp.Email, app.Outbox.Last.To);
+        Assert.Equal(TestApp.Email, app.EmailSender.LastMessage!.To);
     }
 
     [Theory]
@@ -259,7 +259,7 @@ public sealed class RequestBodyErrorTests
         using var response = await app.PostAsync(Send, body);
 
         await Json.AssertInvalidArgumentAsync(response, "body", "malformed");
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class RequestContextTests
         using var response = await app.Client.SendAsync(request);
 
         await Json.AssertInvalidArgumentAsync(response, "device_id", "too_long");
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class RequestContextTests
         using var response = await app.Client.SendAsync(request);
 
         await Json.ReadSuccessAsync(response);
-        var message = app.Outbox.Last;
+        var message = app.SmsSender.LastMessage!;
         Assert.Equal(culture, message.Culture.Name);
         Assert.Contains(expected, message.Body, StringComparison.Ordinal);
         Assert.Contains(message.Code, message.Body, StringComparison.Ordinal);
@@ -135,7 +135,7 @@ public sealed class RequestContextTests
         using var response = await app.Client.SendAsync(request);
 
         await Json.ReadSuccessAsync(response);
-        Assert.Equal(CultureInfo.GetCultureInfo("en"), app.Outbox.Last.Culture);
-        Assert.Contains("is your verification code", app.Outbox.Last.Body, StringComparison.Ordinal);
+        Assert.Equal(CultureInfo.GetCultureInfo("en"), app.SmsSender.LastMessage!.Culture);
+        Assert.Contains("is your verification code", app.SmsSender.LastMessage!.Body, StringComparison.Ordinal);
     }
 }

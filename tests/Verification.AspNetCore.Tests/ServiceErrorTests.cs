@@ -34,7 +34,7 @@ public sealed class ServiceErrorTests
             Assert.Equal(reasonOrField, Json.Detail(body, "reason"));
         }
 
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class ServiceErrorTests
         using var response = await app.PostAsync(Send, $$"""{"email":"{{TestApp.Email}}","target":"USER"}""");
 
         await Json.AssertErrorAsync(response, HttpStatusCode.NotFound, "user_not_found", 4004);
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ServiceErrorTests
         using var response = await app.PostAsync(Send, $$"""{"phone_number":"{{TestApp.Phone}}","target":"NOT_USER"}""");
 
         await Json.AssertErrorAsync(response, HttpStatusCode.Conflict, "already_exists", 4009);
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class ServiceErrorTests
     {
         await using var app = await TestApp.StartAsync();
         var id = await app.SendAsync(PhoneJson);
-        var code = app.Outbox.Last.Code;
+        var code = app.SmsSender.LastCode!;
 
         using var response = await app.PostAsync(Verify, VerificationFlowTests.VerifyJson(id, WrongCode(code)));
 
@@ -108,7 +108,7 @@ public sealed class ServiceErrorTests
     {
         await using var app = await TestApp.StartAsync();
         var id = await app.SendAsync(EmailJson);
-        var code = app.Outbox.Last.Code;
+        var code = app.EmailSender.LastCode!;
 
         for (var remaining = 4; remaining >= 1; remaining--)
         {
@@ -135,7 +135,7 @@ public sealed class ServiceErrorTests
         var id = await app.SendAsync(PhoneJson);
 
         time.Advance(TimeSpan.FromSeconds(601));
-        using var response = await app.PostAsync(Verify, VerificationFlowTests.VerifyJson(id, app.Outbox.Last.Code));
+        using var response = await app.PostAsync(Verify, VerificationFlowTests.VerifyJson(id, app.SmsSender.LastCode!));
 
         var body = await Json.AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_verification_code", 4003);
         Assert.Equal("expired", Json.Detail(body, "reason"));
@@ -169,12 +169,12 @@ public sealed class ServiceErrorTests
         Assert.Equal(50, retryAfter);
         Assert.Equal(TimeSpan.FromSeconds(50), response.Headers.RetryAfter?.Delta);
         Assert.Equal(["50"], response.Headers.GetValues("Retry-After"));
-        Assert.Single(app.Outbox.Messages);
+        Assert.Single(app.Messages);
 
         time.Advance(TimeSpan.FromSeconds(50));
         using var later = await app.PostAsync(Send, PhoneJson);
         await Json.ReadSuccessAsync(later);
-        Assert.Equal(2, app.Outbox.Messages.Count);
+        Assert.Equal(2, app.Messages.Count);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class ServiceErrorTests
             };
         });
         var id = await app.SendAsync(PhoneJson);
-        var code = app.Outbox.Last.Code;
+        var code = app.SmsSender.LastCode!;
         for (var i = 0; i < 2; i++)
         {
             using var wrong = await app.PostAsync(Verify, VerificationFlowTests.VerifyJson(id, WrongCode(code)));
@@ -314,7 +314,7 @@ public sealed class ServiceErrorTests
 
         var body = await Json.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable, "unavailable", 5003);
         Assert.Equal("store_unavailable", Json.Detail(body, "reason"));
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     [Fact]
@@ -326,7 +326,7 @@ public sealed class ServiceErrorTests
         await using var app = await TestApp.StartAsync(o => o.Services = s => s.Replace(ServiceDescriptor.Singleton(store)));
         var id = await app.SendAsync(PhoneJson);
 
-        using var response = await app.PostAsync(Verify, VerificationFlowTests.VerifyJson(id, app.Outbox.Last.Code));
+        using var response = await app.PostAsync(Verify, VerificationFlowTests.VerifyJson(id, app.SmsSender.LastCode!));
 
         var body = await Json.AssertErrorAsync(response, HttpStatusCode.ServiceUnavailable, "unavailable", 5003);
         Assert.Equal("store_unavailable", Json.Detail(body, "reason"));
@@ -361,7 +361,7 @@ public sealed class ServiceErrorTests
         using var response = await app.PostAsync(Send, PhoneJson);
 
         await Json.AssertErrorAsync(response, HttpStatusCode.BadRequest, "captcha_required", 4028);
-        Assert.Empty(app.Outbox.Messages);
+        Assert.Empty(app.Messages);
     }
 
     private static async ValueTask<VerificationResult<VerificationResponse>> ThrowLaterAsync()

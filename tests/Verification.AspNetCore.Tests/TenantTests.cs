@@ -41,13 +41,13 @@ public sealed class TenantTests : IAsyncLifetime
         foreach (var tenant in (Tenant[])[_a, _b])
         {
             var id = await SendAsync(tenant.Key);
-            using var verified = await _app.PostAsync($"/{tenant.Key}/auth/v1/verification/verify", VerificationFlowTests.VerifyJson(id, tenant.Outbox.Last.Code));
+            using var verified = await _app.PostAsync($"/{tenant.Key}/auth/v1/verification/verify", VerificationFlowTests.VerifyJson(id, tenant.Outbox.LastCode!));
             await Json.ReadSuccessAsync(verified);
         }
 
         Assert.Single(_a.Outbox.Messages);
         Assert.Single(_b.Outbox.Messages);
-        Assert.Empty(_app.Outbox.Messages);
+        Assert.Empty(_app.Messages);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class TenantTests : IAsyncLifetime
     {
         var id = await SendAsync(_a.Key);
 
-        using var refused = await _app.PostAsync("/tenant-b/auth/v1/verification/verify", VerificationFlowTests.VerifyJson(id, _a.Outbox.Last.Code));
+        using var refused = await _app.PostAsync("/tenant-b/auth/v1/verification/verify", VerificationFlowTests.VerifyJson(id, _a.Outbox.LastCode!));
 
         var body = await Json.AssertErrorAsync(refused, HttpStatusCode.BadRequest, "invalid_verification_code", 4003);
         Assert.Equal("unknown", Json.Detail(body, "reason"));
@@ -65,7 +65,7 @@ public sealed class TenantTests : IAsyncLifetime
     public async Task Redeem_OnTheOtherTenant_RefusesTheVerificationToken()
     {
         var id = await SendAsync(_a.Key);
-        using var verified = await _app.PostAsync("/tenant-a/auth/v1/verification/verify", VerificationFlowTests.VerifyJson(id, _a.Outbox.Last.Code));
+        using var verified = await _app.PostAsync("/tenant-a/auth/v1/verification/verify", VerificationFlowTests.VerifyJson(id, _a.Outbox.LastCode!));
         var token = (await Json.ReadSuccessAsync(verified)).GetProperty("verification_token").GetString()!;
 
         var redeemed = await _b.Service.RedeemVerificationTokenAsync(token);
@@ -108,14 +108,14 @@ public sealed class TenantTests : IAsyncLifetime
             {
                 o.ProjectId = key;
                 o.Tokens.AllowEphemeralKey = true;
-            }).AddSmsSender(Outbox).AddEmailSender(Outbox);
+            }).AddSmsSender(Outbox).AddEmailSender(new FakeEmailSender());
             _services = services.BuildServiceProvider();
             Service = _services.GetRequiredService<IVerificationService>();
         }
 
         public string Key { get; }
 
-        public Outbox Outbox { get; } = new();
+        public FakeSmsSender Outbox { get; } = new();
 
         public IVerificationService Service { get; }
 

@@ -25,7 +25,7 @@ public sealed class VerificationFlowTests
         Assert.Equal(JsonValueKind.String, sendBody.GetProperty("verification_id").ValueKind);
         Assert.Equal(600, sendBody.GetProperty("expires_in").GetInt32());
 
-        var message = Assert.Single(app.Outbox.Messages);
+        var message = Assert.Single(app.Messages);
         Assert.Equal(channel, message.Channel);
         Assert.Equal(to, message.To);
         Assert.Contains(message.Code, message.Body, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public sealed class VerificationFlowTests
     {
         await using var app = await TestApp.StartAsync();
         var id = await app.SendAsync($$"""{"phone_number":"{{TestApp.Phone}}"}""");
-        var verify = VerifyJson(id, app.Outbox.Last.Code);
+        var verify = VerifyJson(id, app.SmsSender.LastCode!);
 
         using var first = await app.PostAsync("/auth/v1/verification/verify", verify);
         await Json.ReadSuccessAsync(first);
@@ -109,7 +109,7 @@ public sealed class VerificationFlowTests
         using var response = await app.PostAsync("/auth/v1/verification", $$"""{"email":"{{TestApp.Email}}","target":"{{target}}","usage":"SIGN_IN"}""");
 
         Assert.Equal(exists, (await Json.ReadSuccessAsync(response)).GetProperty("is_user").GetBoolean());
-        Assert.Equal(VerificationUsage.SignIn, app.Outbox.Last.Usage);
+        Assert.Equal(VerificationUsage.SignIn, app.EmailSender.LastMessage!.Usage);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class VerificationFlowTests
             $$"""{"phone_number":"{{TestApp.Phone}}","email":null,"target":null,"usage":null,"extra":{"a":[1,2,{"b":true}]},"n":1.5e3}""");
 
         await Json.ReadSuccessAsync(response);
-        Assert.Single(app.Outbox.Messages);
+        Assert.Single(app.Messages);
     }
 
     internal static string VerifyJson(string id, string code) =>

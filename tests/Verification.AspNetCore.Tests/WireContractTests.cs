@@ -35,7 +35,7 @@ public sealed class WireContractTests
 
         using var sent = await app.PostAsync("/auth/v1/verification", $$"""{"email":"{{TestApp.Email}}"}""");
         var sendBody = await Json.ReadSuccessAsync(sent);
-        using var verified = await app.PostAsync("/auth/v1/verification/verify", VerificationFlowTests.VerifyJson(sendBody.GetProperty("verification_id").GetString()!, app.Outbox.Last.Code));
+        using var verified = await app.PostAsync("/auth/v1/verification/verify", VerificationFlowTests.VerifyJson(sendBody.GetProperty("verification_id").GetString()!, app.EmailSender.LastCode!));
         var verifyBody = await Json.ReadSuccessAsync(verified);
 
         Assert.Equal(Names(VerificationJsonContext.Default.VerificationResponse.Properties.Select(p => p.Name)), Json.PropertyNames(sendBody));
@@ -89,6 +89,8 @@ public sealed class WireContractTests
             [VerificationErrorCodes.UserNotFound] = 404,
             [VerificationErrorCodes.AlreadyExists] = 409,
             [VerificationErrorCodes.IdempotencyKeyReused] = 422,
+            [VerificationErrorCodes.Unauthenticated] = 401,
+            [VerificationErrorCodes.UserBlocked] = 403,
             [VerificationErrorCodes.RateLimitExceeded] = 429,
             [VerificationErrorCodes.Internal] = 500,
             [VerificationErrorCodes.Unavailable] = 503,

@@ -31,7 +31,8 @@ public sealed class UseImageCaptchaRendererTests
 
         Assert.Single(services, d => d.ServiceType == typeof(ICaptchaImageRenderer));
         Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<SkiaCaptchaImageOptions>));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<SkiaCaptchaImageOptions>));
+        var validators = services.Where(d => d.ServiceType == typeof(IValidateOptions<SkiaCaptchaImageOptions>)).Select(d => d.ImplementationType).ToList();
+        Assert.Equal(validators.Distinct().Count(), validators.Count);
         using var provider = services.BuildServiceProvider();
         Assert.IsType<SkiaCaptchaImageRenderer>(provider.GetRequiredService<ICaptchaImageRenderer>());
     }

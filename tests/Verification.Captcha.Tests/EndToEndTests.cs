@@ -14,7 +14,7 @@ public sealed class EndToEndTests
     public async Task SendAsync_WithATokenTheProviderAccepts_Sends()
     {
         await using var standIn = await StandIn.StartAsync(Siteverify.Turnstile());
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = Services(outbox, TestKeys.TurnstileAlwaysPasses, standIn.Endpoint);
 
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone, CaptchaToken: TestKeys.TurnstileDummyToken), Harness.Client);
@@ -30,7 +30,7 @@ public sealed class EndToEndTests
     public async Task SendAsync_WithATokenTheProviderRefuses_AnswersCaptchaInvalidAndSendsNothing()
     {
         await using var standIn = await StandIn.StartAsync(Siteverify.Turnstile());
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = Services(outbox, TestKeys.TurnstileAlwaysFails, standIn.Endpoint);
 
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone, CaptchaToken: TestKeys.TurnstileDummyToken), Harness.Client);
@@ -45,7 +45,7 @@ public sealed class EndToEndTests
     public async Task SendAsync_WithAReplayedToken_AnswersCaptchaInvalidDuplicate()
     {
         await using var standIn = await StandIn.StartAsync(Siteverify.Turnstile());
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = Services(outbox, TestKeys.TurnstileAlwaysPasses, standIn.Endpoint);
 
         Assert.True((await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone, CaptchaToken: TestKeys.TurnstileDummyToken), Harness.Client)).Succeeded);
@@ -60,7 +60,7 @@ public sealed class EndToEndTests
     [Fact]
     public async Task SendAsync_WithTheProviderDown_AnswersUnavailableAndSendsNothing()
     {
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = Services(outbox, TestKeys.TurnstileAlwaysPasses, StandIn.ClosedPortEndpoint());
 
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone, CaptchaToken: TestKeys.TurnstileDummyToken), Harness.Client);
@@ -74,7 +74,7 @@ public sealed class EndToEndTests
     public async Task SendAsync_WithTheProviderHanging_AnswersUnavailable()
     {
         await using var standIn = await StandIn.StartAsync(StandIn.NeverAnswers());
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = Services(outbox, TestKeys.TurnstileAlwaysPasses, standIn.Endpoint, TimeSpan.FromMilliseconds(300));
 
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone, CaptchaToken: TestKeys.TurnstileDummyToken), Harness.Client);
@@ -88,7 +88,7 @@ public sealed class EndToEndTests
     public async Task SendAsync_WithAnOversizeToken_IsRefusedWithoutCallingTheProvider()
     {
         await using var standIn = await StandIn.StartAsync(Siteverify.Turnstile());
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = Services(outbox, TestKeys.TurnstileAlwaysPasses, standIn.Endpoint);
 
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone, CaptchaToken: new string('x', 3000)), Harness.Client);
@@ -103,7 +103,7 @@ public sealed class EndToEndTests
     public async Task SendAsync_WithoutAToken_DoesNotCallTheProvider()
     {
         await using var standIn = await StandIn.StartAsync(Siteverify.Turnstile());
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = Services(outbox, TestKeys.TurnstileAlwaysPasses, standIn.Endpoint);
 
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone), new VerificationContext { ClientIp = IPAddress.Loopback });
@@ -113,7 +113,7 @@ public sealed class EndToEndTests
     }
 
     /// <summary>The brief's registration: AddVerification(...).AddSmsSender(outbox).AddTurnstileCaptcha(...).</summary>
-    private static Harness Services(Outbox outbox, string secret, Uri endpoint, TimeSpan? timeout = null) =>
+    private static Harness Services(FakeSmsSender outbox, string secret, Uri endpoint, TimeSpan? timeout = null) =>
         new(b => b.AddTurnstileCaptcha(o =>
         {
             o.Secret = secret;

@@ -151,8 +151,10 @@ public sealed class OptionsTests
         builder.AddTurnstileCaptcha(o => o.Secret = Secret).AddTurnstileCaptcha(o => o.Secret = Secret).AddCaptcha();
 
         Assert.Single(services, d => d.ServiceType == typeof(ICaptchaValidator));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<CaptchaProviderOptions>));
-        Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<CaptchaProviderOptions>) && d.ImplementationType?.Name == "BindCaptchaConfiguration");
+        var validators = services.Where(d => d.ServiceType == typeof(IValidateOptions<CaptchaProviderOptions>)).Select(d => d.ImplementationType).ToList();
+        Assert.Equal(validators.Distinct().Count(), validators.Count);
+        Assert.Contains(typeof(CaptchaOptionsValidator), validators);
+        Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<CaptchaProviderOptions>) && d.ImplementationFactory is not null);
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
     }

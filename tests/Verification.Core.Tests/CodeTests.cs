@@ -331,21 +331,10 @@ public sealed class CodeTests
         options.Tokens.HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         configure?.Invoke(options);
         var store = new InMemoryCodeStore();
-        var outbox = new Outbox();
-        var service = new VerificationService(Options.Create(options), store, [outbox], [outbox], timeProvider: new FakeTimeProvider(Start));
+        var outbox = new FakeSmsSender();
+        var service = new VerificationService(Options.Create(options), store, [outbox], [new FakeEmailSender()], timeProvider: new FakeTimeProvider(Start));
         return new Harness(service, options, store, outbox);
     }
 
-    private sealed record Harness(VerificationService Service, VerificationOptions Options, InMemoryCodeStore Store, Outbox Outbox);
-
-    private sealed class Outbox : ISmsSender, IEmailSender
-    {
-        public List<VerificationMessage> Messages { get; } = [];
-
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            Messages.Add(message);
-            return ValueTask.CompletedTask;
-        }
-    }
+    private sealed record Harness(VerificationService Service, VerificationOptions Options, InMemoryCodeStore Store, FakeSmsSender Outbox);
 }

@@ -3,7 +3,7 @@ using Verification.Testing.Stores;
 namespace Verification.Tests;
 
 /// <summary>The store conformance suite against <see cref="InMemoryCodeStore"/>.</summary>
-public sealed class InMemoryCodeStoreConformanceTests : CodeStoreConformanceTests
+public sealed class InMemoryCodeStoreConformanceTests : LiveCodeStoreConformanceTests
 {
     protected override ICodeStore CreateStore() => new InMemoryCodeStore();
 

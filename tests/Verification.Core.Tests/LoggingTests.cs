@@ -15,10 +15,21 @@ public sealed class LoggingTests
     private const string Email = "alice@example.com";
 
     [Fact]
+    public async Task Send_RegionNotAllowed_LogsTheSettingToChange()
+    {
+        var logger = new FakeLogger<VerificationService>();
+        var h = new ServiceHarness(smsSenders: [new FakeSmsSender("sms-outbox")], logger: logger);
+
+        ResultAssert.Failed(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: "+1 202 555 0143")), VerificationErrorCodes.InvalidPhoneNumber, VerificationErrorReasons.RegionNotAllowed);
+
+        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Message.Contains("Verification:Phone:AllowedRegions", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task FullFlow_AtTraceLevel_LogsNoSecretsAndMasksContacts()
     {
         var logger = new FakeLogger<VerificationService>();
-        var sms = new OutboxSender("sms-outbox");
+        var sms = new FakeSmsSender("sms-outbox");
         var email = new ScriptedSender("email-flaky")
             .ThenDeliver()
             .ThenThrow(new DeliveryException(DeliveryFailureKind.Transient, "provider answered 503"));
@@ -29,7 +40,7 @@ public sealed class LoggingTests
         // Send by phone and by email.
         var phoneSent = ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone, Usage: VerificationUsage.SignIn)));
         var emailSent = ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(Email: Email)));
-        var phoneCode = sms.Last.Code;
+        var phoneCode = sms.LastCode!;
         codes.Add(phoneCode);
         codes.Add(email.Delivered.Single().Code);
         secrets.Add(phoneSent.VerificationId);

@@ -198,8 +198,8 @@ public sealed class MessageRendererTests
     [Fact]
     public async Task SendAsync_DefaultCultureChinese_RendersChineseUnlessTheRequestNamesACulture()
     {
-        var outbox = new Outbox();
-        var service = CreateService(outbox, o => o.Messages.DefaultCulture = "zh-CN");
+        var outbox = new FakeSmsSender();
+        var service = CreateService(outbox, new FakeEmailSender(), o => o.Messages.DefaultCulture = "zh-CN");
 
         var byDefault = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
         var inEnglish = await service.SendAsync(
@@ -218,9 +218,10 @@ public sealed class MessageRendererTests
     [Fact]
     public async Task SendAsync_CustomRenderer_ReceivesCodeLifetimeUsageCultureAndProduct()
     {
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
         var renderer = new CapturingRenderer();
         var service = CreateService(
+            new FakeSmsSender(),
             outbox,
             o =>
             {
@@ -258,7 +259,7 @@ public sealed class MessageRendererTests
 
     private static bool HasCjk(string? text) => text is not null && text.Any(c => c is >= '\u3000' and <= '\u9FFF' or >= '\uFF00' and <= '\uFFEF');
 
-    private static VerificationService CreateService(Outbox outbox, Action<VerificationOptions> configure, IVerificationMessageRenderer? renderer = null)
+    private static VerificationService CreateService(FakeSmsSender sms, FakeEmailSender email, Action<VerificationOptions> configure, IVerificationMessageRenderer? renderer = null)
     {
         var options = new VerificationOptions();
         options.Tokens.Algorithm = "HS256";
@@ -268,8 +269,8 @@ public sealed class MessageRendererTests
         return new VerificationService(
             Options.Create(options),
             new InMemoryCodeStore(),
-            [outbox],
-            [outbox],
+            [sms],
+            [email],
             messageRenderer: renderer,
             timeProvider: new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero)));
     }
@@ -282,17 +283,6 @@ public sealed class MessageRendererTests
         {
             Contexts.Add(context);
             return new RenderedMessage("custom subject", "custom body " + context.Code, "<p>custom</p>");
-        }
-    }
-
-    private sealed class Outbox : ISmsSender, IEmailSender
-    {
-        public List<VerificationMessage> Messages { get; } = [];
-
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            Messages.Add(message);
-            return ValueTask.CompletedTask;
         }
     }
 }

@@ -32,12 +32,25 @@ public sealed class SenderTests : IDisposable
         Assert.EndsWith(".json", file, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
         var root = json.RootElement;
-        Assert.Equal(new[] { "body", "channel", "created_at", "subject", "to" }, root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "body", "channel", "code", "created_at", "subject", "to" }, root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("sms", root.GetProperty("channel").GetString());
         Assert.Equal("+8615588665555", root.GetProperty("to").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("subject").ValueKind);
         Assert.Equal("012345 is your code.", root.GetProperty("body").GetString());
         Assert.Equal("2026-03-01T08:00:00.1234567Z", root.GetProperty("created_at").GetString());
+        Assert.Equal("012345", root.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task PickupDirectorySender_ChineseTextAndPunctuation_AreWrittenAsReadableUtf8()
+    {
+        var sender = new PickupDirectorySender(_folder, new FakeTimeProvider(Now));
+
+        await sender.SendAsync(Message(VerificationChannel.Sms, "+8615588665555", subject: null, body: "【示例】您的验证码是 012345，请勿告诉他人 <'+'>"));
+
+        var text = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_folder)), System.Text.Encoding.UTF8);
+        Assert.Contains("【示例】您的验证码是 012345，请勿告诉他人 <'+'>", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -49,7 +62,7 @@ public sealed class SenderTests : IDisposable
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_folder))));
         var root = json.RootElement;
-        Assert.Equal(new[] { "body", "channel", "created_at", "subject", "to" }, root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "body", "channel", "code", "created_at", "subject", "to" }, root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("email", root.GetProperty("channel").GetString());
         Assert.Equal("Alice@example.com", root.GetProperty("to").GetString());
         Assert.Equal("Your code", root.GetProperty("subject").GetString());
@@ -163,7 +176,7 @@ public sealed class SenderTests : IDisposable
     [Fact]
     public async Task SendAsync_NoEmailSenderAndNoPickupDirectory_IsFailedPreconditionChannelDisabled()
     {
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         var service = CreateService(_ => { }, smsSenders: [outbox], emailSenders: []);
 
         var email = await service.SendAsync(new VerificationRequest(Email: "alice@example.com"));
@@ -213,15 +226,4 @@ public sealed class SenderTests : IDisposable
     }
 
     private sealed record PickupFile(string Channel, string To, string? Subject, string Body, string CreatedAt);
-
-    private sealed class Outbox : ISmsSender, IEmailSender
-    {
-        public List<VerificationMessage> Messages { get; } = [];
-
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            Messages.Add(message);
-            return ValueTask.CompletedTask;
-        }
-    }
 }

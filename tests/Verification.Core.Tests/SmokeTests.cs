@@ -10,27 +10,17 @@ public sealed class SmokeTests
     {
         var options = new VerificationOptions();
         options.Tokens.AllowEphemeralKey = true;
-        var outbox = new List<VerificationMessage>();
-        var sender = new Outbox(outbox);
-        var service = new VerificationService(Options.Create(options), new InMemoryCodeStore(), [sender], [sender], timeProvider: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var outbox = new FakeSmsSender();
+        var service = new VerificationService(Options.Create(options), new InMemoryCodeStore(), [outbox], [new FakeEmailSender()], timeProvider: new FakeTimeProvider(DateTimeOffset.UtcNow));
 
         var sent = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
         Assert.True(sent.Succeeded, sent.ToString());
-        var verified = await service.VerifyAsync(new VerifyRequest(sent.Value.VerificationId, outbox.Single().Code));
+        var verified = await service.VerifyAsync(new VerifyRequest(sent.Value.VerificationId, outbox.Messages.Single().Code));
         Assert.True(verified.Succeeded, verified.ToString());
         var redeemed = await service.RedeemVerificationTokenAsync(verified.Value.VerificationToken);
         Assert.True(redeemed.Succeeded, redeemed.ToString());
         Assert.Equal("+8615588665555", redeemed.Value.Contact);
         var again = await service.RedeemVerificationTokenAsync(verified.Value.VerificationToken);
         Assert.False(again.Succeeded);
-    }
-
-    private sealed class Outbox(List<VerificationMessage> messages) : ISmsSender, IEmailSender
-    {
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            messages.Add(message);
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -22,8 +22,8 @@ public sealed class TelemetryTests
     public async Task ScriptedFlow_SendsVerifiesRedeemsAndAFailover_CountsEveryInstrument()
     {
         var failing = new ScriptedSender("tencentcloud").ThenThrow(new DeliveryException(DeliveryFailureKind.Transient, "provider 500"));
-        var backup = new OutboxSender("twilio");
-        var smtp = new OutboxSender("smtp");
+        var backup = new FakeSmsSender("twilio");
+        var smtp = new FakeEmailSender("smtp");
         using var t = new Telemetry([failing, backup], [smtp]);
         using var sends = t.Collect("verification.sends");
         using var deliveries = t.Collect("verification.deliveries");
@@ -39,7 +39,7 @@ public sealed class TelemetryTests
 
         // Email: delivered; wrong code, right code, redeemed twice.
         var mail = ResultAssert.Succeeded(await t.Service.SendAsync(new VerificationRequest(Email: ServiceHarness.Email)));
-        var code = smtp.Last.Code;
+        var code = smtp.LastCode!;
         ResultAssert.Failed(await t.Service.VerifyAsync(new VerifyRequest(mail.VerificationId, ServiceHarness.WrongCode(code))), VerificationErrorCodes.InvalidVerificationCode);
         var token = ResultAssert.Succeeded(await t.Service.VerifyAsync(new VerifyRequest(mail.VerificationId, code))).VerificationToken;
         ResultAssert.Succeeded(await t.Service.RedeemVerificationTokenAsync(token));
@@ -82,7 +82,7 @@ public sealed class TelemetryTests
     public async Task SendAsync_EveryProviderFails_CountsTheFailedDeliveryAndAnUnavailableSend()
     {
         var failing = new ScriptedSender("smtp").ThenThrow(new DeliveryException(DeliveryFailureKind.Unknown, "timeout after send"));
-        using var t = new Telemetry([new OutboxSender()], [failing]);
+        using var t = new Telemetry([new FakeSmsSender()], [failing]);
         using var sends = t.Collect("verification.sends");
         using var deliveries = t.Collect("verification.deliveries");
         using var sent = t.Collect("verification.codes.sent");
@@ -100,7 +100,7 @@ public sealed class TelemetryTests
     public async Task SendAsync_NotProcessedThenDelivered_CountsEachAttempt()
     {
         var flaky = new ScriptedSender("twilio").ThenThrow(new DeliveryException(DeliveryFailureKind.NotProcessed, "429"));
-        using var t = new Telemetry([flaky], [new OutboxSender()]);
+        using var t = new Telemetry([flaky], [new FakeEmailSender()]);
         using var deliveries = t.Collect("verification.deliveries");
 
         ResultAssert.Succeeded(await t.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)));
@@ -112,7 +112,7 @@ public sealed class TelemetryTests
     public async Task SendAsync_CaptchaRequiredThenValidToken_CountsChallengeThrottleAndValidation()
     {
         var validator = new FixedCaptchaValidator();
-        using var t = new Telemetry([new OutboxSender()], [new OutboxSender()], o => o.Captcha.AlwaysRequire = true, validator);
+        using var t = new Telemetry([new FakeSmsSender()], [new FakeEmailSender()], o => o.Captcha.AlwaysRequire = true, validator);
         using var captcha = t.Collect("verification.captcha.challenges");
         using var throttles = t.Collect("verification.throttles");
 
@@ -179,15 +179,15 @@ public sealed class TelemetryTests
     public async Task Flow_WithAListener_RecordsSendVerifyRedeemAndDeliverySpansWithFixedTagsAndErrorStatus()
     {
         var failing = new ScriptedSender("tencentcloud").ThenThrow(new DeliveryException(DeliveryFailureKind.Transient, "provider 500"));
-        var backup = new OutboxSender("twilio");
-        using var t = new Telemetry([failing, backup], [new OutboxSender("smtp")]);
+        var backup = new FakeSmsSender("twilio");
+        using var t = new Telemetry([failing, backup], [new FakeEmailSender("smtp")]);
         using var spans = new SpanRecorder();
 
         string code, verificationId, token;
         using (spans.Root())
         {
             verificationId = ResultAssert.Succeeded(await t.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone))).VerificationId;
-            code = backup.Last.Code;
+            code = backup.LastCode!;
             ResultAssert.Failed(await t.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)), VerificationErrorCodes.RateLimitExceeded);
             ResultAssert.Failed(await t.Service.VerifyAsync(new VerifyRequest(verificationId, ServiceHarness.WrongCode(code))), VerificationErrorCodes.InvalidVerificationCode);
             token = ResultAssert.Succeeded(await t.Service.VerifyAsync(new VerifyRequest(verificationId, code))).VerificationToken;
@@ -230,7 +230,7 @@ public sealed class TelemetryTests
     public async Task SendAndVerify_Canceled_SpansEndWithErrorStatusCanceledAndTheExceptionType()
     {
         var store = new ObservableStore();
-        using var t = new Telemetry([new OutboxSender("twilio")], [new OutboxSender("smtp")], store: store);
+        using var t = new Telemetry([new FakeSmsSender("twilio")], [new FakeEmailSender("smtp")], store: store);
         using var spans = new SpanRecorder();
         using var canceled = new CancellationTokenSource();
         await canceled.CancelAsync();

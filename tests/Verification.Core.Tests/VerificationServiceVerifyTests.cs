@@ -189,7 +189,7 @@ public sealed class VerificationServiceVerifyTests
         // tell an attacker when to strike again).
         Assert.Equal(TimeSpan.FromMinutes(29), verify.RetryAfter);
         Assert.Equal(TimeSpan.FromMinutes(28), send.RetryAfter);
-        Assert.Equal(2, h.Outbox.Messages.Count);
+        Assert.Equal(2, h.Messages.Count);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class AddVerificationTests
             ["Verification:Throttling:ResendCooldown"] = "00:00:30",
             ["Verification:Throttling:DailyLimitPerContact"] = "7",
         }));
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         services.AddVerification().AddSmsSender(outbox);
         using var provider = services.BuildServiceProvider();
 
@@ -103,7 +103,7 @@ public sealed class AddVerificationTests
             ["Verification:Tokens:AllowEphemeralKey"] = "true",
             ["Verification:Phone:AllowedRegions:0"] = "US",
         }));
-        services.AddVerification().AddSmsSender(new Outbox());
+        services.AddVerification().AddSmsSender(new FakeSmsSender());
         using var provider = services.BuildServiceProvider();
         var service = provider.GetRequiredService<IVerificationService>();
 
@@ -126,7 +126,7 @@ public sealed class AddVerificationTests
             ["Verification:Tokens:HashKey"] = HashKey,
         };
         var store = new InMemoryCodeStore();
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
 
         // Two instances of one deployment share keys and store: a code sent by one verifies through the other.
         var first = BuildService(settings, store, outbox);
@@ -138,7 +138,7 @@ public sealed class AddVerificationTests
         var redeemed = await first.RedeemVerificationTokenAsync(verified.Value.VerificationToken);
         Assert.Equal("someone@example.com", redeemed.Value?.Contact);
 
-        static IVerificationService BuildService(Dictionary<string, string?> settings, ICodeStore store, Outbox outbox)
+        static IVerificationService BuildService(Dictionary<string, string?> settings, ICodeStore store, FakeEmailSender outbox)
         {
             var services = new ServiceCollection();
             services.AddSingleton<IConfiguration>(Configuration(settings));
@@ -198,8 +198,8 @@ public sealed class AddVerificationTests
         services.AddVerification();
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IOptions<VerificationOptions>>().Value);
-        Assert.Contains("Verification:Code:Length", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VerificationOptions>>().Value);
+        Assert.Contains("Verification:Code:Length 'six' is not a whole number", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -211,7 +211,9 @@ public sealed class AddVerificationTests
 
         Assert.Single(services, d => d.ServiceType == typeof(IVerificationService));
         Assert.Single(services, d => d.ServiceType == typeof(ICodeStore));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<VerificationOptions>));
+        var validators = services.Where(d => d.ServiceType == typeof(IValidateOptions<VerificationOptions>)).Select(d => d.ImplementationType).ToList();
+        Assert.Equal(validators.Distinct().Count(), validators.Count);
+        Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<VerificationOptions>));
         Assert.Equal(2, services.Count(d => d.ServiceType == typeof(ISmsSender)));
         Assert.Single(services, d => d.ServiceType == typeof(IEmailSender));
     }
@@ -299,7 +301,7 @@ public sealed class AddVerificationTests
     public async Task NoSenderForChannel_AnswersFailedPrecondition()
     {
         var services = new ServiceCollection();
-        services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddSmsSender(new Outbox());
+        services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddSmsSender(new FakeSmsSender());
         using var provider = services.BuildServiceProvider();
 
         var sent = await provider.GetRequiredService<IVerificationService>().SendAsync(new VerificationRequest(Email: "a@example.com"));
@@ -310,21 +312,6 @@ public sealed class AddVerificationTests
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-
-    private sealed class Outbox : ISmsSender, IEmailSender
-    {
-        public List<VerificationMessage> Messages { get; } = [];
-
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            lock (Messages)
-            {
-                Messages.Add(message);
-            }
-
-            return ValueTask.CompletedTask;
-        }
-    }
 
     private sealed class NamedSender : ISmsSender
     {

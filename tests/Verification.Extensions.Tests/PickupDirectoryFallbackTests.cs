@@ -52,7 +52,7 @@ public sealed class PickupDirectoryFallbackTests : IDisposable
     [Fact]
     public async Task SendAsync_SmsSenderRegisteredAndPickupDirectory_SendsSmsToTheSenderAndEmailToTheFolder()
     {
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         var service = CreateService(smsSender: outbox);
 
         var sms = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
@@ -107,15 +107,4 @@ public sealed class PickupDirectoryFallbackTests : IDisposable
     }
 
     private sealed record PickupFile(string Channel, string To, string? Subject, string Body, string CreatedAt);
-
-    private sealed class Outbox : ISmsSender
-    {
-        public List<VerificationMessage> Messages { get; } = [];
-
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            Messages.Add(message);
-            return ValueTask.CompletedTask;
-        }
-    }
 }

@@ -279,7 +279,7 @@ public static class FaultRunner
 
     private static async Task StorePhaseAsync(FaultRunOptions options, FaultRunReport report, CancellationToken cancellationToken)
     {
-        using var redis = new RedisServer();
+        using var redis = new RedisProcess(durable: true);
         var deliveries = new DeliveryLog();
         var outbox = new BackupSender(deliveries);
         var logs = new LogCapture();
@@ -303,7 +303,7 @@ public static class FaultRunner
             {
                 if (redis.Running && clock.Elapsed >= killAt && clock.Elapsed < restartAt)
                 {
-                    redis.Kill();
+                    redis.Stop();
                     report.StoreOutages++;
                     options.Log.WriteLine($"[{clock.Elapsed.TotalSeconds:F1} s] redis-server killed");
                 }

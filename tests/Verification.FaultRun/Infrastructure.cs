@@ -1,7 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -294,103 +291,6 @@ public sealed class LogCapture : ILoggerProvider
             }
 
             owner._lines.Enqueue(new LogLine(category, logLevel, eventId.Id, text.ToString(), exception?.GetType().Name, DateTimeOffset.UtcNow));
-        }
-    }
-}
-
-/// <summary>
-/// A redis-server of the run's own on a free loopback port, with an append-only file synced on every write, so that
-/// what Redis acknowledged survives a kill; it can be killed and started again on the same port and data.
-/// </summary>
-public sealed class RedisServer : IDisposable
-{
-    private readonly string _directory = Directory.CreateTempSubdirectory("verification-faultrun-").FullName;
-    private Process? _process;
-
-    public RedisServer()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        Start();
-    }
-
-    public int Port { get; }
-
-    public bool Running => _process is { HasExited: false };
-
-    public void Start()
-    {
-        var info = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--save", string.Empty, "--appendonly", "yes", "--appendfsync", "always" })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        try
-        {
-            _process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException("redis-server is not on PATH: the store-fault phase needs it. Run ./eng/test.sh (it installs Debian's redis-server) or apt-get install redis-server.", e);
-        }
-
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30) && !_process.HasExited)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                using var stream = client.GetStream();
-                stream.Write("PING\r\n"u8);
-                var buffer = new byte[16];
-                if (stream.Read(buffer) > 0 && buffer[0] == (byte)'+')
-                {
-                    return;
-                }
-            }
-            catch (SocketException)
-            {
-            }
-            catch (IOException)
-            {
-            }
-
-            Thread.Sleep(20);
-        }
-
-        throw new InvalidOperationException($"redis-server did not start on port {Port}.");
-    }
-
-    /// <summary>Kills the server (SIGKILL: no goodbye to the clients).</summary>
-    public void Kill()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill();
-            process.WaitForExit();
-        }
-
-        _process?.Dispose();
-        _process = null;
-    }
-
-    public void Dispose()
-    {
-        Kill();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
         }
     }
 }

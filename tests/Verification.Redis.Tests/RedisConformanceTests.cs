@@ -5,7 +5,7 @@ namespace Verification.Redis.Tests;
 
 /// <summary>The store conformance suite against a single Redis node.</summary>
 [Trait("Requires", "redis")]
-public sealed class RedisSingleNodeConformanceTests : CodeStoreConformanceTests
+public sealed class RedisSingleNodeConformanceTests : LiveCodeStoreConformanceTests
 {
     protected override ICodeStore CreateStore() => new RedisCodeStore(RedisTestServers.Single, RedisTestServers.UniqueOptions());
 
@@ -15,7 +15,7 @@ public sealed class RedisSingleNodeConformanceTests : CodeStoreConformanceTests
 
 /// <summary>The store conformance suite against a 3-master Redis Cluster.</summary>
 [Trait("Requires", "redis")]
-public sealed class RedisClusterConformanceTests : CodeStoreConformanceTests
+public sealed class RedisClusterConformanceTests : LiveCodeStoreConformanceTests
 {
     protected override ICodeStore CreateStore() => new RedisCodeStore(RedisTestServers.Cluster, RedisTestServers.UniqueOptions());
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +16,7 @@ public sealed class RedisServiceTests : IDisposable
     private const string Email = "someone@example.com";
     private static readonly string HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private static readonly string SigningPem = CreatePem();
+    private static readonly string KeyNameSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     private readonly List<ServiceProvider> _providers = [];
 
@@ -32,15 +32,15 @@ public sealed class RedisServiceTests : IDisposable
     public async Task TwoInstances_CodeSentThroughOne_VerifiesAndRedeemsThroughOther()
     {
         var prefix = NewPrefix();
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
         var first = Service(prefix, outbox, b => b.UseRedisStore(RedisTestServers.Single));
         var second = Service(prefix, outbox, b => b.UseRedisStore(_ => RedisTestServers.Single));
 
         var sent = await first.SendAsync(new VerificationRequest(Email: Email));
         Assert.True(sent.Succeeded, sent.ToString());
-        var verified = await second.VerifyAsync(new VerifyRequest(sent.Value.VerificationId, outbox.Last.Code));
+        var verified = await second.VerifyAsync(new VerifyRequest(sent.Value.VerificationId, outbox.LastCode!));
         Assert.True(verified.Succeeded, verified.ToString());
-        var again = await first.VerifyAsync(new VerifyRequest(sent.Value.VerificationId, outbox.Last.Code));
+        var again = await first.VerifyAsync(new VerifyRequest(sent.Value.VerificationId, outbox.LastCode!));
         var redeemed = await first.RedeemVerificationTokenAsync(verified.Value.VerificationToken);
         var redeemedTwice = await second.RedeemVerificationTokenAsync(verified.Value.VerificationToken);
 
@@ -53,7 +53,7 @@ public sealed class RedisServiceTests : IDisposable
     public async Task TwoInstances_CooldownShared()
     {
         var prefix = NewPrefix();
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
         var first = Service(prefix, outbox, b => b.UseRedisStore(RedisTestServers.Single));
         var second = Service(prefix, outbox, b => b.UseRedisStore(RedisTestServers.Single));
 
@@ -70,14 +70,14 @@ public sealed class RedisServiceTests : IDisposable
     public async Task TwoInstances_AttemptLimitShared()
     {
         var prefix = NewPrefix();
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
         var services = new[]
         {
             Service(prefix, outbox, b => b.UseRedisStore(RedisTestServers.Single)),
             Service(prefix, outbox, b => b.UseRedisStore(RedisTestServers.Single)),
         };
         var sent = await services[0].SendAsync(new VerificationRequest(Email: Email));
-        var code = outbox.Last.Code;
+        var code = outbox.LastCode!;
         var wrong = code == "000000" ? "111111" : "000000";
 
         var outcomes = new List<VerificationError?>();
@@ -97,11 +97,11 @@ public sealed class RedisServiceTests : IDisposable
     public async Task ConcurrentRightVerifies_ExactlyOneSucceeds()
     {
         var prefix = NewPrefix();
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
         var first = Service(prefix, outbox, b => b.UseRedisStore(RedisTestServers.Cluster));
         var second = Service(prefix, outbox, b => b.UseRedisStore(RedisTestServers.Cluster));
         var sent = await first.SendAsync(new VerificationRequest(Email: Email));
-        var request = new VerifyRequest(sent.Value!.VerificationId, outbox.Last.Code);
+        var request = new VerifyRequest(sent.Value!.VerificationId, outbox.LastCode!);
 
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var tasks = Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
@@ -120,15 +120,15 @@ public sealed class RedisServiceTests : IDisposable
     public async Task RedisDown_SendVerifyRedeem_Unavailable()
     {
         var prefix = NewPrefix();
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
         var up = Service(prefix, outbox, b => b.UseRedisStore(RedisTestServers.Single));
         var down = Service(prefix, outbox, b => b.UseRedisStore(o => o.Configuration = DeadAddress() + ",connectTimeout=500,syncTimeout=1000,asyncTimeout=1000"));
         var sent = await up.SendAsync(new VerificationRequest(Email: Email));
-        var verified = await up.VerifyAsync(new VerifyRequest(sent.Value!.VerificationId, outbox.Last.Code));
+        var verified = await up.VerifyAsync(new VerifyRequest(sent.Value!.VerificationId, outbox.LastCode!));
         var sent2 = await up.SendAsync(new VerificationRequest(Email: "other@example.com"));
 
         var send = await down.SendAsync(new VerificationRequest(Email: "third@example.com"));
-        var verify = await down.VerifyAsync(new VerifyRequest(sent2.Value!.VerificationId, outbox.Last.Code));
+        var verify = await down.VerifyAsync(new VerifyRequest(sent2.Value!.VerificationId, outbox.LastCode!));
         var redeem = await down.RedeemVerificationTokenAsync(verified.Value!.VerificationToken);
 
         Assert.Equal(VerificationErrorCodes.Unavailable, send.Error?.Code);
@@ -137,7 +137,7 @@ public sealed class RedisServiceTests : IDisposable
         Assert.Equal(2, outbox.Messages.Count);
 
         // Nothing was consumed while the store was down: the code and the token still work.
-        Assert.True((await up.VerifyAsync(new VerifyRequest(sent2.Value!.VerificationId, outbox.Last.Code))).Succeeded);
+        Assert.True((await up.VerifyAsync(new VerifyRequest(sent2.Value!.VerificationId, outbox.LastCode!))).Succeeded);
         Assert.True((await up.RedeemVerificationTokenAsync(verified.Value!.VerificationToken)).Succeeded);
     }
 
@@ -145,7 +145,7 @@ public sealed class RedisServiceTests : IDisposable
     public async Task RedisStoppedAndRestarted_UnavailableThenRecoversByItself()
     {
         using var redis = new RedisProcess();
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
         var service = Service(NewPrefix(), outbox, b => b.UseRedisStore(o => o.Configuration = redis.Address + ",connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000"));
         var first = await service.SendAsync(new VerificationRequest(Email: "a@example.com"));
         Assert.True(first.Succeeded, first.ToString());
@@ -153,7 +153,7 @@ public sealed class RedisServiceTests : IDisposable
         redis.Stop();
         var watch = Stopwatch.StartNew();
         var whileDown = await service.SendAsync(new VerificationRequest(Email: "b@example.com"));
-        var verifyWhileDown = await service.VerifyAsync(new VerifyRequest(first.Value!.VerificationId, outbox.Last.Code));
+        var verifyWhileDown = await service.VerifyAsync(new VerifyRequest(first.Value!.VerificationId, outbox.LastCode!));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"calls took {watch.Elapsed} while Redis was down");
         Assert.Equal(VerificationErrorCodes.Unavailable, whileDown.Error?.Code);
         Assert.Equal(VerificationErrorCodes.Unavailable, verifyWhileDown.Error?.Code);
@@ -174,7 +174,7 @@ public sealed class RedisServiceTests : IDisposable
         }
 
         Assert.True(after!.Succeeded, after.ToString());
-        Assert.True((await service.VerifyAsync(new VerifyRequest(after.Value!.VerificationId, outbox.Last.Code))).Succeeded);
+        Assert.True((await service.VerifyAsync(new VerifyRequest(after.Value!.VerificationId, outbox.LastCode!))).Succeeded);
     }
 
     [Fact]
@@ -183,21 +183,21 @@ public sealed class RedisServiceTests : IDisposable
         using var redis = new RedisProcess();
         using var admin = RedisTestServers.Connect(redis.Address);
         var server = admin.GetServer(admin.GetEndPoints()[0]);
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
         var service = Service(NewPrefix(), outbox, b => b.UseRedisStore(o => o.Configuration = redis.Address));
         Assert.True((await service.SendAsync(new VerificationRequest(Email: "warm@example.com"))).Succeeded);
 
         await server.ScriptFlushAsync();
         var afterFlush = await service.SendAsync(new VerificationRequest(Email: Email));
         Assert.True(afterFlush.Succeeded, afterFlush.ToString());
-        var verifiedAfterFlush = await service.VerifyAsync(new VerifyRequest(afterFlush.Value!.VerificationId, outbox.Last.Code));
+        var verifiedAfterFlush = await service.VerifyAsync(new VerifyRequest(afterFlush.Value!.VerificationId, outbox.LastCode!));
         Assert.True(verifiedAfterFlush.Succeeded, verifiedAfterFlush.ToString());
 
         await server.ConfigResetStatisticsAsync();
         var sent = await service.SendAsync(new VerificationRequest(Email: "counted@example.com"));
         var sendCalls = await CommandCallsAsync(server);
         await server.ConfigResetStatisticsAsync();
-        var verified = await service.VerifyAsync(new VerifyRequest(sent.Value!.VerificationId, outbox.Last.Code));
+        var verified = await service.VerifyAsync(new VerifyRequest(sent.Value!.VerificationId, outbox.LastCode!));
         var verifyCalls = await CommandCallsAsync(server);
 
         Assert.True(verified.Succeeded, verified.ToString());
@@ -211,13 +211,13 @@ public sealed class RedisServiceTests : IDisposable
     public async Task FullFlow_EveryKeyHasTtl()
     {
         var prefix = NewPrefix();
-        var outbox = new Outbox();
+        var outbox = new FakeEmailSender();
         var service = Service(prefix, outbox, b => b.UseRedisStore(RedisTestServers.Cluster));
 
         var a = await service.SendAsync(new VerificationRequest(Email: Email));
         await service.VerifyAsync(new VerifyRequest(a.Value!.VerificationId, "000000"));
         var b = await service.SendAsync(new VerificationRequest(Email: "other@example.com"));
-        var verified = await service.VerifyAsync(new VerifyRequest(b.Value!.VerificationId, outbox.Last.Code));
+        var verified = await service.VerifyAsync(new VerifyRequest(b.Value!.VerificationId, outbox.LastCode!));
         await service.RedeemVerificationTokenAsync(verified.Value!.VerificationToken);
 
         var keys = await RedisTestServers.KeysAsync(RedisTestServers.Cluster, "{" + prefix + "}:");
@@ -277,12 +277,14 @@ public sealed class RedisServiceTests : IDisposable
             ["Verification:Redis:Configuration"] = RedisTestServers.SingleAddress,
             ["Verification:Redis:KeyPrefix"] = "configured",
             ["Verification:Redis:Database"] = "0",
+            ["Verification:Redis:KeyNameSecret"] = KeyNameSecret,
         }, b => b.UseRedisStore());
 
         var options = provider.GetRequiredService<IOptions<RedisStoreOptions>>().Value;
         var store = provider.GetRequiredService<ICodeStore>();
 
         Assert.Equal((RedisTestServers.SingleAddress, "configured", 0), (options.Configuration, options.KeyPrefix, options.Database));
+        Assert.Equal(KeyNameSecret, options.KeyNameSecret);
         Assert.Equal("{configured}:", Assert.IsType<RedisCodeStore>(store).Prefix);
     }
 
@@ -300,6 +302,52 @@ public sealed class RedisServiceTests : IDisposable
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RedisStoreOptions>>().Value);
 
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:1,syncTimeout=soon")]
+    [InlineData("127.0.0.1:1,nosuchoption=1")]
+    public void UseRedisStore_MalformedConnectionString_FailsNamingTheKeyWithoutEchoingIt(string configuration)
+    {
+        var provider = Provider(new() { ["Verification:Redis:Configuration"] = configuration }, b => b.UseRedisStore());
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<RedisStoreOptions>>().Value);
+
+        Assert.Contains("Verification:Redis:Configuration is not a StackExchange.Redis connection string", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OwnConnection_DefaultTimeout_FailsFastWithinOneSecond()
+    {
+        var configuration = RedisConnectionSource.Configure(new RedisStoreOptions { Configuration = "127.0.0.1:1" });
+
+        Assert.Equal(BacklogPolicy.FailFast, configuration.BacklogPolicy);
+        Assert.False(configuration.AbortOnConnectFail);
+        Assert.Equal((1000, 1000, 1000), (configuration.ConnectTimeout, configuration.SyncTimeout, configuration.AsyncTimeout));
+    }
+
+    [Fact]
+    public void OwnConnection_ConfiguredTimeout_AppliesUnlessTheConnectionStringSetsIt()
+    {
+        var provider = Provider(new()
+        {
+            ["Verification:Redis:Configuration"] = "127.0.0.1:1,syncTimeout=3000",
+            ["Verification:Redis:Timeout"] = "00:00:00.250",
+        }, b => b.UseRedisStore());
+
+        var configuration = RedisConnectionSource.Configure(provider.GetRequiredService<IOptions<RedisStoreOptions>>().Value);
+
+        Assert.Equal((250, 3000, 250), (configuration.ConnectTimeout, configuration.SyncTimeout, configuration.AsyncTimeout));
+    }
+
+    [Fact]
+    public async Task RedisDown_DefaultTimeout_SendAnswersUnavailable()
+    {
+        var down = Service(NewPrefix(), new FakeEmailSender(), b => b.UseRedisStore(o => o.Configuration = DeadAddress()));
+
+        var send = await down.SendAsync(new VerificationRequest(Email: "down@example.com"));
+
+        Assert.Equal(VerificationErrorCodes.Unavailable, send.Error?.Code);
     }
 
     [Fact]
@@ -355,7 +403,7 @@ public sealed class RedisServiceTests : IDisposable
         return provider;
     }
 
-    private IVerificationService Service(string prefix, Outbox outbox, Action<IVerificationBuilder> store)
+    private IVerificationService Service(string prefix, FakeEmailSender outbox, Action<IVerificationBuilder> store)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(Settings(prefix)).Build());
@@ -389,20 +437,5 @@ public sealed class RedisServiceTests : IDisposable
     {
         using var rsa = RSA.Create(2048);
         return rsa.ExportPkcs8PrivateKeyPem();
-    }
-
-    private sealed class Outbox : IEmailSender
-    {
-        private readonly ConcurrentQueue<VerificationMessage> _messages = new();
-
-        public List<VerificationMessage> Messages => [.. _messages];
-
-        public VerificationMessage Last => _messages.Last();
-
-        public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-        {
-            _messages.Enqueue(message);
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -125,11 +125,11 @@ public sealed class OptionsTests
         }).Build();
         var options = Valid();
 
-        TencentCloudSmsOptionsBinder.Bind(configuration, "Verification:TencentCloudSms", options);
-        var result = new TencentCloudSmsOptionsValidator().Validate(null, options);
+        var reader = new ConfigurationReader(configuration, "Verification:TencentCloudSms");
+        TencentCloudSmsOptionsBinder.Bind(reader, options);
 
-        Assert.Contains(result.Failures!, f => f.StartsWith(Path + "Endpoint 'not a url'", StringComparison.Ordinal));
-        Assert.Contains(result.Failures!, f => f.StartsWith(Path + "Timeout 'ten seconds'", StringComparison.Ordinal));
+        Assert.Contains(reader.Errors, f => f.StartsWith(Path + "Endpoint 'not a url'", StringComparison.Ordinal));
+        Assert.Contains(reader.Errors, f => f.StartsWith(Path + "Timeout 'ten seconds'", StringComparison.Ordinal));
     }
 
     private static TencentCloudSmsOptions Valid() => new()

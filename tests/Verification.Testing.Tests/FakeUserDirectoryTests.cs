@@ -22,6 +22,18 @@ public sealed class FakeUserDirectoryTests
     }
 
     [Fact]
+    public async Task Constructor_Contacts_AnAccountForEachInAnySpelling()
+    {
+        var users = new FakeUserDirectory("+86 155 8866 5555", "Someone@Example.com", "+8615588665555");
+
+        Assert.Equal(2, users.Count);
+        Assert.True(await users.ExistsAsync(VerificationChannel.Sms, "+8615588665555"));
+        Assert.True(await users.ExistsAsync(VerificationChannel.Email, "someone@example.com"));
+        Assert.False(await users.ExistsAsync(VerificationChannel.Sms, "+8613800138000"));
+        Assert.Equal(0, new FakeUserDirectory().Count);
+    }
+
+    [Fact]
     public async Task Remove_ExistingUser_NoLongerExists()
     {
         var users = new FakeUserDirectory();

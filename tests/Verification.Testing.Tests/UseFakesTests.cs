@@ -157,7 +157,7 @@ public sealed class UseFakesTests
     }
 
     [Fact]
-    public void UseFakes_ServiceReplacedByTheApp_RefusedNamingTheFix()
+    public async Task UseFakes_ServiceReplacedByTheApp_RefusedNamingAFixThatWorks()
     {
         using var provider = Fakes.Build(after: b => b.Services.AddSingleton<IVerificationService>(NSubstitute.Substitute.For<IVerificationService>()));
         Assert.IsNotType<VerificationService>(provider.GetRequiredService<IVerificationService>());
@@ -169,6 +169,15 @@ public sealed class UseFakesTests
 
         var e = Assert.Throws<InvalidOperationException>(() => replaced.GetRequiredService<IVerificationService>());
         Assert.Contains("VerificationService", e.Message, StringComparison.Ordinal);
+        Assert.Contains("register your replacement only outside tests", e.Message, StringComparison.Ordinal);
+
+        // The advice works: the same registration without the replacement chooses the codes.
+        var test = new ServiceCollection();
+        test.AddVerification().UseFakes(f => f.FixedCode = "123456");
+        using var fixedProvider = test.BuildServiceProvider();
+        var sent = await fixedProvider.GetRequiredService<IVerificationService>().SendAsync(new VerificationRequest(PhoneNumber: Fakes.Phone));
+        Assert.True(sent.Succeeded, sent.ToString());
+        Assert.Equal("123456", fixedProvider.GetRequiredService<FakeSmsSender>().LastCode);
     }
 
     [Fact]

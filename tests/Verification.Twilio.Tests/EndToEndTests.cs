@@ -41,7 +41,7 @@ public sealed partial class EndToEndTests
     public async Task SendAsync_WhenTwilioRefusesTheNumber_AnswersInvalidPhoneNumberWithoutFailover()
     {
         await using var standIn = await TwilioStandIn.StartAsync(then: Answer.Error(400, 21211, "The 'To' number is not a valid phone number."));
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = new Harness(b => b.AddTwilioSms(o => Configure(o, standIn)).AddSmsSender(outbox));
 
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone));
@@ -56,7 +56,7 @@ public sealed partial class EndToEndTests
     public async Task SendAsync_WhenTwilioThrottlesOnce_RetriesOnTwilioWhichDelivers()
     {
         await using var standIn = await TwilioStandIn.StartAsync(script: [Answer.Error(429, 20429, "Too Many Requests")]);
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = new Harness(
             b => b.AddTwilioSms(o => Configure(o, standIn)).AddSmsSender(outbox),
             services: s => s.Configure<VerificationOptions>(o => o.Delivery.RetryDelay = TimeSpan.Zero));
@@ -73,7 +73,7 @@ public sealed partial class EndToEndTests
     public async Task SendAsync_WhenTwilioThrottles_FailsOverToTheNextSmsSender()
     {
         await using var standIn = await TwilioStandIn.StartAsync(script: [Answer.Error(429, 20429, "Too Many Requests")]);
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = new Harness(
             b => b.AddTwilioSms(o => Configure(o, standIn)).AddSmsSender(outbox),
             services: s => s.Configure<VerificationOptions>(o => o.Delivery.MaxRetries = 0));
@@ -88,7 +88,7 @@ public sealed partial class EndToEndTests
     [Fact]
     public async Task SendAsync_WhenTwilioIsDown_FailsOverToTheNextSmsSender()
     {
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = new Harness(b => b.AddTwilioSms(o =>
         {
             Harness.Account(o);
@@ -105,7 +105,7 @@ public sealed partial class EndToEndTests
     public async Task SendAsync_WhenTwilioRefusesForGood_DoesNotFailOverAndAnswersUnavailable()
     {
         await using var standIn = await TwilioStandIn.StartAsync(then: Answer.Error(400, 21610, "Attempt to send to unsubscribed recipient"));
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
         using var h = new Harness(b => b.AddTwilioSms(o => Configure(o, standIn)).AddSmsSender(outbox));
 
         var sent = await h.Service.SendAsync(new VerificationRequest(PhoneNumber: Phone));

@@ -23,7 +23,7 @@ public sealed class LoggingTests
             new Answer(201, Answer.Json, """{"sid":"""),
         };
         var records = new List<FakeLogRecord>();
-        var outbox = new Outbox();
+        var outbox = new FakeSmsSender();
 
         await using (var standIn = await TwilioStandIn.StartAsync(script: answers))
         {

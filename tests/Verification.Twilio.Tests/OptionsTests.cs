@@ -109,8 +109,8 @@ public sealed class OptionsTests
             },
             "Verification:Twilio:MessagingServiceSid must start with \"MG\""
         },
-        { "relative endpoint", o => o.Endpoint = new Uri("api.twilio.com", UriKind.Relative), "Verification:Twilio:Endpoint 'api.twilio.com' is not an absolute http(s) URI" },
-        { "ftp endpoint", o => o.Endpoint = new Uri("ftp://api.twilio.com"), "is not an absolute http(s) URI" },
+        { "relative endpoint", o => o.Endpoint = new Uri("api.twilio.com", UriKind.Relative), "Verification:Twilio:Endpoint 'api.twilio.com' is not an absolute http(s) URL" },
+        { "ftp endpoint", o => o.Endpoint = new Uri("ftp://api.twilio.com"), "is not an absolute http(s) URL" },
         { "plain http", o => o.Endpoint = new Uri("http://api.twilio.com"), "Verification:Twilio:Endpoint 'http://api.twilio.com' uses http" },
         { "query", o => o.Endpoint = new Uri("https://api.twilio.com/?x=1"), "has a query or fragment" },
         { "token with a newline", o => o.AuthToken = "abc\ndef", "Verification:Twilio:AuthToken must be at most 256 printable characters" },
@@ -156,7 +156,7 @@ public sealed class OptionsTests
 
         var e = Assert.Throws<OptionsValidationException>(() => h.Service);
 
-        Assert.Contains(e.Failures, f => f.StartsWith("Verification:Twilio:Endpoint 'https://[::1' is not a URL", StringComparison.Ordinal));
+        Assert.Contains(e.Failures, f => f.StartsWith("Verification:Twilio:Endpoint 'https://[::1' is not an absolute http(s) URL", StringComparison.Ordinal));
     }
 
     [Fact]

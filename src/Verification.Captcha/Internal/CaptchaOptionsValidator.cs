@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Verification.Captcha;
@@ -16,11 +15,11 @@ internal sealed class CaptchaOptionsValidator : IValidateOptions<CaptchaProvider
     public ValidateOptionsResult Validate(string? name, CaptchaProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>(options.ConfigurationErrors);
+        var errors = new List<string>();
 
         switch (options.Provider)
         {
-            case null when !errors.Exists(e => e.StartsWith(Path + ":Provider", StringComparison.Ordinal)):
+            case null when !OptionsBinding.ErrorsOf(options).Any(static e => e.StartsWith(Path + ":Provider", StringComparison.Ordinal)):
                 errors.Add($"{Path}:Provider is not set; use Turnstile, HCaptcha, ReCaptchaV2 or ReCaptchaV3, or register with AddTurnstileCaptcha, AddHCaptcha or AddReCaptcha.");
                 break;
             case { } provider when !Enum.IsDefined(provider):
@@ -32,27 +31,20 @@ internal sealed class CaptchaOptionsValidator : IValidateOptions<CaptchaProvider
         {
             errors.Add($"{Path}:Secret is missing; set the secret key the captcha provider issued for the site (docs/captcha-providers.md lists the providers' test secrets for local use).");
         }
-        else if (options.Secret.Length > MaxSecretLength || HasControlCharacters(options.Secret))
+        else if (options.Secret.Length > MaxSecretLength || AdapterRules.HasControlCharacters(options.Secret))
         {
             // The value itself is never echoed: it is a secret.
             errors.Add($"{Path}:Secret must be at most {MaxSecretLength} printable characters.");
         }
 
-        if (options.SiteKey is { } siteKey && (siteKey.Length == 0 || siteKey.Length > MaxSecretLength || HasControlCharacters(siteKey)))
+        if (options.SiteKey is { } siteKey && (siteKey.Length == 0 || siteKey.Length > MaxSecretLength || AdapterRules.HasControlCharacters(siteKey)))
         {
             errors.Add($"{Path}:SiteKey must be 1 to {MaxSecretLength} printable characters, or removed.");
         }
 
         if (options.Endpoint is { } endpoint)
         {
-            if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
-            {
-                errors.Add($"{Path}:Endpoint '{endpoint.OriginalString}' is not an absolute http(s) URL; use the full siteverify URL, or remove the key to use the provider's.");
-            }
-            else if (endpoint.Scheme == Uri.UriSchemeHttp && !IsLoopback(endpoint))
-            {
-                errors.Add($"{Path}:Endpoint '{endpoint.OriginalString}' uses http; use https (plain http is accepted for loopback hosts only, since the secret travels in the request).");
-            }
+            AdapterRules.CheckEndpoint(errors, $"{Path}:Endpoint", endpoint, "the full siteverify URL", "the secret");
         }
 
         if (double.IsNaN(options.MinimumScore) || options.MinimumScore is < 0 or > 1)
@@ -62,7 +54,7 @@ internal sealed class CaptchaOptionsValidator : IValidateOptions<CaptchaProvider
 
         if (options.ExpectedAction is { } action)
         {
-            if (action.Length is 0 or > 256 || HasControlCharacters(action))
+            if (action.Length is 0 or > 256 || AdapterRules.HasControlCharacters(action))
             {
                 errors.Add($"{Path}:ExpectedAction must be 1 to 256 printable characters, or removed.");
             }
@@ -76,7 +68,7 @@ internal sealed class CaptchaOptionsValidator : IValidateOptions<CaptchaProvider
         {
             errors.Add($"{Path}:ExpectedHostnames must not be null; use an empty list to accept any host name.");
         }
-        else if (options.ExpectedHostnames.Any(h => string.IsNullOrWhiteSpace(h) || h.Length > 253 || HasControlCharacters(h)))
+        else if (options.ExpectedHostnames.Any(h => string.IsNullOrWhiteSpace(h) || h.Length > 253 || AdapterRules.HasControlCharacters(h)))
         {
             errors.Add($"{Path}:ExpectedHostnames holds an empty or malformed host name; list host names like \"example.com\".");
         }
@@ -88,21 +80,4 @@ internal sealed class CaptchaOptionsValidator : IValidateOptions<CaptchaProvider
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
-
-    /// <summary>Whether <paramref name="value"/> holds a C0 or C1 control character or DEL.</summary>
-    internal static bool HasControlCharacters(string value)
-    {
-        foreach (var c in value)
-        {
-            if (char.IsControl(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsLoopback(Uri endpoint) =>
-        endpoint.IsLoopback || (IPAddress.TryParse(endpoint.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
 }

@@ -107,7 +107,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
     public async ValueTask<CaptchaValidationResult> ValidateAsync(string captchaToken, VerificationContext? context, CancellationToken cancellationToken = default)
     {
         if (captchaToken is not { Length: > 0 } || captchaToken.Length > CaptchaProviderOptions.MaxTokenLength
-            || string.IsNullOrWhiteSpace(captchaToken) || CaptchaOptionsValidator.HasControlCharacters(captchaToken))
+            || string.IsNullOrWhiteSpace(captchaToken) || AdapterRules.HasControlCharacters(captchaToken))
         {
             var reason = captchaToken?.Length > CaptchaProviderOptions.MaxTokenLength ? CaptchaValidationReasons.TokenTooLong : CaptchaValidationReasons.MalformedToken;
             Log.TokenRefusedLocally(_logger, Provider, reason);

@@ -5,8 +5,10 @@ namespace Verification;
 
 /// <summary>
 /// Development sender for both channels: writes each message as one JSON file
-/// (<c>channel</c>, <c>to</c>, <c>subject</c>, <c>body</c>, <c>created_at</c>) into a folder, where tests,
-/// scripts and people can pick it up. Files appear whole (written aside, then moved in).
+/// (<c>channel</c>, <c>to</c>, <c>code</c>, <c>subject</c>, <c>body</c>, <c>created_at</c>) into a folder, where tests,
+/// scripts and people can pick it up: a reader takes <c>code</c> instead of scanning the body. Files appear whole
+/// (written aside, then moved in), as UTF-8 that stays readable in an editor or a terminal (Chinese text, quotes and
+/// <c>+</c> are written as themselves, not as <c>\uXXXX</c> escapes).
 /// </summary>
 public sealed class PickupDirectorySender : ISmsSender, IEmailSender
 {
@@ -37,6 +39,7 @@ public sealed class PickupDirectorySender : ISmsSender, IEmailSender
         var document = new PickupMessage(
             message.Channel == VerificationChannel.Sms ? "sms" : "email",
             message.To,
+            message.Code,
             message.Subject,
             message.Body,
             now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
@@ -48,7 +51,7 @@ public sealed class PickupDirectorySender : ISmsSender, IEmailSender
             var temporary = Path.Combine(_directory, name + ".tmp");
             await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
             {
-                await JsonSerializer.SerializeAsync(stream, document, PickupJsonContext.Default.PickupMessage, cancellationToken).ConfigureAwait(false);
+                await JsonSerializer.SerializeAsync(stream, document, PickupJsonContext.Readable.PickupMessage, cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(temporary, Path.Combine(_directory, name + ".json"));
@@ -63,10 +66,15 @@ public sealed class PickupDirectorySender : ISmsSender, IEmailSender
 internal sealed record PickupMessage(
     [property: System.Text.Json.Serialization.JsonPropertyName("channel")] string Channel,
     [property: System.Text.Json.Serialization.JsonPropertyName("to")] string To,
+    [property: System.Text.Json.Serialization.JsonPropertyName("code")] string Code,
     [property: System.Text.Json.Serialization.JsonPropertyName("subject")] string? Subject,
     [property: System.Text.Json.Serialization.JsonPropertyName("body")] string Body,
     [property: System.Text.Json.Serialization.JsonPropertyName("created_at")] string CreatedAt);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(PickupMessage))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true)]
-internal sealed partial class PickupJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+internal sealed partial class PickupJsonContext : System.Text.Json.Serialization.JsonSerializerContext
+{
+    /// <summary>The context with an encoder that leaves non-ASCII text and JSON-safe punctuation as they are (files, not HTML).</summary>
+    public static PickupJsonContext Readable { get; } = new(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

@@ -31,19 +31,9 @@ internal static class RequestRules
             return VerificationError.InvalidArgument("target", VerificationErrorReasons.UnknownValue, "target must be ANY, USER or NOT_USER.");
         }
 
-        if (request.Usage is { } usage && !Enum.IsDefined(usage))
+        if ((CheckUsage(request.Usage) ?? CheckOneContact(request.PhoneNumber, request.Email)) is { } invalid)
         {
-            return VerificationError.InvalidArgument("usage", VerificationErrorReasons.UnknownValue, "usage must be REGISTER, SIGN_IN, PASSWORD_RESET, EMAIL_ADDRESS_CHANGE or PHONE_NUMBER_CHANGE.");
-        }
-
-        var phone = !string.IsNullOrWhiteSpace(request.PhoneNumber);
-        var email = !string.IsNullOrWhiteSpace(request.Email);
-        if (phone == email)
-        {
-            return VerificationError.InvalidArgument(
-                phone ? "email" : "phone_number",
-                VerificationErrorReasons.ExactlyOneContact,
-                "Give exactly one of phone_number and email.");
+            return invalid;
         }
 
         if (request.CaptchaToken is { } captcha && (captcha.Length > MaxCaptchaTokenLength || TextRules.HasControlCharacters(captcha)))
@@ -52,6 +42,21 @@ internal static class RequestRules
         }
 
         return CheckContextField(context?.DeviceId, "device_id") ?? CheckContextField(context?.IdempotencyKey, "idempotency_key");
+    }
+
+    /// <summary>A usage, when given, is one of the documented ones.</summary>
+    public static VerificationError? CheckUsage(VerificationUsage? usage) =>
+        usage is { } value && !Enum.IsDefined(value)
+            ? VerificationError.InvalidArgument("usage", VerificationErrorReasons.UnknownValue, "usage must be REGISTER, SIGN_IN, PASSWORD_RESET, EMAIL_ADDRESS_CHANGE or PHONE_NUMBER_CHANGE.")
+            : null;
+
+    /// <summary>Exactly one of a phone number and an email is given.</summary>
+    public static VerificationError? CheckOneContact(string? phoneNumber, string? email)
+    {
+        var phone = !string.IsNullOrWhiteSpace(phoneNumber);
+        return phone == !string.IsNullOrWhiteSpace(email)
+            ? VerificationError.InvalidArgument(phone ? "email" : "phone_number", VerificationErrorReasons.ExactlyOneContact, "Give exactly one of phone_number and email.")
+            : null;
     }
 
     /// <summary>A token field (<c>verification_id</c>, <c>verification_token</c>) is present and not longer than a token can be.</summary>

@@ -10,6 +10,12 @@ internal sealed class SendState(VerificationRequest request, VerificationContext
 
     public VerificationContext? Context { get; } = context;
 
+    /// <summary>The channel the request names, before any validation (for telemetry tags); null when it names none.</summary>
+    public VerificationChannel? RequestedChannel =>
+        !string.IsNullOrWhiteSpace(Request?.PhoneNumber) ? VerificationChannel.Sms
+        : !string.IsNullOrWhiteSpace(Request?.Email) ? VerificationChannel.Email
+        : null;
+
     /// <summary>Set by the contact step: the validated contact, its masked form for logs, and its channel's senders.</summary>
     public ParsedContact Contact { get; set; }
 

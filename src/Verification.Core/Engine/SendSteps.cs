@@ -38,13 +38,14 @@ internal sealed class SendSteps(
 
     public SendAnswer? ParseContact(SendState send)
     {
-        var request = send.Request;
-        var parsed = !string.IsNullOrWhiteSpace(request.PhoneNumber)
-            ? parser.TryParsePhone(request.PhoneNumber, out var contact, out var error)
-            : parser.TryParseEmail(request.Email!, out contact, out error);
-        if (!parsed)
+        if (!parser.TryParse(send.Request.PhoneNumber, send.Request.Email, out var contact, out var error))
         {
-            return error!;
+            if (error!.Reason == VerificationErrorReasons.RegionNotAllowed)
+            {
+                Log.RegionNotAllowed(logger, settings.Phone.AllowedRegions is { Count: > 0 } regions ? string.Join(",", regions) : "CN, the default");
+            }
+
+            return error;
         }
 
         send.Contact = contact;
@@ -142,7 +143,7 @@ internal sealed class SendSteps(
         send.Now = timeProvider.GetUtcNow();
         send.Code = codes.Next(_codeLength);
         send.ExpiresAt = send.Now + _codeLifetime;
-        send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt);
+        send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt, send.Request.Usage);
         send.Charges = plan.ForSend(send.Contact, send.Context, reserved: send.Exists == true || send.WaiveSoftLimits, targeted: IsTargeted(send));
         return null;
     }

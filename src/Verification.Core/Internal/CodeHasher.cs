@@ -56,6 +56,27 @@ internal sealed class CodeHasher(byte[] key)
         return Convert.ToHexStringLower(random);
     }
 
+    /// <summary>
+    /// The nonce of a record (the <c>t</c> claim): HMAC-SHA256(key, "nonce" ‖ record id ‖ usage), 32 hex characters.
+    /// Derived rather than random so that a check by contact (<see cref="IVerificationService.CheckCodeAsync"/>),
+    /// which has a record id from the store but no verification id, can rebuild it; binding the usage makes a code
+    /// sent for one usage a wrong code for another. Without the key it is as unpredictable as a random nonce.
+    /// </summary>
+    public string Nonce(Guid recordId, VerificationUsage? usage)
+    {
+        Span<byte> input = stackalloc byte[5 + 16 + 1];
+        "nonce"u8.CopyTo(input);
+        if (!recordId.TryWriteBytes(input[5..]))
+        {
+            throw new InvalidOperationException("A Guid always fits in 16 bytes.");
+        }
+
+        input[^1] = (byte)(usage is { } u ? (int)u : 0);
+        Span<byte> mac = stackalloc byte[HashLength];
+        HMACSHA256.HashData(key, input, mac);
+        return Convert.ToHexStringLower(mac[..16]);
+    }
+
     /// <summary>HMAC-SHA256(key, record id ‖ nonce ‖ code).</summary>
     public byte[] Hash(Guid recordId, string nonce, ReadOnlySpan<char> code)
     {

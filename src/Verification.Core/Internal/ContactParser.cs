@@ -211,6 +211,18 @@ internal sealed class ContactParser
             VerificationError.InvalidArgument(field, VerificationErrorReasons.Malformed, description);
     }
 
+    /// <summary>Parses the phone number when one is given, otherwise the email (the caller checked that exactly one is).</summary>
+    public bool TryParse(string? phoneNumber, string? email, out ParsedContact contact, out VerificationError? error) =>
+        !string.IsNullOrWhiteSpace(phoneNumber)
+            ? TryParsePhone(phoneNumber, out contact, out error)
+            : TryParseEmail(email!, out contact, out error);
+
+    /// <summary>Parses a contact that may be either: an email when it holds an <c>@</c>, otherwise a phone number.</summary>
+    public bool TryParseAny(string input, out ParsedContact contact) =>
+        input.Contains('@', StringComparison.Ordinal)
+            ? TryParseEmail(input, out contact, out _)
+            : TryParsePhone(input, out contact, out _);
+
     /// <summary>Rebuilds the limit key of a contact already normalized (from a token claim).</summary>
     public string KeyOf(VerificationChannel channel, string normalized)
     {

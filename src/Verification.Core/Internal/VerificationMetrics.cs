@@ -10,7 +10,7 @@ namespace Verification;
 /// </summary>
 internal sealed class VerificationMetrics
 {
-    public const string MeterName = "Verification";
+    public const string MeterName = VerificationInstrumentation.MeterName;
 
     private readonly Counter<long> _sent;
     private readonly Counter<long> _verifications;

@@ -9,7 +9,7 @@ namespace Verification;
 /// </summary>
 internal static class VerificationTelemetry
 {
-    public const string SourceName = "Verification";
+    public const string SourceName = VerificationInstrumentation.ActivitySourceName;
 
     public static readonly ActivitySource Source = new(SourceName, typeof(VerificationTelemetry).Assembly.GetName().Version?.ToString());
 

@@ -28,6 +28,15 @@ public static class VerificationErrorCodes
     /// <summary>The verification token is forged, expired, of another kind or already redeemed. 4010 / 400.</summary>
     public const string InvalidVerificationToken = "invalid_verification_token";
 
+    /// <summary>Sign-in with a password: the user name or the password is wrong. 4011 / 400.</summary>
+    public const string InvalidPassword = "invalid_password";
+
+    /// <summary>The request needs a signed-in user: the access or refresh token is missing, forged or expired. 4012 / 401.</summary>
+    public const string Unauthenticated = "unauthenticated";
+
+    /// <summary>The account may not sign in now (locked out, or not allowed by the app's sign-in rules). 4030 / 403.</summary>
+    public const string UserBlocked = "user_blocked";
+
     /// <summary>Image captcha: the key read from the picture is wrong. 4020 / 400.</summary>
     public const string InvalidCaptcha = "invalid_captcha";
 
@@ -54,7 +63,7 @@ public static class VerificationErrorCodes
 
     /// <summary>
     /// The <c>Idempotency-Key</c> was already used by this client for another contact, target or usage; a new request
-    /// needs a new key. 4011 / 422.
+    /// needs a new key. 4013 / 422.
     /// </summary>
     public const string IdempotencyKeyReused = "idempotency_key_reused";
 
@@ -62,7 +71,7 @@ public static class VerificationErrorCodes
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidArgument, InvalidPhoneNumber, FailedPrecondition, InvalidVerificationCode, UserNotFound, AlreadyExists,
-        InvalidVerificationToken, InvalidCaptcha, CaptchaExpired, CaptchaUsed, CaptchaInvalid, CaptchaRequired,
+        InvalidVerificationToken, InvalidPassword, Unauthenticated, UserBlocked, InvalidCaptcha, CaptchaExpired, CaptchaUsed, CaptchaInvalid, CaptchaRequired,
         RateLimitExceeded, Internal, Unavailable, IdempotencyKeyReused,
     ];
 
@@ -78,7 +87,10 @@ public static class VerificationErrorCodes
         UserNotFound => 4004,
         AlreadyExists => 4009,
         InvalidVerificationToken => 4010,
-        IdempotencyKeyReused => 4011,
+        InvalidPassword => 4011,
+        Unauthenticated => 4012,
+        IdempotencyKeyReused => 4013,
+        UserBlocked => 4030,
         InvalidCaptcha => 4020,
         CaptchaExpired => 4021,
         CaptchaUsed => 4022,
@@ -144,6 +156,18 @@ public static class VerificationErrorReasons
 
     /// <summary>The Idempotency-Key was used for another contact.</summary>
     public const string IdempotencyKeyReused = "idempotency_key_reused";
+
+    /// <summary>The verification token proves another contact than the one the request names.</summary>
+    public const string ContactMismatch = "contact_mismatch";
+
+    /// <summary>The verification token (or the code) was issued for another usage than the one the request needs.</summary>
+    public const string UsageMismatch = "usage_mismatch";
+
+    /// <summary>The account's contact is not confirmed and the account has a password, so a code alone cannot sign in to it.</summary>
+    public const string UnconfirmedContact = "unconfirmed_contact";
+
+    /// <summary>Checking codes by contact needs a store that implements <see cref="ILiveCodeStore"/>.</summary>
+    public const string StoreNotSupported = "store_not_supported";
 
     /// <summary>Soft: past <c>Throttling:GlobalCaptchaShare</c> of a global hourly budget, every send needs a captcha.</summary>
     public const string GlobalThreshold = "global_threshold";

@@ -14,7 +14,10 @@ public sealed class VerificationOptions
     /// The project id, written into every token as the <c>pj</c> claim; tokens of another project are refused.
     /// </summary>
     /// <value>Default <c>"default"</c>. 1–64 characters.</value>
-    public string ProjectId { get; set; } = "default";
+    public string ProjectId { get; set; } = DefaultProjectId;
+
+    /// <summary>The <see cref="ProjectId"/> of an app that sets none: <c>"default"</c>.</summary>
+    public const string DefaultProjectId = "default";
 
     /// <summary>
     /// A folder where the development pickup-directory sender writes each message as one JSON file. When set,

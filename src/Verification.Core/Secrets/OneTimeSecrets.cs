@@ -17,18 +17,37 @@ internal sealed class OneTimeSecrets(TokenService tokens, CodeHasher hasher, IPe
     /// <summary>The signer and checker of the ids.</summary>
     public TokenService Tokens => tokens;
 
-    /// <summary>Issues <paramref name="secret"/> for <paramref name="ownerKey"/> (one live record per owner) until <paramref name="expiresAt"/>.</summary>
-    public PendingSecret Issue(ReadOnlySpan<char> secret, string ownerKey, DateTimeOffset expiresAt) =>
-        Issue(secret, ownerKey, ownerIsPrefix: false, expiresAt);
+    /// <summary>
+    /// Issues <paramref name="secret"/> for <paramref name="ownerKey"/> (one live record per owner) until
+    /// <paramref name="expiresAt"/>, with the nonce derived from its id and <paramref name="usage"/>
+    /// (<see cref="CodeHasher.Nonce"/>), so that a check by owner can rebuild it (<see cref="FindLiveAsync"/>).
+    /// </summary>
+    public PendingSecret Issue(ReadOnlySpan<char> secret, string ownerKey, DateTimeOffset expiresAt, VerificationUsage? usage = null) =>
+        Issue(secret, ownerKey, ownerIsPrefix: false, expiresAt, usage);
 
     /// <summary>Issues a secret that is its own owner: its owner key is <paramref name="prefix"/> and its record id.</summary>
     public PendingSecret IssueOwned(ReadOnlySpan<char> secret, string prefix, DateTimeOffset expiresAt) =>
-        Issue(secret, prefix, ownerIsPrefix: true, expiresAt);
+        Issue(secret, prefix, ownerIsPrefix: true, expiresAt, null);
 
-    private PendingSecret Issue(ReadOnlySpan<char> secret, string owner, bool ownerIsPrefix, DateTimeOffset expiresAt)
+    /// <summary>The nonce of a record issued by <see cref="Issue(ReadOnlySpan{char}, string, DateTimeOffset, VerificationUsage?)"/> for <paramref name="usage"/>.</summary>
+    public string NonceOf(Guid id, VerificationUsage? usage) => hasher.Nonce(id, usage);
+
+    /// <summary>Whether the store can name an owner's live record (<see cref="ILiveCodeStore"/>).</summary>
+    public bool CanFindLive => store is ILiveCodeStore;
+
+    /// <summary>The owner's live record (<see cref="CanFindLive"/> must be true); a store failure is <c>unavailable</c>.</summary>
+    public ValueTask<Guarded<Guid?>> FindLiveAsync(string ownerKey, DateTimeOffset now, string operation, CancellationToken cancellationToken) =>
+        guard.RunAsync(
+            operation,
+            (live: (ILiveCodeStore)store, ownerKey, now),
+            static (s, ct) => s.live.FindLiveRecordAsync(s.ownerKey, s.now, ct),
+            StoreGuard.TryLater,
+            cancellationToken);
+
+    private PendingSecret Issue(ReadOnlySpan<char> secret, string owner, bool ownerIsPrefix, DateTimeOffset expiresAt, VerificationUsage? usage)
     {
         var id = Guid.NewGuid();
-        var nonce = CodeHasher.NewNonce();
+        var nonce = ownerIsPrefix ? CodeHasher.NewNonce() : hasher.Nonce(id, usage);
         var ownerKey = ownerIsPrefix ? owner + id.ToString("N") : owner;
         return new PendingSecret(id, nonce, new CodeRecord { Id = id, ContactKey = ownerKey, CodeHash = hasher.Hash(id, nonce, secret), ExpiresAt = expiresAt });
     }

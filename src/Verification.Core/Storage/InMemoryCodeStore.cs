@@ -16,7 +16,7 @@ namespace Verification;
 /// A pending record costs about 250 bytes (its contact key, an inline 32-byte keyed hash, two table entries and its
 /// expiry); the rate-limit counters of a send are extra (see docs/performance.md).
 /// </remarks>
-public sealed partial class InMemoryCodeStore : ICodeStore
+public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
 {
     /// <summary>The entry cap of a store made without one: a million records, counters, marks and values (roughly 150–250 MB).</summary>
     public const int DefaultMaxEntries = 1_000_000;
@@ -247,6 +247,22 @@ public sealed partial class InMemoryCodeStore : ICodeStore
             }
 
             return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.Mismatch, maxAttempts - entry.Attempts));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<Guid?> FindLiveRecordAsync(string contactKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contactKey);
+        var ticks = now.UtcTicks;
+        lock (_gate)
+        {
+            Sweep(ticks);
+            return ValueTask.FromResult<Guid?>(
+                _live.TryGetValue(contactKey, out var id) && _records.TryGetValue(id, out var entry)
+                && entry.State == State.Pending && entry.ExpiresAt > ticks
+                    ? id
+                    : null);
         }
     }
 

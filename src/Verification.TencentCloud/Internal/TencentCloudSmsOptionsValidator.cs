@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Verification.TencentCloud;
@@ -14,7 +13,7 @@ internal sealed class TencentCloudSmsOptionsValidator : IValidateOptions<Tencent
     public ValidateOptionsResult Validate(string? name, TencentCloudSmsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>(options.ConfigurationErrors);
+        var errors = new List<string>();
 
         Required(errors, "SecretId", options.SecretId, "the SecretId of a Tencent Cloud API key (CAM console, API keys)", echo: true);
         Required(errors, "SecretKey", options.SecretKey, "the SecretKey of the same API key", echo: false);
@@ -37,23 +36,12 @@ internal sealed class TencentCloudSmsOptionsValidator : IValidateOptions<Tencent
             errors.Add($"{Path}:TemplateId '{options.TemplateId}' must be digits only: the id of an approved body template, not its text.");
         }
 
-        if (options.SignName is { } signName && (signName.Length is 0 or > 64 || HasControlCharacters(signName)))
+        if (options.SignName is { } signName && (signName.Length is 0 or > 64 || AdapterRules.HasControlCharacters(signName)))
         {
             errors.Add($"{Path}:SignName must be 1 to 64 printable characters (the approved signature content), or removed.");
         }
 
-        if (options.Endpoint is not { } endpoint)
-        {
-            errors.Add($"{Path}:Endpoint must not be null; remove the key to use {TencentCloudSmsOptions.DefaultEndpoint}.");
-        }
-        else if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp) || endpoint.Query.Length > 0)
-        {
-            errors.Add($"{Path}:Endpoint '{endpoint.OriginalString}' is not an absolute http(s) URL without a query; use for example {TencentCloudSmsOptions.DefaultEndpoint} (the default).");
-        }
-        else if (endpoint.Scheme == Uri.UriSchemeHttp && !IsLoopback(endpoint))
-        {
-            errors.Add($"{Path}:Endpoint '{endpoint.OriginalString}' uses http; use https (plain http is accepted for loopback hosts only).");
-        }
+        AdapterRules.CheckEndpoint(errors, $"{Path}:Endpoint", options.Endpoint, $"for example {TencentCloudSmsOptions.DefaultEndpoint} (the default)", "the signed request");
 
         if (options.TemplateParameters is null)
         {
@@ -90,7 +78,7 @@ internal sealed class TencentCloudSmsOptionsValidator : IValidateOptions<Tencent
             return false;
         }
 
-        if (value.Length > 256 || HasControlCharacters(value) || value.Trim().Length != value.Length)
+        if (value.Length > 256 || AdapterRules.HasControlCharacters(value) || value.Trim().Length != value.Length)
         {
             // A secret is never echoed.
             errors.Add(echo
@@ -101,9 +89,4 @@ internal sealed class TencentCloudSmsOptionsValidator : IValidateOptions<Tencent
 
         return true;
     }
-
-    private static bool HasControlCharacters(string value) => value.Any(char.IsControl);
-
-    private static bool IsLoopback(Uri endpoint) =>
-        endpoint.IsLoopback || (IPAddress.TryParse(endpoint.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Verification.Twilio;
@@ -15,7 +14,7 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioSmsOptions
     public ValidateOptionsResult Validate(string? name, TwilioSmsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>(options.ConfigurationErrors);
+        var errors = new List<string>();
 
         if (string.IsNullOrWhiteSpace(options.AccountSid))
         {
@@ -69,7 +68,7 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioSmsOptions
                 ? $"{Path}:From and {Path}:MessagingServiceSid are both set; keep exactly one (the service picks its own sender)."
                 : $"{Path}:From is missing; set the sending number (E.164, for example +15005550006) or {Path}:MessagingServiceSid.");
         }
-        else if (hasFrom && (options.From!.Length > 64 || HasControlCharacters(options.From)))
+        else if (hasFrom && (options.From!.Length > 64 || AdapterRules.HasControlCharacters(options.From)))
         {
             errors.Add($"{Path}:From '{options.From}' is not a phone number or sender id; use E.164 (for example +15005550006) or an alphanumeric sender id.");
         }
@@ -78,22 +77,7 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioSmsOptions
             errors.Add($"{Path}:MessagingServiceSid must start with \"MG\" followed by 32 hexadecimal digits; copy it from the Twilio console.");
         }
 
-        if (options.Endpoint is not { } endpoint)
-        {
-            errors.Add($"{Path}:Endpoint must not be null; remove the key to use {TwilioSmsOptions.DefaultEndpoint}.");
-        }
-        else if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
-        {
-            errors.Add($"{Path}:Endpoint '{endpoint.OriginalString}' is not an absolute http(s) URI; use the API root such as {TwilioSmsOptions.DefaultEndpoint}, or remove the key.");
-        }
-        else if (endpoint.Scheme == Uri.UriSchemeHttp && !IsLoopback(endpoint))
-        {
-            errors.Add($"{Path}:Endpoint '{endpoint.OriginalString}' uses http; use https (plain http is accepted for loopback hosts only, since the credentials travel in the request).");
-        }
-        else if (!string.IsNullOrEmpty(endpoint.Query) || !string.IsNullOrEmpty(endpoint.Fragment))
-        {
-            errors.Add($"{Path}:Endpoint '{endpoint.OriginalString}' has a query or fragment; use the API root only, such as {TwilioSmsOptions.DefaultEndpoint}.");
-        }
+        AdapterRules.CheckEndpoint(errors, $"{Path}:Endpoint", options.Endpoint, $"the API root such as {TwilioSmsOptions.DefaultEndpoint}", "the credentials");
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -105,25 +89,9 @@ internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioSmsOptions
     private static void CheckSecret(List<string> errors, string key, string value)
     {
         // The value itself is never echoed: it is a secret.
-        if (value.Length > MaxSecretLength || HasControlCharacters(value))
+        if (value.Length > MaxSecretLength || AdapterRules.HasControlCharacters(value))
         {
             errors.Add($"{Path}:{key} must be at most {MaxSecretLength} printable characters.");
         }
     }
-
-    private static bool HasControlCharacters(string value)
-    {
-        foreach (var c in value)
-        {
-            if (char.IsControl(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsLoopback(Uri endpoint) =>
-        endpoint.IsLoopback || (IPAddress.TryParse(endpoint.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,7 +16,7 @@ internal sealed class Harness : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public Harness(Action<IVerificationBuilder> register, TimeProvider? time = null, ICodeStore? store = null, Outbox? outbox = null)
+    public Harness(Action<IVerificationBuilder> register, TimeProvider? time = null, ICodeStore? store = null, FakeSmsSender? outbox = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Trace).AddFakeLogging());
@@ -58,20 +57,6 @@ internal sealed class Harness : IDisposable
         }), time, store);
 
     public void Dispose() => _provider.Dispose();
-}
-
-/// <summary>Records every message instead of delivering it.</summary>
-internal sealed class Outbox : ISmsSender, IEmailSender
-{
-    private readonly ConcurrentQueue<VerificationMessage> _messages = new();
-
-    public IReadOnlyList<VerificationMessage> Messages => [.. _messages];
-
-    public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-    {
-        _messages.Enqueue(message);
-        return ValueTask.CompletedTask;
-    }
 }
 
 /// <summary>Assertions on validation results.</summary>

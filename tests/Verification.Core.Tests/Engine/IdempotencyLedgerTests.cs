@@ -59,7 +59,7 @@ public sealed class IdempotencyLedgerTests
     {
         var answer = Record.ReplayFor(contact, target, usage, Now, _ => throw new InvalidOperationException("signed"));
 
-        Assert.Equal((VerificationErrorCodes.IdempotencyKeyReused, 4011, "idempotency_key"), (answer.Error?.Code, answer.Error?.Number, answer.Error?.Field));
+        Assert.Equal((VerificationErrorCodes.IdempotencyKeyReused, 4013, "idempotency_key"), (answer.Error?.Code, answer.Error?.Number, answer.Error?.Field));
     }
 
     [Fact]

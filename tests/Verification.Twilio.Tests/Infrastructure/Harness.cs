@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -53,22 +52,6 @@ internal sealed class Harness : IDisposable
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value))).Build();
 
     public void Dispose() => _provider.Dispose();
-}
-
-/// <summary>Records every message instead of delivering it.</summary>
-internal sealed class Outbox : ISmsSender
-{
-    private readonly ConcurrentQueue<VerificationMessage> _messages = new();
-
-    public string Name => "outbox";
-
-    public IReadOnlyList<VerificationMessage> Messages => [.. _messages];
-
-    public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-    {
-        _messages.Enqueue(message);
-        return ValueTask.CompletedTask;
-    }
 }
 
 /// <summary>Messages to send straight to the sender.</summary>

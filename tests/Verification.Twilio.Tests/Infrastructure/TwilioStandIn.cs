@@ -77,9 +77,9 @@ internal sealed class TwilioStandIn : IAsyncDisposable
     /// <summary>
     /// Starts a stand-in that expects <paramref name="expected"/> (the test account with its auth token when null),
     /// answers <paramref name="script"/> in order, then <paramref name="then"/> (201 with a sid when null) for ever.
-    /// <paramref name="hang"/> accepts requests and never answers.
+    /// <paramref name="hang"/> accepts requests and never answers; <paramref name="delay"/> waits that long before each answer.
     /// </summary>
-    public static async Task<TwilioStandIn> StartAsync(Expected? expected = null, IEnumerable<Answer>? script = null, Answer? then = null, bool hang = false)
+    public static async Task<TwilioStandIn> StartAsync(Expected? expected = null, IEnumerable<Answer>? script = null, Answer? then = null, bool hang = false, TimeSpan delay = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -103,6 +103,11 @@ internal sealed class TwilioStandIn : IAsyncDisposable
                 }
 
                 return;
+            }
+
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, context.RequestAborted);
             }
 
             var answer = self.Check(received) ?? (received.Method == "GET" ? self.Account() : self._script.TryDequeue(out var next) ? next : self._then);

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json;
 
-namespace Verification.AspNetCore.Tests;
+namespace Verification.TestUtilities;
 
 /// <summary>Reads and checks the JSON bodies of the wire contract.</summary>
-internal static class Json
+public static class Json
 {
     private static readonly string[] ErrorFields = ["error", "error_code", "error_description", "details"];
 

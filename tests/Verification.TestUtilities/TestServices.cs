@@ -4,31 +4,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
-namespace Verification.Tests;
-
-/// <summary>A sender for both channels that keeps every message it is given.</summary>
-internal sealed class OutboxSender(string name = "outbox") : ISmsSender, IEmailSender
-{
-    private readonly ConcurrentQueue<VerificationMessage> _messages = new();
-
-    public string Name => name;
-
-    public IReadOnlyList<VerificationMessage> Messages => [.. _messages];
-
-    public VerificationMessage Last => _messages.Last();
-
-    public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-    {
-        _messages.Enqueue(message);
-        return ValueTask.CompletedTask;
-    }
-}
+namespace Verification.TestUtilities;
 
 /// <summary>
 /// A sender that plays scripted steps, one per call, then delivers normally (keeps the message) once the
 /// script is used up.
 /// </summary>
-internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
+public sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
 {
     private readonly ConcurrentQueue<Func<VerificationMessage, CancellationToken, ValueTask>> _script = new();
     private readonly ConcurrentQueue<VerificationMessage> _delivered = new();
@@ -93,7 +75,7 @@ internal sealed class ScriptedSender(string name) : ISmsSender, IEmailSender
 /// An <see cref="InMemoryCodeStore"/> that records what the engine asks of it and can be switched "down"
 /// (every call throws, like an unreachable Redis).
 /// </summary>
-internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
+public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore, ILiveCodeStore
 {
     private readonly ConcurrentQueue<(CodeRecord Record, RateCharge[] Charges, bool WaiveSoftLimits)> _saves = new();
     private readonly ConcurrentQueue<CodeRecord> _releases = new();
@@ -176,6 +158,12 @@ internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
         return inner.RemoveValueAsync(key, value, now, cancellationToken);
     }
 
+    public ValueTask<Guid?> FindLiveRecordAsync(string contactKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        return inner.FindLiveRecordAsync(contactKey, now, cancellationToken);
+    }
+
     private void ThrowIfDown()
     {
         if (_down)
@@ -187,9 +175,10 @@ internal sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore
 
 /// <summary>
 /// A <see cref="VerificationService"/> with its own keys (HS256, fast to create), a fake clock, an observable
-/// in-memory store and an outbox sender for both channels; every part can be replaced.
+/// in-memory store and the shipped fake senders (<see cref="FakeSmsSender"/>, <see cref="FakeEmailSender"/>); every
+/// part can be replaced.
 /// </summary>
-internal sealed class ServiceHarness
+public sealed class ServiceHarness
 {
     public const string Phone = "+86 15588665555";
     public const string PhoneE164 = "+8615588665555";
@@ -211,8 +200,8 @@ internal sealed class ServiceHarness
         Service = new VerificationService(
             MsOptions.Create(Options),
             store ?? Store,
-            smsSenders ?? [Outbox],
-            emailSenders ?? [Outbox],
+            smsSenders ?? [SmsSender],
+            emailSenders ?? [EmailSender],
             userDirectory,
             captchaValidator,
             timeProvider: Time,
@@ -225,7 +214,15 @@ internal sealed class ServiceHarness
 
     public ObservableStore Store { get; } = new();
 
-    public OutboxSender Outbox { get; } = new();
+    public FakeSmsSender SmsSender { get; } = new();
+
+    public FakeEmailSender EmailSender { get; } = new();
+
+    /// <summary>Every message the fakes delivered, on either channel (the SMS first, then the email).</summary>
+    public IReadOnlyList<VerificationMessage> Messages => [.. SmsSender.Messages, .. EmailSender.Messages];
+
+    /// <summary>The fake that delivers <paramref name="request"/>: the SMS one for a phone number, else the email one.</summary>
+    public FakeSender SenderFor(VerificationRequest request) => string.IsNullOrWhiteSpace(request.PhoneNumber) ? EmailSender : SmsSender;
 
     public VerificationService Service { get; }
 
@@ -250,7 +247,7 @@ internal sealed class ServiceHarness
     {
         var result = await Service.SendAsync(request);
         Assert.True(result.Succeeded, result.ToString());
-        return (result.Value.VerificationId, Outbox.Last.Code);
+        return (result.Value.VerificationId, SenderFor(request).LastCode!);
     }
 
     public Task<(string VerificationId, string Code)> SendPhoneAsync(string phone = Phone, VerificationUsage? usage = null) =>
@@ -268,7 +265,7 @@ internal sealed class ServiceHarness
     }
 }
 
-internal static class ResultAssert
+public static class ResultAssert
 {
     public static T Succeeded<T>(VerificationResult<T> result)
         where T : class
@@ -291,7 +288,7 @@ internal static class ResultAssert
     }
 }
 
-internal static class Concurrently
+public static class Concurrently
 {
     /// <summary>
     /// Starts <paramref name="count"/> thread-pool tasks held at one gate, opens it, and waits for all: the calls

@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace Verification.Redis.Tests;
+namespace Verification.TestUtilities;
 
 /// <summary>
 /// The Redis servers eng/test.sh starts (a single node and a 3-master cluster on loopback ports), found through
 /// environment variables. Missing variables fail the tests (never skip them), with a message saying what to run.
 /// </summary>
-internal static class RedisTestServers
+public static class RedisTestServers
 {
     public const string SingleVariable = "VERIFICATION_TEST_REDIS";
     public const string ClusterVariable = "VERIFICATION_TEST_REDIS_CLUSTER";
@@ -81,13 +81,21 @@ internal static class RedisTestServers
     }
 }
 
-/// <summary>A redis-server of one test's own, on a free loopback port, that the test can stop and start again.</summary>
-internal sealed class RedisProcess : IDisposable
+/// <summary>
+/// A redis-server of one test's (or one fault run's) own on a free loopback port, that can be stopped (killed: no
+/// goodbye to the clients) and started again on the same port. A durable one keeps an append-only file, synced on
+/// every write, in a temporary folder of its own, so that what Redis acknowledged survives a kill and a restart.
+/// </summary>
+public sealed class RedisProcess : IDisposable
 {
+    private readonly string? _directory;
     private Process? _process;
 
-    public RedisProcess()
+    /// <summary>Starts the server.</summary>
+    /// <param name="durable">Keep the data across <see cref="Stop"/> and <see cref="Start"/> (append-only file, fsync always).</param>
+    public RedisProcess(bool durable = false)
     {
+        _directory = durable ? Directory.CreateTempSubdirectory("verification-redis-").FullName : null;
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -99,6 +107,8 @@ internal sealed class RedisProcess : IDisposable
 
     public string Address => $"127.0.0.1:{Port}";
 
+    public bool Running => _process is { HasExited: false };
+
     public void Start()
     {
         var info = new ProcessStartInfo("redis-server")
@@ -107,7 +117,10 @@ internal sealed class RedisProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no" })
+        string[] persistence = _directory is null
+            ? ["--appendonly", "no"]
+            : ["--dir", _directory, "--appendonly", "yes", "--appendfsync", "always"];
+        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty }.Concat(persistence))
         {
             info.ArgumentList.Add(arg);
         }
@@ -118,7 +131,7 @@ internal sealed class RedisProcess : IDisposable
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException("redis-server is not installed: run ./eng/test.sh, which installs Debian's redis-server.", e);
+            throw new InvalidOperationException("redis-server is not on PATH: run ./eng/test.sh, which installs Debian's redis-server (or apt-get install redis-server).", e);
         }
 
         _process.OutputDataReceived += (_, _) => { };
@@ -156,6 +169,7 @@ internal sealed class RedisProcess : IDisposable
         }
     }
 
+    /// <summary>Kills the server (SIGKILL: no goodbye to the clients).</summary>
     public void Stop()
     {
         if (_process is { HasExited: false } process)
@@ -168,5 +182,18 @@ internal sealed class RedisProcess : IDisposable
         _process = null;
     }
 
-    public void Dispose() => Stop();
+    public void Dispose()
+    {
+        Stop();
+        if (_directory is not null)
+        {
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 }

@@ -12,18 +12,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-
+using Verification.AspNetCore;
 using Verification.Captcha.Image;
 
-namespace Verification.AspNetCore.Tests;
+namespace Verification.TestUtilities;
 
 /// <summary>What a <see cref="TestApp"/> is made of.</summary>
-internal sealed class TestAppOptions
+public sealed class TestAppOptions
 {
-    /// <summary>Register the outbox as the SMS sender.</summary>
+    /// <summary>Register <see cref="TestApp.SmsSender"/> (the shipped fake) as the SMS sender.</summary>
     public bool Sms { get; set; } = true;
 
-    /// <summary>Register the outbox as the email sender.</summary>
+    /// <summary>Register <see cref="TestApp.EmailSender"/> (the shipped fake) as the email sender.</summary>
     public bool Email { get; set; } = true;
 
     /// <summary>A user directory, or none (then <c>is_user</c> is left out).</summary>
@@ -58,10 +58,10 @@ internal sealed class TestAppOptions
 }
 
 /// <summary>
-/// A real app on Kestrel at http://127.0.0.1:&lt;free port&gt; in the test process, with an outbox sender,
+/// A real app on Kestrel at http://127.0.0.1:&lt;free port&gt; in the test process, with the shipped fake senders,
 /// and an <see cref="HttpClient"/> that calls it. One per test.
 /// </summary>
-internal sealed class TestApp : IAsyncDisposable
+public sealed class TestApp : IAsyncDisposable
 {
     public const string Phone = "+86 15588665555";
     public const string PhoneE164 = "+8615588665555";
@@ -79,11 +79,12 @@ internal sealed class TestApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private TestApp(WebApplication app, Uri address, Outbox outbox)
+    private TestApp(WebApplication app, Uri address, FakeSmsSender sms, FakeEmailSender email)
     {
         _app = app;
         Address = address;
-        Outbox = outbox;
+        SmsSender = sms;
+        EmailSender = email;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -91,7 +92,12 @@ internal sealed class TestApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public Outbox Outbox { get; }
+    public FakeSmsSender SmsSender { get; }
+
+    public FakeEmailSender EmailSender { get; }
+
+    /// <summary>Every message the fakes delivered, on either channel (the SMS first, then the email).</summary>
+    public IReadOnlyList<VerificationMessage> Messages => [.. SmsSender.Messages, .. EmailSender.Messages];
 
     public IServiceProvider Services => _app.Services;
 
@@ -121,7 +127,8 @@ internal sealed class TestApp : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddFakeLogging();
 
-        var outbox = new Outbox();
+        var sms = new FakeSmsSender();
+        var email = new FakeEmailSender();
         if (options.Time is not null)
         {
             builder.Services.AddSingleton<TimeProvider>(options.Time);
@@ -135,12 +142,12 @@ internal sealed class TestApp : IAsyncDisposable
         });
         if (options.Sms)
         {
-            verification.AddSmsSender(outbox);
+            verification.AddSmsSender(sms);
         }
 
         if (options.Email)
         {
-            verification.AddEmailSender(outbox);
+            verification.AddEmailSender(email);
         }
 
         if (options.CaptchaRenderer is not null)
@@ -164,7 +171,7 @@ internal sealed class TestApp : IAsyncDisposable
             options.AfterEndpoints?.Invoke(app, group);
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            return new TestApp(app, new Uri(address), outbox);
+            return new TestApp(app, new Uri(address), sms, email);
         }
         catch
         {
