@@ -195,6 +195,18 @@ internal sealed class CountingStore(ICodeStore inner) : ICodeStore
         return inner.GetValueAsync(key, now, cancellationToken);
     }
 
+    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        Calls++;
+        return inner.ReadCountersAsync(keys, now, cancellationToken);
+    }
+
+    public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        Calls++;
+        return inner.ChargeAsync(charges, now, cancellationToken);
+    }
+
     public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         Calls++;

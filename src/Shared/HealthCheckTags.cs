@@ -11,7 +11,10 @@ internal static class HealthCheckTags
     public static IEnumerable<string> With(IEnumerable<string>? tags) =>
         tags is null ? [Verification] : [Verification, .. tags.Where(static t => !string.Equals(t, Verification, StringComparison.Ordinal))];
 
-    /// <summary>What every <c>AddVerification…()</c> health check extension does once its check is chosen.</summary>
+    /// <summary>
+    /// What every <c>AddVerification…()</c> health check extension does once its check is chosen: the check's result
+    /// is cached and probed by one caller at a time (<see cref="CachedHealthCheck"/>).
+    /// </summary>
     public static IHealthChecksBuilder Register(
         IHealthChecksBuilder builder,
         string name,
@@ -22,6 +25,6 @@ internal static class HealthCheckTags
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return builder.Add(new HealthCheckRegistration(name, factory, failureStatus, With(tags), timeout));
+        return builder.Add(new HealthCheckRegistration(name, CachedHealthCheck.Wrap(builder.Services, name, factory), failureStatus, With(tags), timeout));
     }
 }

@@ -35,6 +35,7 @@ public static class VerificationHttpErrorCodes
         MethodNotAllowed => 405,
         VerificationErrorCodes.UserNotFound => 404,
         VerificationErrorCodes.AlreadyExists => 409,
+        VerificationErrorCodes.IdempotencyKeyReused => 422,
         VerificationErrorCodes.Unauthenticated => 401,
         VerificationErrorCodes.UserBlocked => 403,
         VerificationErrorCodes.RateLimitExceeded => 429,

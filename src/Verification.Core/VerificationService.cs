@@ -28,6 +28,7 @@ public sealed class VerificationService : IVerificationService
 {
     private readonly SendSteps _send;
     private readonly ChargePlan _plan;
+    private readonly ContactParser _parser;
     private readonly OneTimeSecrets _secrets;
     private readonly TokenGate _tokenGate;
     private readonly TokenRedemption _redemption;
@@ -103,11 +104,11 @@ public sealed class VerificationService : IVerificationService
         _maxAttempts = settings.Code.MaxAttempts;
         _tokenLifetime = settings.Tokens.VerificationTokenLifetime;
         _plan = new ChargePlan(settings.Throttling, settings.Captcha.AlwaysRequire);
+        _parser = new ContactParser(settings.Phone, settings.Email);
         _secrets = new OneTimeSecrets(runtime.Keys.Tokens, runtime.Keys.Hasher, store, guard, _time);
-        var parser = new ContactParser(settings.Phone);
         _send = new SendSteps(
             settings,
-            parser,
+            _parser,
             _plan,
             new IdempotencyLedger(store, guard, _time, settings.Throttling.ResendCooldown),
             new AudienceGate(userDirectory, _logger),
@@ -119,10 +120,11 @@ public sealed class VerificationService : IVerificationService
             codes ?? CodeSource.Random,
             _metrics,
             _time,
-            _logger);
+            _logger,
+            new LimitGate(store, guard, _metrics, _time, _logger, settings.Throttling.GlobalCaptchaShare));
         _tokenGate = new TokenGate(runtime.Keys.Tokens, _logger);
-        _redemption = new TokenRedemption(new SingleUseTokens(store, guard, settings.Tokens.ClockSkew), _logger, parser);
-        _contactCheck = new ContactCodeCheck(parser, _plan, _secrets, _maxAttempts, _metrics, _time, _logger);
+        _redemption = new TokenRedemption(new SingleUseTokens(store, guard, settings.Tokens.ClockSkew), _logger, _parser);
+        _contactCheck = new ContactCodeCheck(_parser, _plan, _secrets, _maxAttempts, _metrics, _time, _logger);
     }
 
     /// <inheritdoc />
@@ -155,6 +157,7 @@ public sealed class VerificationService : IVerificationService
                 ?? _send.ParseContact(send)
                 ?? _send.CheckChannel(send)
                 ?? await _send.ReplayAsync(send, cancellationToken).ConfigureAwait(false)
+                ?? await _send.CheckLimitsAsync(send, cancellationToken).ConfigureAwait(false)
                 ?? await _send.CheckAudienceAsync(send, cancellationToken).ConfigureAwait(false)
                 ?? await _send.CheckCaptchaAsync(send, cancellationToken).ConfigureAwait(false)
                 ?? _send.IssueCode(send)
@@ -225,7 +228,7 @@ public sealed class VerificationService : IVerificationService
         }
 
         activity?.SetTag("verification.channel", VerificationMetrics.ChannelTag(claims.Channel));
-        var budget = _plan.ForVerify(ContactParser.KeyOf(claims.Channel, claims.Contact));
+        var budget = _plan.ForVerify(_parser.KeyOf(claims.Channel, claims.Contact));
         var attempt = await _secrets.AttemptAsync(claims.RecordId, claims.Nonce, code, _maxAttempts, budget, now, "verify", cancellationToken).ConfigureAwait(false);
         if (attempt.Failed)
         {
@@ -254,6 +257,7 @@ public sealed class VerificationService : IVerificationService
         Log.CodeVerified(_logger, claims.RecordId, masked);
         _metrics.Verified(claims.Channel, claims.Contact, "verified");
         var lifetime = _tokenLifetime;
+        _metrics.Signed("verification_token");
         var token = _secrets.Sign(new VerificationTokenClaims(Guid.NewGuid().ToString("N"), claims.Contact, claims.Usage, now + lifetime));
         return new VerifyResponse(token, (int)lifetime.TotalSeconds);
     }

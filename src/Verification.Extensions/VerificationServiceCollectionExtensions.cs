@@ -27,7 +27,7 @@ public static class VerificationServiceCollectionExtensions
             services.AddOptions<VerificationOptions>().ValidateOnStart();
             OptionsBinding.Bind<VerificationOptions>(services, null, static sp => Sections(sp), VerificationOptionsBinder.Bind);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartupWarnings>());
-            services.TryAddSingleton<ICodeStore, InMemoryCodeStore>();
+            services.TryAddSingleton<ICodeStore>(static sp => new InMemoryCodeStore(sp.GetRequiredService<IOptions<VerificationOptions>>().Value.InMemoryStore.MaxEntries));
             services.TryAddSingleton(static sp => new EngineRuntime(sp.GetRequiredService<IOptions<VerificationOptions>>().Value, sp.GetService<IMeterFactory>()));
             services.TryAddSingleton<IVerificationService>(static sp => EngineFactory.CreateService(sp));
         }
@@ -96,7 +96,7 @@ public static class VerificationServiceCollectionExtensions
         AddShared(services);
         services.AddOptions<VerificationOptions>(name).ValidateOnStart();
         OptionsBinding.Bind<VerificationOptions>(services, name, _ => [(section, section.Path)], VerificationOptionsBinder.Bind);
-        services.TryAddKeyedSingleton<ICodeStore>(name, static (_, _) => new InMemoryCodeStore());
+        services.TryAddKeyedSingleton<ICodeStore>(name, static (sp, key) => new InMemoryCodeStore(EngineFactory.OptionsOf(sp, key).Value.InMemoryStore.MaxEntries));
         services.AddKeyedSingleton(name, static (sp, key) => new EngineRuntime(EngineFactory.OptionsOf(sp, key).Value, sp.GetService<IMeterFactory>()));
         services.AddKeyedSingleton<IVerificationService>(name, static (sp, key) => EngineFactory.CreateService(sp, key));
         return new VerificationBuilder(services);

@@ -1,4 +1,7 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using StackExchange.Redis;
 
 namespace Verification;
@@ -11,10 +14,11 @@ namespace Verification;
 /// <remarks>
 /// <para>
 /// <b>Keys and Redis Cluster.</b> Every key carries one hash tag per deployment, <c>{KeyPrefix}</c>:
-/// <c>{verification}:rec:&lt;record id&gt;</c> (the record: keyed hash, contact pointer, expiry, attempts, state),
-/// <c>{verification}:live:&lt;contact&gt;</c> (the contact's live record), <c>{verification}:rc:&lt;counter&gt;</c>
-/// (a rate-limit window), <c>{verification}:once:&lt;key&gt;</c> (a single-use mark) and
-/// <c>{verification}:val:&lt;key&gt;</c> (an idempotency value). All keys of a deployment therefore live in one
+/// <c>{verification-default}:rec:&lt;record id&gt;</c> (the record: keyed hash, contact pointer, expiry, attempts, state),
+/// <c>…:live:&lt;hash&gt;</c> (the contact's live record), <c>…:rc:&lt;kind&gt;:&lt;hash&gt;</c>
+/// (a rate-limit window), <c>…:once:&lt;kind&gt;:&lt;hash&gt;</c> (a single-use mark) and
+/// <c>…:val:&lt;kind&gt;:&lt;hash&gt;</c> (an idempotency value), where <c>&lt;hash&gt;</c> is a keyed hash of the
+/// contact, address, device id or key (<see cref="RedisStoreOptions.KeyNameSecret"/>), never the value in clear. All keys of a deployment therefore live in one
 /// cluster slot, so a send (record, previous record, contact pointer and every counter, global ones included) and
 /// a verify stay one script each and work unchanged on a single Redis server and on a Redis Cluster.
 /// </para>
@@ -46,6 +50,7 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
     private readonly Func<Task<IConnectionMultiplexer>> _connection;
     private readonly int _database;
     private readonly string _prefix;
+    private readonly byte[] _keyNameSecret;
     private Task<IConnectionMultiplexer>? _connected;
 
     /// <summary>Creates a store on an existing multiplexer (the app's own; the store never disposes it).</summary>
@@ -57,12 +62,32 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
         ArgumentNullException.ThrowIfNull(multiplexer);
     }
 
-    internal RedisCodeStore(Func<Task<IConnectionMultiplexer>> connection, RedisStoreOptions options)
+    internal RedisCodeStore(Func<Task<IConnectionMultiplexer>> connection, RedisStoreOptions options, string defaultKeyPrefix = DefaultKeyPrefix, byte[]? defaultKeyNameSecret = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _connection = connection;
         _database = options.Database;
-        _prefix = KeyPrefixFor(options.KeyPrefix);
+        _prefix = KeyPrefixFor(options.KeyPrefix ?? defaultKeyPrefix);
+        _keyNameSecret = options.KeyNameSecret is { } configured
+            ? TryDecodeSecret(configured) is { Length: >= 32 } secret ? secret : throw new ArgumentException("Verification:Redis:KeyNameSecret must be base64 of at least 32 bytes.", nameof(options))
+            : defaultKeyNameSecret ?? RandomNumberGenerator.GetBytes(32);
+    }
+
+    /// <summary>The key prefix of a store made with its constructor and no <see cref="RedisStoreOptions.KeyPrefix"/>.</summary>
+    internal const string DefaultKeyPrefix = "verification";
+
+    /// <summary>The default key prefix of a project: <c>verification-&lt;ProjectId&gt;</c>, braces replaced.</summary>
+    internal static string DefaultKeyPrefixFor(string? projectId) =>
+        string.IsNullOrEmpty(projectId) ? DefaultKeyPrefix : DefaultKeyPrefix + "-" + projectId.Replace('{', '_').Replace('}', '_');
+
+    /// <summary>The key-name secret derived from the code hash key, so that one configured secret serves both without being reused as is.</summary>
+    internal static byte[] DeriveKeyNameSecret(ReadOnlySpan<byte> hashKey) =>
+        HMACSHA256.HashData(hashKey, "Verification.Redis key names"u8);
+
+    internal static byte[]? TryDecodeSecret(string value)
+    {
+        var buffer = new byte[(value.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(value.Trim(), buffer, out var written) ? buffer[..written] : null;
     }
 
     /// <summary>The text every key starts with, hash tag included: <c>{KeyPrefix}:</c>.</summary>
@@ -76,7 +101,7 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
         var nowMs = Milliseconds(now);
         var keys = new RedisKey[2 + charges.Count];
         keys[0] = RecordKey(record.Id);
-        keys[1] = _prefix + "live:" + record.ContactKey;
+        keys[1] = Name("live:", record.ContactKey);
         var args = new RedisValue[7 + (4 * charges.Count)];
         args[0] = nowMs;
         args[1] = waiveSoftLimits ? 1 : 0;
@@ -108,6 +133,61 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
     }
 
     /// <inheritdoc />
+    /// <param name="charges">The counters to add to.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the counters are added.</returns>
+    public async ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        if (charges.Count == 0)
+        {
+            return;
+        }
+
+        var keys = new RedisKey[charges.Count];
+        var args = new RedisValue[1 + (2 * charges.Count)];
+        args[0] = Milliseconds(now);
+        for (var i = 0; i < charges.Count; i++)
+        {
+            keys[i] = CounterKey(charges[i].Key);
+            args[1 + (2 * i)] = Window(charges[i].Window);
+            args[2 + (2 * i)] = charges[i].Amount;
+        }
+
+        await EvaluateAsync(RedisScripts.Charge, keys, args, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <param name="keys">The counters' keys.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>One counter per key, in order.</returns>
+    public async ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var names = new RedisKey[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            names[i] = CounterKey(keys[i]);
+        }
+
+        var result = (RedisResult[])(await EvaluateAsync(RedisScripts.ReadCounters, names, [Milliseconds(now)], cancellationToken).ConfigureAwait(false))!;
+        var counters = new RateCounter[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            counters[i] = new RateCounter((long)result[2 * i], TimeSpan.FromMilliseconds((long)result[(2 * i) + 1]));
+        }
+
+        return counters;
+    }
+
+    /// <inheritdoc />
     public async ValueTask<AttemptOutcome> AttemptAsync(Guid recordId, ReadOnlyMemory<byte> presentedHash, int maxAttempts, RateCharge failureCharge, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         RedisKey[] keys = [RecordKey(recordId), CounterKey(failureCharge.Key)];
@@ -131,15 +211,16 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(charges);
         var keys = new RedisKey[2 + charges.Count];
-        var args = new RedisValue[2 + charges.Count];
+        var args = new RedisValue[3 + charges.Count];
         keys[0] = RecordKey(record.Id);
-        keys[1] = _prefix + "live:" + record.ContactKey;
+        keys[1] = Name("live:", record.ContactKey);
         args[0] = Milliseconds(now);
         args[1] = RecordId(record.Id);
+        args[2] = _prefix;
         for (var i = 0; i < charges.Count; i++)
         {
             keys[2 + i] = CounterKey(charges[i].Key);
-            args[2 + i] = charges[i].Amount;
+            args[3 + i] = charges[i].Amount;
         }
 
         await EvaluateAsync(RedisScripts.Release, keys, args, cancellationToken).ConfigureAwait(false);
@@ -149,7 +230,7 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
     public async ValueTask<Guid?> FindLiveRecordAsync(string contactKey, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(contactKey);
-        RedisKey[] keys = [_prefix + "live:" + contactKey];
+        RedisKey[] keys = [Name("live:", contactKey)];
         RedisValue[] args = [Milliseconds(now), _prefix];
         var result = await EvaluateAsync(RedisScripts.FindLive, keys, args, cancellationToken).ConfigureAwait(false);
         return result.IsNull || !Guid.TryParseExact((string?)result, "N", out var id) ? null : id;
@@ -160,7 +241,7 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
     {
         ArgumentNullException.ThrowIfNull(key);
         var nowMs = Milliseconds(now);
-        RedisKey[] keys = [_prefix + "once:" + key];
+        RedisKey[] keys = [Name("once:", key)];
         RedisValue[] args = [nowMs, Until(expiresAt, nowMs)];
         var result = await EvaluateAsync(RedisScripts.UseOnce, keys, args, cancellationToken).ConfigureAwait(false);
         return (int)result == 1;
@@ -172,7 +253,7 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
         var nowMs = Milliseconds(now);
-        RedisKey[] keys = [_prefix + "val:" + key];
+        RedisKey[] keys = [Name("val:", key)];
         RedisValue[] args = [nowMs, value, Until(expiresAt, nowMs)];
         var result = await EvaluateAsync(RedisScripts.GetOrAdd, keys, args, cancellationToken).ConfigureAwait(false);
         return (string)result!;
@@ -182,7 +263,7 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
     public async ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        RedisKey[] keys = [_prefix + "val:" + key];
+        RedisKey[] keys = [Name("val:", key)];
         RedisValue[] args = [Milliseconds(now)];
         var result = await EvaluateAsync(RedisScripts.GetValue, keys, args, cancellationToken).ConfigureAwait(false);
         return result.IsNull ? null : (string?)result;
@@ -193,7 +274,7 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        RedisKey[] keys = [_prefix + "val:" + key];
+        RedisKey[] keys = [Name("val:", key)];
         RedisValue[] args = [value];
         await EvaluateAsync(RedisScripts.RemoveValue, keys, args, cancellationToken).ConfigureAwait(false);
     }
@@ -252,7 +333,22 @@ public sealed class RedisCodeStore : ICodeStore, ILiveCodeStore
 
     private RedisKey RecordKey(Guid id) => _prefix + "rec:" + RecordId(id);
 
-    private RedisKey CounterKey(string key) => _prefix + "rc:" + key;
+    private RedisKey CounterKey(string key) => Name("rc:", key);
+
+    /// <summary>
+    /// A key name: the prefix, the kind, the logical key's first segment (<c>daily:</c>, <c>ip:</c>, <c>idempotency:</c>…)
+    /// in clear, and the rest of it as a keyed hash (HMAC-SHA256, 128 bits, base64url), so contacts, addresses and
+    /// device ids never appear in clear.
+    /// </summary>
+    internal string Name(string kind, string logical)
+    {
+        var colon = logical.IndexOf(':', StringComparison.Ordinal);
+        var segment = colon < 0 ? string.Empty : logical[..(colon + 1)];
+        var rest = colon < 0 ? logical : logical[(colon + 1)..];
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_keyNameSecret, Encoding.UTF8.GetBytes(rest), mac);
+        return string.Concat(_prefix, kind, segment, Base64Url.EncodeToString(mac[..16]));
+    }
 
     private static string RecordId(Guid id) => id.ToString("N", CultureInfo.InvariantCulture);
 

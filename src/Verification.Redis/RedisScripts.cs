@@ -50,6 +50,32 @@ internal static class RedisScripts
         end
         """;
 
+    /// <summary>KEYS: counters. ARGV: now, then per counter window (ms), amount. Adds every amount; checks nothing.</summary>
+    public static readonly RedisScript Charge = new(CounterFunctions + """
+
+        local now = tonumber(ARGV[1])
+        for i = 1, #KEYS do
+          counter_add(KEYS[i], now, tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1]))
+        end
+        return 0
+        """);
+
+    /// <summary>
+    /// KEYS: counters. ARGV: now. Returns { count, ms left in the window } per counter (0, 0 when no window is open);
+    /// writes nothing.
+    /// </summary>
+    public static readonly RedisScript ReadCounters = new(CounterFunctions + """
+
+        local now = tonumber(ARGV[1])
+        local out = {}
+        for i = 1, #KEYS do
+          local count, e = counter_count(KEYS[i], now)
+          out[2 * i - 1] = count
+          if e then out[2 * i] = e - now else out[2 * i] = 0 end
+        end
+        return out
+        """);
+
     /// <summary>
     /// KEYS: record, contact pointer, then one counter per charge. ARGV: now, waive (0/1), hash, expiresAt,
     /// record id, key prefix, charge count, then per charge limit, window, amount, kind (0 hard, 1 soft).
@@ -90,17 +116,19 @@ internal static class RedisScripts
           counter_add(key, now, window, amount)
         end
         local previous = redis.call('GET', KEYS[2])
+        local superseded = ''
         if previous then
           local old = ARGV[6] .. 'rec:' .. previous
           if redis.call('HGET', old, 's') == 'p' then
             redis.call('HSET', old, 's', 's')
+            superseded = previous
           end
         end
         local expires = tonumber(ARGV[4])
         local ttl = expires - now
         if ttl < 1 then ttl = 1 end
         redis.call('DEL', KEYS[1])
-        redis.call('HSET', KEYS[1], 'h', ARGV[3], 'c', KEYS[2], 'x', int(expires), 'a', 0, 's', 'p')
+        redis.call('HSET', KEYS[1], 'h', ARGV[3], 'c', KEYS[2], 'x', int(expires), 'a', 0, 's', 'p', 'p', superseded)
         redis.call('PEXPIRE', KEYS[1], int(ttl))
         redis.call('SET', KEYS[2], ARGV[5], 'PX', int(ttl))
         return { 0, -1, 0 }
@@ -148,16 +176,29 @@ internal static class RedisScripts
         """);
 
     /// <summary>
-    /// KEYS: record, contact pointer, then one counter per charge. ARGV: now, record id, then one amount per charge.
+    /// KEYS: record, contact pointer, then one counter per charge. ARGV: now, record id, key prefix, then one amount
+    /// per charge. Deletes the record and its pointer, gives the record it superseded back (pending and live again,
+    /// while unexpired and not replaced by a later send), refunds the charges.
     /// </summary>
     public static readonly RedisScript Release = new("""
         local function int(x) return string.format('%d', x) end
         local now = tonumber(ARGV[1])
+        local superseded = redis.call('HGET', KEYS[1], 'p')
         if redis.call('DEL', KEYS[1]) == 1 and redis.call('GET', KEYS[2]) == ARGV[2] then
           redis.call('DEL', KEYS[2])
+          -- Supersede only on success: the code this save superseded was delivered and is still good, so a failed
+          -- resend gives it back (unless a later send has replaced this one meanwhile).
+          if superseded and superseded ~= '' then
+            local old = ARGV[3] .. 'rec:' .. superseded
+            local v = redis.call('HMGET', old, 's', 'x')
+            if v[1] == 's' and v[2] and tonumber(v[2]) > now then
+              redis.call('HSET', old, 's', 'p')
+              redis.call('SET', KEYS[2], superseded, 'PX', int(tonumber(v[2]) - now))
+            end
+          end
         end
         for i = 3, #KEYS do
-          local amount = tonumber(ARGV[i])
+          local amount = tonumber(ARGV[i + 1])
           if amount > 0 then
             local v = redis.call('HMGET', KEYS[i], 'n', 'e')
             if v[1] and v[2] and tonumber(v[2]) > now then

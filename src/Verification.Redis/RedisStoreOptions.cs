@@ -17,12 +17,26 @@ public sealed class RedisStoreOptions
     public string? Configuration { get; set; }
 
     /// <summary>
-    /// The prefix of every key, used as the cluster hash tag: keys look like <c>{verification}:rec:…</c>, so all keys
-    /// of one deployment live in one slot. Deployments sharing one Redis use different prefixes. May not contain
+    /// The prefix of every key, used as the cluster hash tag: keys look like <c>{verification-shop}:rec:…</c>, so all
+    /// keys of one deployment live in one slot. Deployments sharing one Redis use different prefixes. May not contain
     /// <c>{</c> or <c>}</c>.
     /// </summary>
-    /// <value>Defaults to <c>verification</c>.</value>
-    public string KeyPrefix { get; set; } = "verification";
+    /// <value>
+    /// Default null: <c>verification-</c> followed by <c>Verification:ProjectId</c> (braces replaced by <c>_</c>), so
+    /// two projects on one Redis never share counters; <c>verification</c> for a store made with its constructor.
+    /// </value>
+    public string? KeyPrefix { get; set; }
+
+    /// <summary>
+    /// The HMAC-SHA256 key, base64 of at least 32 bytes, that hashes the variable part of key names (contacts,
+    /// client addresses, device ids, token ids): Redis then holds no phone number or email in clear, in key names,
+    /// <c>KEYS</c>/<c>SCAN</c> output, slow logs or backups. Every instance of a deployment must use the same one.
+    /// </summary>
+    /// <value>
+    /// Default null: derived from <c>Verification:Tokens:HashKey</c> (random per process when that is unset, which
+    /// only development allows); random per store for a store made with its constructor.
+    /// </value>
+    public string? KeyNameSecret { get; set; }
 
     /// <summary>
     /// How long one store operation may wait for Redis: applied as the connection's <c>connectTimeout</c>,

@@ -33,9 +33,14 @@ internal sealed class RedisStoreOptionsValidator(RedisConnectionChoice choice) :
             failures.Add($"Verification:Redis:Timeout is {options.Timeout}; use 00:00:00.1 to 00:01:00 (00:00:01 is the default).");
         }
 
-        if (string.IsNullOrWhiteSpace(options.KeyPrefix) || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        if (options.KeyPrefix is not null && (string.IsNullOrWhiteSpace(options.KeyPrefix) || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0))
         {
             failures.Add("Verification:Redis:KeyPrefix must be non-empty and may not contain '{' or '}' (it becomes the keys' cluster hash tag).");
+        }
+
+        if (options.KeyNameSecret is { } secret && (RedisCodeStore.TryDecodeSecret(secret) is not { Length: >= 32 }))
+        {
+            failures.Add("Verification:Redis:KeyNameSecret must be base64 of at least 32 random bytes (for example the output of 'openssl rand -base64 32'), or unset to derive it from Verification:Tokens:HashKey.");
         }
 
         if (options.Database < -1)

@@ -109,10 +109,43 @@ public static class RedisVerificationBuilderExtensions
         services.TryAddSingleton(static sp => sp.GetRequiredService<RedisConnectionChoice>().Factory is { } factory
             ? RedisConnectionSource.Shared(factory(sp) ?? throw new InvalidOperationException("The multiplexer factory given to UseRedisStore(…) returned null."))
             : RedisConnectionSource.Owned(sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value));
-        services.TryAddSingleton(static sp => new RedisCodeStore(
-            sp.GetRequiredService<RedisConnectionSource>().GetAsync,
-            sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value));
+        services.TryAddSingleton(static sp =>
+        {
+            // Defaults that follow the engine's options: the prefix names the project, the key-name secret derives from
+            // the hash key. Configured but not validated here: the engine's own validation reports bad options.
+            var verification = ConfiguredVerificationOptions(sp);
+            var hashKey = verification.Tokens?.HashKey is { } configured ? RedisCodeStore.TryDecodeSecret(configured) : null;
+            return new RedisCodeStore(
+                sp.GetRequiredService<RedisConnectionSource>().GetAsync,
+                sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value,
+                RedisCodeStore.DefaultKeyPrefixFor(verification.ProjectId),
+                hashKey is { Length: > 0 } ? RedisCodeStore.DeriveKeyNameSecret(hashKey) : null);
+        });
         services.Replace(ServiceDescriptor.Singleton<ICodeStore>(static sp => sp.GetRequiredService<RedisCodeStore>()));
+    }
+
+    /// <summary>The engine's options as configured (every configure and post-configure step), without their validation.</summary>
+    private static VerificationOptions ConfiguredVerificationOptions(IServiceProvider sp)
+    {
+        var options = new VerificationOptions();
+        foreach (var configure in sp.GetServices<IConfigureOptions<VerificationOptions>>())
+        {
+            if (configure is IConfigureNamedOptions<VerificationOptions> named)
+            {
+                named.Configure(Microsoft.Extensions.Options.Options.DefaultName, options);
+            }
+            else
+            {
+                configure.Configure(options);
+            }
+        }
+
+        foreach (var postConfigure in sp.GetServices<IPostConfigureOptions<VerificationOptions>>())
+        {
+            postConfigure.PostConfigure(Microsoft.Extensions.Options.Options.DefaultName, options);
+        }
+
+        return options;
     }
 
     /// <summary>Reads the <c>Verification:Redis</c> keys.</summary>
@@ -122,5 +155,6 @@ public static class RedisVerificationBuilderExtensions
         options.KeyPrefix = section.String("KeyPrefix") ?? options.KeyPrefix;
         options.Database = section.Int("Database") ?? options.Database;
         options.Timeout = section.TimeSpan("Timeout") ?? options.Timeout;
+        options.KeyNameSecret = section.String("KeyNameSecret") ?? options.KeyNameSecret;
     }
 }

@@ -76,7 +76,7 @@ internal static partial class Hostile
         VerificationErrorCodes.InvalidVerificationToken, VerificationErrorCodes.InvalidCaptcha, VerificationErrorCodes.CaptchaExpired,
         VerificationErrorCodes.CaptchaUsed, VerificationErrorCodes.CaptchaInvalid, VerificationErrorCodes.CaptchaRequired,
         VerificationErrorCodes.RateLimitExceeded, VerificationHttpErrorCodes.NotFound, VerificationHttpErrorCodes.MethodNotAllowed,
-        VerificationErrorCodes.Unavailable,
+        VerificationErrorCodes.Unavailable, VerificationErrorCodes.IdempotencyKeyReused,
     ];
 
     /// <summary>What a message may be addressed to: an E.164 mainland China mobile number or a clean email of at most 254 characters.</summary>

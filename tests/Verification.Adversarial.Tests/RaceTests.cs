@@ -52,7 +52,7 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task VerifyAsync_ConcurrentWrongGuesses_ConsumeExactlyTheAttemptLimit()
     {
-        var service = Service(o => o.Throttling.FailedAttemptsPerContact = 7);
+        var service = Service(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (7, 7));
         var sent = ResultAssert.Succeeded(await service.SendAsync(new VerificationRequest(PhoneNumber: Phone)));
         var code = _outbox.LastCode!;
         var wrong = ServiceHarness.WrongCode(code);

@@ -130,6 +130,26 @@ public sealed class TokenForgeryTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(253_402_300_799L)] // 9999-12-31T23:59:59Z: the clock skew added to it overflows DateTime
+    [InlineData(253_402_300_800L)] // past DateTime
+    [InlineData(9_000_000_000_000_000L)]
+    [InlineData(0L)]
+    [InlineData(-62_135_596_801L)] // before DateTime
+    public async Task VerifyAndRedeem_CorrectlySignedTokenWithExpOutOfRange_RefusedNeverAnError500(long exp)
+    {
+        var (id, code) = await SendAsync();
+        var token = await AssertVerifiesAsync(id, code);
+        var (second, secondCode) = await SendAsync("owner@example.com");
+        var service = _app.Services.GetRequiredService<IVerificationService>();
+
+        await AssertRefusedAsync(Resign(second, payload: p => p["exp"] = exp), secondCode, reason: null);
+        var redeemed = await service.RedeemVerificationTokenAsync(Resign(token, payload: p => p["exp"] = exp));
+
+        ResultAssert.Failed(redeemed, VerificationErrorCodes.InvalidVerificationToken);
+        await AssertVerifiesAsync(second, secondCode);
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task Verify_StrippedSignature_Refused(bool keepDot)

@@ -187,6 +187,7 @@ public sealed class ServiceErrorTests
             o.Verification = v =>
             {
                 v.Throttling.FailedAttemptsPerContact = 2;
+                v.Throttling.FailedAttemptsBackstop = 2;
                 v.Throttling.FailedAttemptsWindow = TimeSpan.FromHours(1);
             };
         });

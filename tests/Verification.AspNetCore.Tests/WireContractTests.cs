@@ -88,6 +88,7 @@ public sealed class WireContractTests
         {
             [VerificationErrorCodes.UserNotFound] = 404,
             [VerificationErrorCodes.AlreadyExists] = 409,
+            [VerificationErrorCodes.IdempotencyKeyReused] = 422,
             [VerificationErrorCodes.Unauthenticated] = 401,
             [VerificationErrorCodes.UserBlocked] = 403,
             [VerificationErrorCodes.RateLimitExceeded] = 429,

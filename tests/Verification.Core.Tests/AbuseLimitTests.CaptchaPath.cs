@@ -101,7 +101,14 @@ public sealed partial class AbuseLimitTests
     [Fact]
     public async Task SendAsync_GlobalBudgetWithValidCaptchaToken_StillRateLimited()
     {
-        var h = new ServiceHarness(o => o.Throttling.GlobalSmsPerHour = 1, captchaValidator: Validator(CaptchaValidationStatus.Valid));
+        var h = new ServiceHarness(
+            o =>
+            {
+                o.Throttling.GlobalSmsPerHour = 1;
+                o.Throttling.GlobalCaptchaShare = 1;
+                o.Throttling.GlobalReservedShare = 0; // no reserved share: the captcha solver finds the cap spent too
+            },
+            captchaValidator: Validator(CaptchaValidationStatus.Valid));
         ResultAssert.Succeeded(await SendPhone(h, Number(1)));
 
         ResultAssert.Failed(

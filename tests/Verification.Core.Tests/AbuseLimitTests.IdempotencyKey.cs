@@ -46,20 +46,36 @@ public sealed partial class AbuseLimitTests
     }
 
     [Fact]
-    public async Task SendAsync_SameIdempotencyKeyForAnotherContact_InvalidArgumentIdempotencyKeyReused()
+    public async Task SendAsync_SameIdempotencyKeyForAnotherContact_ScopedByContactSoASendOfItsOwn()
     {
         var h = new ServiceHarness();
         var context = new VerificationContext { IdempotencyKey = "order-42" };
-        ResultAssert.Succeeded(await SendPhone(h, ServiceHarness.Phone, context));
+        var first = ResultAssert.Succeeded(await SendPhone(h, ServiceHarness.Phone, context));
 
-        var error = ResultAssert.Failed(
-            await SendPhone(h, "+86 138 0013 8000", context),
-            VerificationErrorCodes.InvalidArgument,
+        var other = ResultAssert.Succeeded(await SendPhone(h, "+86 138 0013 8000", context));
+
+        Assert.NotEqual(first.VerificationId, other.VerificationId);
+        Assert.Equal(2, h.Messages.Count);
+    }
+
+    [Fact]
+    public async Task SendAsync_SameIdempotencyKeyAndContactWithAnotherUsageOrTarget_IdempotencyKeyReused()
+    {
+        var h = new ServiceHarness(userDirectory: Users(ServiceHarness.PhoneE164));
+        var context = new VerificationContext { IdempotencyKey = "order-42" };
+        ResultAssert.Succeeded(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone, Usage: VerificationUsage.SignIn), context));
+
+        var usage = ResultAssert.Failed(
+            await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone, Usage: VerificationUsage.PasswordReset), context),
+            VerificationErrorCodes.IdempotencyKeyReused,
             VerificationErrorReasons.IdempotencyKeyReused);
+        var target = ResultAssert.Failed(
+            await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone, Target: VerificationTarget.User, Usage: VerificationUsage.SignIn), context),
+            VerificationErrorCodes.IdempotencyKeyReused);
 
-        Assert.Equal("idempotency_key", error.Field);
+        Assert.Equal("idempotency_key", usage.Field);
+        Assert.Equal(4013, target.Number);
         Assert.Single(h.Messages);
-        ResultAssert.Failed(await SendEmail(h, ServiceHarness.Email, context), VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.IdempotencyKeyReused);
     }
 
     [Fact]

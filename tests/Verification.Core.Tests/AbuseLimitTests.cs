@@ -31,6 +31,8 @@ public sealed partial class AbuseLimitTests
     {
         var h = new ServiceHarness(o =>
         {
+            o.Throttling.GlobalCaptchaShare = 1; // the hard cap under test, without its soft tier and reserved share
+            o.Throttling.GlobalReservedShare = 0;
             o.Throttling.GlobalSmsPerHour = 3;
             o.Throttling.GlobalSmsPerDay = 0;
         });
@@ -51,6 +53,8 @@ public sealed partial class AbuseLimitTests
     {
         var h = new ServiceHarness(o =>
         {
+            o.Throttling.GlobalCaptchaShare = 1; // the hard cap under test, without its soft tier and reserved share
+            o.Throttling.GlobalReservedShare = 0;
             o.Throttling.GlobalSmsPerHour = 2;
             o.Throttling.GlobalSmsPerDay = 0;
         });
@@ -70,7 +74,11 @@ public sealed partial class AbuseLimitTests
     public async Task SendAsync_GlobalSmsPerDaySpent_RateLimitedGlobalBudgetUntilTheDayEnds()
     {
         // The hourly budget (default 1000) is far away; the daily one is the limit under test.
-        var h = new ServiceHarness(o => o.Throttling.GlobalSmsPerDay = 3);
+        var h = new ServiceHarness(o =>
+        {
+            o.Throttling.GlobalSmsPerDay = 3;
+            o.Throttling.GlobalReservedShare = 0; // the hard cap under test, without its reserved share
+        });
         for (var i = 1; i <= 3; i++)
         {
             ResultAssert.Succeeded(await SendPhone(h, Number(i)));
@@ -95,6 +103,8 @@ public sealed partial class AbuseLimitTests
     {
         var h = new ServiceHarness(o =>
         {
+            o.Throttling.GlobalCaptchaShare = 1; // the hard cap under test, without its soft tier and reserved share
+            o.Throttling.GlobalReservedShare = 0;
             o.Throttling.GlobalSmsPerHour = 2;
             o.Throttling.GlobalSmsPerDay = 2;
         });

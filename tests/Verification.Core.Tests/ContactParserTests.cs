@@ -229,7 +229,7 @@ public sealed class ContactParserTests
     [Fact]
     public void TryParseEmail_SimpleAddress_IsAcceptedUnchanged()
     {
-        var ok = ContactParser.TryParseEmail("alice@example.com", out var contact, out var error);
+        var ok = DefaultParser().TryParseEmail("alice@example.com", out var contact, out var error);
 
         Assert.True(ok, error?.ToString());
         Assert.Null(error);
@@ -245,20 +245,84 @@ public sealed class ContactParserTests
     [InlineData("a@b.cd")]
     public void TryParseEmail_UnusualButValidAddress_IsAccepted(string input)
     {
-        var ok = ContactParser.TryParseEmail(input, out var contact, out var error);
+        var ok = DefaultParser().TryParseEmail(input, out var contact, out var error);
 
         Assert.True(ok, error?.ToString());
         Assert.Equal(input, contact.Normalized);
     }
 
     [Fact]
-    public void TryParseEmail_MixedCase_LowersDomainKeepsLocalPartAndFoldsKey()
+    public void TryParseEmail_MixedCase_NormalizedAndKeyAreOneCanonicalLowerCaseAddress()
     {
-        var ok = ContactParser.TryParseEmail("Alice@Example.COM", out var contact, out var error);
+        var ok = DefaultParser().TryParseEmail("Alice@Example.COM", out var contact, out var error);
 
         Assert.True(ok, error?.ToString());
-        Assert.Equal("Alice@example.com", contact.Normalized);
+        Assert.Equal("alice@example.com", contact.Normalized);
         Assert.Equal("alice@example.com", contact.Key);
+    }
+
+    [Theory]
+    [InlineData("\u212Alara@example.com", "klara@example.com")] // KELVIN SIGN: NFC makes it K
+    [InlineData("\u212Bsa@example.com", "\u00E5sa@example.com")] // ANGSTROM SIGN: NFC makes it U+00C5
+    [InlineData("jo\u0308rg@example.com", "j\u00F6rg@example.com")] // NFD
+    [InlineData("J\u00D6RG@example.com", "j\u00F6rg@example.com")]
+    public void TryParseEmail_LookAlikeSpellings_BecomeOneCanonicalAddressUsedForKeyAndDelivery(string input, string canonical)
+    {
+        input = System.Text.RegularExpressions.Regex.Unescape(input);
+        canonical = System.Text.RegularExpressions.Regex.Unescape(canonical);
+
+        var ok = DefaultParser().TryParseEmail(input, out var contact, out var error);
+
+        Assert.True(ok, error?.ToString());
+        Assert.Equal(canonical, contact.Normalized);
+        Assert.Equal(canonical, contact.Key);
+    }
+
+    [Theory]
+    [InlineData("\uFF41lice@example.com")] // full-width a
+    [InlineData("\uFB01le@example.com")] // fi ligature
+    [InlineData("\u0131nfo@example.com")] // DOTLESS I: upper-cases to ASCII I in Unicode
+    [InlineData("\u0130nfo@example.com")] // I WITH DOT ABOVE: lower-cases to ASCII i in Unicode
+    [InlineData("\u017Fales@example.com")] // LONG S: upper-cases to ASCII S
+    public void TryParseEmail_LocalPartThatFoldsIntoAnotherAddress_IsRefusedUnlessAllowed(string input)
+    {
+        input = System.Text.RegularExpressions.Regex.Unescape(input);
+
+        var refused = DefaultParser().TryParseEmail(input, out _, out var error);
+        var allowed = new ContactParser(new PhoneOptions(), new EmailOptions { AllowInternationalLocalParts = true })
+            .TryParseEmail(input, out var contact, out var allowedError);
+
+        Assert.False(refused);
+        AssertError(error, VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.Malformed, "email");
+        Assert.True(allowed, allowedError?.ToString());
+        Assert.Equal(contact.Normalized, contact.Key);
+    }
+
+    [Theory]
+    [InlineData("alice+news@example.com", "alice@example.com")]
+    [InlineData("Alice+a+b@Example.com", "alice@example.com")]
+    [InlineData("a.l.i.c.e+x@gmail.com", "alice@gmail.com")]
+    [InlineData("a.lice@googlemail.com", "alice@googlemail.com")]
+    [InlineData("a.lice@example.com", "a.lice@example.com")]
+    public void TryParseEmail_FoldLimitKey_PlusTagsAndProviderDotsShareTheMailboxKey(string input, string key)
+    {
+        var parser = new ContactParser(new PhoneOptions(), new EmailOptions { FoldLimitKey = true });
+
+        var ok = parser.TryParseEmail(input, out var contact, out var error);
+
+        Assert.True(ok, error?.ToString());
+        Assert.Equal(key, contact.Key);
+        Assert.Equal(input.ToLowerInvariant(), contact.Normalized);
+        Assert.Equal(key, parser.KeyOf(VerificationChannel.Email, contact.Normalized));
+    }
+
+    [Fact]
+    public void TryParseEmail_DefaultPolicy_PlusTagsKeepTheirOwnKey()
+    {
+        var ok = DefaultParser().TryParseEmail("alice+news@example.com", out var contact, out _);
+
+        Assert.True(ok);
+        Assert.Equal("alice+news@example.com", contact.Key);
     }
 
     [Theory]
@@ -270,7 +334,7 @@ public sealed class ContactParserTests
     [InlineData("alice@ｅｘａｍｐｌｅ.com")]
     public void TryParseEmail_SpellingsOfOneAddress_ShareOneKey(string input)
     {
-        var ok = ContactParser.TryParseEmail(input, out var contact, out var error);
+        var ok = DefaultParser().TryParseEmail(input, out var contact, out var error);
 
         Assert.True(ok, error?.ToString());
         Assert.Equal("alice@example.com", contact.Key);
@@ -282,7 +346,7 @@ public sealed class ContactParserTests
     [InlineData("user@xn--bcher-kva.de")]
     public void TryParseEmail_InternationalizedDomain_IsPunycodeEncoded(string input)
     {
-        var ok = ContactParser.TryParseEmail(input, out var contact, out var error);
+        var ok = DefaultParser().TryParseEmail(input, out var contact, out var error);
 
         Assert.True(ok, error?.ToString());
         Assert.Equal("user@xn--bcher-kva.de", contact.Normalized);
@@ -320,7 +384,7 @@ public sealed class ContactParserTests
     [InlineData("alice@example.com;bob@example.com")]
     public void TryParseEmail_MalformedAddress_IsInvalidArgumentMalformed(string input)
     {
-        var ok = ContactParser.TryParseEmail(input, out _, out var error);
+        var ok = DefaultParser().TryParseEmail(input, out _, out var error);
 
         Assert.False(ok);
         AssertError(error, VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.Malformed, "email");
@@ -339,7 +403,7 @@ public sealed class ContactParserTests
     [InlineData("alice@example.com\u2029")]
     public void TryParseEmail_ControlOrFormatCharacters_IsInvalidArgumentControlCharacters(string input)
     {
-        var ok = ContactParser.TryParseEmail(input, out _, out var error);
+        var ok = DefaultParser().TryParseEmail(input, out _, out var error);
 
         Assert.False(ok);
         AssertError(error, VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.ControlCharacters, "email");
@@ -350,7 +414,7 @@ public sealed class ContactParserTests
     {
         var input = EmailOfLength(254);
 
-        var ok = ContactParser.TryParseEmail(input, out var contact, out var error);
+        var ok = DefaultParser().TryParseEmail(input, out var contact, out var error);
 
         Assert.True(ok, error?.ToString());
         Assert.Equal(input, contact.Normalized);
@@ -359,7 +423,7 @@ public sealed class ContactParserTests
     [Fact]
     public void TryParseEmail_255Characters_IsInvalidArgumentTooLong()
     {
-        var ok = ContactParser.TryParseEmail(EmailOfLength(255), out _, out var error);
+        var ok = DefaultParser().TryParseEmail(EmailOfLength(255), out _, out var error);
 
         Assert.False(ok);
         AssertError(error, VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.TooLong, "email");
@@ -368,7 +432,7 @@ public sealed class ContactParserTests
     [Fact]
     public void TryParseEmail_HugeInput_IsTooLongNotAnException()
     {
-        var ok = ContactParser.TryParseEmail(new string('a', 1_000_000) + "@example.com", out _, out var error);
+        var ok = DefaultParser().TryParseEmail(new string('a', 1_000_000) + "@example.com", out _, out var error);
 
         Assert.False(ok);
         AssertError(error, VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.TooLong, "email");
@@ -377,7 +441,7 @@ public sealed class ContactParserTests
     [Fact]
     public void TryParseEmail_LocalPartOf64_IsAccepted()
     {
-        var ok = ContactParser.TryParseEmail(new string('a', 64) + "@example.com", out _, out var error);
+        var ok = DefaultParser().TryParseEmail(new string('a', 64) + "@example.com", out _, out var error);
 
         Assert.True(ok, error?.ToString());
     }
@@ -385,7 +449,7 @@ public sealed class ContactParserTests
     [Fact]
     public void TryParseEmail_LocalPartOf65_IsInvalidArgumentMalformed()
     {
-        var ok = ContactParser.TryParseEmail(new string('a', 65) + "@example.com", out _, out var error);
+        var ok = DefaultParser().TryParseEmail(new string('a', 65) + "@example.com", out _, out var error);
 
         Assert.False(ok);
         AssertError(error, VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.Malformed, "email");
@@ -394,7 +458,7 @@ public sealed class ContactParserTests
     [Fact]
     public void TryParseEmail_DomainLabelOf63_IsAccepted()
     {
-        var ok = ContactParser.TryParseEmail("alice@" + new string('b', 63) + ".com", out _, out var error);
+        var ok = DefaultParser().TryParseEmail("alice@" + new string('b', 63) + ".com", out _, out var error);
 
         Assert.True(ok, error?.ToString());
     }
@@ -402,7 +466,7 @@ public sealed class ContactParserTests
     [Fact]
     public void TryParseEmail_DomainLabelOf64_IsInvalidArgumentMalformed()
     {
-        var ok = ContactParser.TryParseEmail("alice@" + new string('b', 64) + ".com", out _, out var error);
+        var ok = DefaultParser().TryParseEmail("alice@" + new string('b', 64) + ".com", out _, out var error);
 
         Assert.False(ok);
         AssertError(error, VerificationErrorCodes.InvalidArgument, VerificationErrorReasons.Malformed, "email");

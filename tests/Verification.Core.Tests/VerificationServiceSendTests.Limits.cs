@@ -54,7 +54,8 @@ public sealed partial class VerificationServiceSendTests
             VerificationErrorCodes.RateLimitExceeded,
             VerificationErrorReasons.DailyLimit);
 
-        Assert.Equal(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(30 * 61), error.RetryAfter);
+        // 23:29:30 left, rounded up to the quarter hour: the second the window ends is not handed out.
+        Assert.Equal(new TimeSpan(23, 30, 0), error.RetryAfter);
         Assert.Equal(30, h.Messages.Count);
 
         h.Time.SetUtcNow(ServiceHarness.Start.AddDays(1));

@@ -51,7 +51,7 @@ public sealed partial class VerificationServiceSendTests
     }
 
     [Fact]
-    public async Task SendAsync_Email_DeliversToAddressWithLowerCasedDomainAndTheUsage()
+    public async Task SendAsync_Email_DeliversToTheCanonicalLowerCaseAddressAndTheUsage()
     {
         var h = new ServiceHarness();
 
@@ -59,7 +59,7 @@ public sealed partial class VerificationServiceSendTests
 
         var message = Assert.Single(h.Messages);
         Assert.Equal(VerificationChannel.Email, message.Channel);
-        Assert.Equal("Alice@example.com", message.To);
+        Assert.Equal("alice@example.com", message.To);
         Assert.Matches("^[0-9]{6}$", message.Code);
         Assert.Equal(VerificationUsage.Register, message.Usage);
     }

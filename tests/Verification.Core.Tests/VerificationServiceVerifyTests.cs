@@ -51,8 +51,8 @@ public sealed class VerificationServiceVerifyTests
         var contact = ResultAssert.Succeeded(await h.Service.RedeemVerificationTokenAsync(token));
 
         Assert.Equal(VerificationChannel.Email, contact.Channel);
-        Assert.Equal("Alice@example.com", contact.Contact);
-        Assert.Equal("Alice@example.com", contact.Email);
+        Assert.Equal("alice@example.com", contact.Contact);
+        Assert.Equal("alice@example.com", contact.Email);
         Assert.Equal(VerificationUsage.Register, contact.Usage);
     }
 
@@ -167,7 +167,7 @@ public sealed class VerificationServiceVerifyTests
     [Fact]
     public async Task VerifyAsync_FailureBudgetSpentByTwoCodes_RefusesCorrectDigitsAndNewSends()
     {
-        var h = new ServiceHarness(o => o.Throttling.FailedAttemptsPerContact = 10);
+        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
         var (firstId, firstCode) = await h.SendPhoneAsync();
         await FailAsync(h, firstId, firstCode, 5);
         h.Time.Advance(TimeSpan.FromSeconds(61));
@@ -185,15 +185,17 @@ public sealed class VerificationServiceVerifyTests
             VerificationErrorCodes.RateLimitExceeded,
             VerificationErrorReasons.FailureBudget);
 
-        Assert.Equal(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(61), verify.RetryAfter);
-        Assert.Equal(TimeSpan.FromDays(1) - TimeSpan.FromSeconds(122), send.RetryAfter);
+        // 28:59 and 27:58 left of the 30-minute window, rounded up to the minute (the exact end of the window would
+        // tell an attacker when to strike again).
+        Assert.Equal(TimeSpan.FromMinutes(29), verify.RetryAfter);
+        Assert.Equal(TimeSpan.FromMinutes(28), send.RetryAfter);
         Assert.Equal(2, h.Messages.Count);
     }
 
     [Fact]
     public async Task VerifyAsync_FailureBudgetSpentWhileACodeIsLive_RefusesThatCodesCorrectDigits()
     {
-        var h = new ServiceHarness(o => o.Throttling.FailedAttemptsPerContact = 10);
+        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
         var (firstId, firstCode) = await h.SendPhoneAsync();
         await FailAsync(h, firstId, firstCode, 5);
         h.Time.Advance(TimeSpan.FromSeconds(61));
@@ -218,19 +220,47 @@ public sealed class VerificationServiceVerifyTests
     [Fact]
     public async Task VerifyAsync_FailureBudgetSpent_RecoversAfterWindow()
     {
-        var h = new ServiceHarness(o => o.Throttling.FailedAttemptsPerContact = 10);
+        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
         var (firstId, firstCode) = await h.SendPhoneAsync();
         await FailAsync(h, firstId, firstCode, 5);
         h.Time.Advance(TimeSpan.FromSeconds(61));
         var (secondId, secondCode) = await h.SendPhoneAsync();
         await FailAsync(h, secondId, secondCode, 5);
 
-        h.Time.SetUtcNow(ServiceHarness.Start + TimeSpan.FromHours(24) - TimeSpan.FromTicks(1));
+        h.Time.SetUtcNow(ServiceHarness.Start + TimeSpan.FromMinutes(30) - TimeSpan.FromTicks(1));
         ResultAssert.Failed(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)), VerificationErrorCodes.RateLimitExceeded, VerificationErrorReasons.FailureBudget);
-        h.Time.SetUtcNow(ServiceHarness.Start + TimeSpan.FromHours(24));
+        h.Time.SetUtcNow(ServiceHarness.Start + TimeSpan.FromMinutes(30));
 
         var (id, code) = await h.SendPhoneAsync();
         await h.VerifyAsync(id, code);
+    }
+
+    [Fact]
+    public async Task SendAsync_SoftFailureBudgetSpent_CaptchaRequiredThenTheOwnerSignsInWithACaptcha()
+    {
+        var h = new ServiceHarness(
+            o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (5, 50),
+            captchaValidator: ValidCaptcha());
+        var (id, code) = await h.SendPhoneAsync();
+        await FailAsync(h, id, code, 5);
+        h.Time.Advance(TimeSpan.FromSeconds(61));
+
+        var refused = ResultAssert.Failed(
+            await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)),
+            VerificationErrorCodes.CaptchaRequired,
+            VerificationErrorReasons.FailureBudget);
+        var (ownerId, ownerCode) = await h.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone, CaptchaToken: "solved"));
+
+        Assert.NotNull(refused.RetryAfter);
+        await h.VerifyAsync(ownerId, ownerCode);
+    }
+
+    private static ICaptchaValidator ValidCaptcha()
+    {
+        var validator = Substitute.For<ICaptchaValidator>();
+        validator.ValidateAsync(default!, default, default)
+            .ReturnsForAnyArgs(new ValueTask<CaptchaValidationResult>(new CaptchaValidationResult(CaptchaValidationStatus.Valid, null)));
+        return validator;
     }
 
     [Fact]

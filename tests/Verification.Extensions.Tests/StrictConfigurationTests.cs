@@ -109,6 +109,55 @@ public sealed class StrictConfigurationTests
     }
 
     [Fact]
+    public void Resolve_AbuseProtectionKeys_AreBound()
+    {
+        var options = Options(new()
+        {
+            ["Verification:Targets:Enabled"] = "false",
+            ["Verification:Email:AllowInternationalLocalParts"] = "true",
+            ["Verification:Email:FoldLimitKey"] = "true",
+            ["Verification:Email:DotInsensitiveDomains"] = "example.com",
+            ["Verification:InMemoryStore:MaxEntries"] = "5000",
+            ["Verification:Throttling:FailedAttemptsBackstop"] = "60",
+            ["Verification:Throttling:GlobalEmailPerHour"] = "100",
+            ["Verification:Throttling:GlobalEmailPerDay"] = "1000",
+            ["Verification:Throttling:GlobalCaptchaShare"] = "0.6",
+            ["Verification:Throttling:GlobalReservedShare"] = "0.1",
+            ["Verification:Throttling:GlobalSmsPerRegionPerHour"] = "200",
+            ["Verification:Throttling:SmsPerPrefixPerHour"] = "20",
+            ["Verification:Throttling:PerIpv6Slash56:Limit"] = "30",
+            ["Verification:Throttling:PerIpv6Slash48:Window"] = "00:30:00",
+            ["Verification:Throttling:LookupsPerIp:Limit"] = "7",
+            ["Verification:Throttling:LookupsPerDevice:Limit"] = "3",
+            ["Verification:HealthChecks:CacheDuration"] = "00:00:10",
+        });
+
+        Assert.False(options.Targets.Enabled);
+        Assert.True(options.Email.AllowInternationalLocalParts);
+        Assert.True(options.Email.FoldLimitKey);
+        Assert.Equal(["example.com"], options.Email.DotInsensitiveDomains);
+        Assert.Equal(5000, options.InMemoryStore.MaxEntries);
+        Assert.Equal(60, options.Throttling.FailedAttemptsBackstop);
+        Assert.Equal((100, 1000), (options.Throttling.GlobalEmailPerHour, options.Throttling.GlobalEmailPerDay));
+        Assert.Equal((0.6, 0.1), (options.Throttling.GlobalCaptchaShare, options.Throttling.GlobalReservedShare));
+        Assert.Equal((200, 20), (options.Throttling.GlobalSmsPerRegionPerHour, options.Throttling.SmsPerPrefixPerHour));
+        Assert.Equal(30, options.Throttling.PerIpv6Slash56.Limit);
+        Assert.Equal(TimeSpan.FromMinutes(30), options.Throttling.PerIpv6Slash48.Window);
+        Assert.Equal((7, 3), (options.Throttling.LookupsPerIp.Limit, options.Throttling.LookupsPerDevice.Limit));
+    }
+
+    [Theory]
+    [InlineData("Verification:Throttling:GlobalCaptchaShar")]
+    [InlineData("Verification:Email:FoldLimitKeys")]
+    [InlineData("Verification:HealthChecks:CacheDurations")]
+    public void Resolve_MisspelledAbuseProtectionKey_FailsNamingIt(string key)
+    {
+        var failures = Failures(new() { [key] = "1" });
+
+        Assert.Single(failures, f => f.StartsWith($"{key} is not a setting", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Resolve_SeveralProblems_AreReportedTogether()
     {
         var failures = Failures(new()

@@ -671,6 +671,10 @@ internal sealed class AppHost : IAsyncDisposable
             o.Throttling.ContactBurst = new RateWindow(0, TimeSpan.FromMinutes(10));
             o.Throttling.GlobalSmsPerDay = 0;
             o.Throttling.GlobalSmsPerHour = 0;
+            o.Throttling.GlobalSmsPerRegionPerHour = 0;
+            o.Throttling.SmsPerPrefixPerHour = 0;
+            o.Throttling.GlobalEmailPerDay = 0;
+            o.Throttling.GlobalEmailPerHour = 0;
         });
         configure(verification);
         var app = builder.Build();

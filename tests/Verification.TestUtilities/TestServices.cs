@@ -106,6 +106,20 @@ public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore, ILive
         return inner.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken);
     }
 
+    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        cancellationToken.ThrowIfCancellationRequested();
+        return inner.ReadCountersAsync(keys, now, cancellationToken);
+    }
+
+    public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDown();
+        cancellationToken.ThrowIfCancellationRequested();
+        return inner.ChargeAsync(charges, now, cancellationToken);
+    }
+
     public ValueTask<AttemptOutcome> AttemptAsync(Guid recordId, ReadOnlyMemory<byte> presentedHash, int maxAttempts, RateCharge failureCharge, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ThrowIfDown();

@@ -50,8 +50,9 @@ public interface IPendingCodeStore
         CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Undoes a save whose delivery failed: deletes the record (and the contact's pointer to it) and refunds the
-    /// charges, so the person may ask again at once.
+    /// Undoes a save whose delivery failed: deletes the record (and the contact's pointer to it), gives back the record
+    /// that save superseded (pending and live again, while unexpired and not replaced by a later save: a failed resend
+    /// leaves the delivered code valid), and refunds the charges, so the person may ask again at once.
     /// </summary>
     /// <param name="record">The record that was saved.</param>
     /// <param name="charges">The charges that were added for it.</param>

@@ -10,9 +10,23 @@ internal sealed class IdempotencyLedger(IIdempotencyStore store, StoreGuard guar
     /// <summary>Whether keys are honoured at all: with no resend cooldown there is nothing to deduplicate against.</summary>
     public bool Enabled => keyLifetime > TimeSpan.Zero;
 
-    /// <summary>The store key of the context's <c>Idempotency-Key</c>, or null when it has none (or keys are off).</summary>
-    public string? KeyOf(VerificationContext? context) =>
-        Enabled && context?.IdempotencyKey is { Length: > 0 } key ? "idempotency:" + key : null;
+    /// <summary>
+    /// The store key of the context's <c>Idempotency-Key</c>, or null when it has none (or keys are off). A key is
+    /// scoped by the client (its device id, else its IP block) and the contact: a third party's key (even a predictable
+    /// one such as <c>signin-&lt;phone&gt;</c>) never names another client's send.
+    /// </summary>
+    public string? KeyOf(VerificationContext? context, string contactKey)
+    {
+        if (!Enabled || context?.IdempotencyKey is not { Length: > 0 } key)
+        {
+            return null;
+        }
+
+        var client = context.DeviceId is { Length: > 0 } device ? "d:" + device
+            : context.ClientIp is { } ip ? "ip:" + ClientKeys.IpBucket(ip)
+            : "-";
+        return string.Concat("idempotency:", client, "\n", contactKey, "\n", key);
+    }
 
     /// <summary>
     /// The record stored under <paramref name="key"/>, or null when the key is new (or holds a value this ledger

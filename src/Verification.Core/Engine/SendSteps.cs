@@ -23,7 +23,8 @@ internal sealed class SendSteps(
     CodeSource codes,
     VerificationMetrics metrics,
     TimeProvider timeProvider,
-    ILogger logger)
+    ILogger logger,
+    LimitGate limits)
 {
     // A snapshot of the settings a send reads, taken once like every other part's.
     private readonly int _codeLength = settings.Code.Length;
@@ -31,6 +32,7 @@ internal sealed class SendSteps(
     private readonly bool _includeIsUser = settings.IncludeIsUser;
     private readonly string? _productName = settings.Messages.ProductName;
     private readonly CultureInfo _defaultCulture = VerificationOptionsValidator.TryGetCulture(settings.Messages.DefaultCulture, out var culture) ? culture : CultureInfo.InvariantCulture;
+    private readonly bool _targetsEnabled = settings.Targets.Enabled;
 
     public static SendAnswer? Validate(SendState send) => Stop(RequestRules.CheckSend(send.Request, send.Context));
 
@@ -70,7 +72,7 @@ internal sealed class SendSteps(
     /// <summary>An Idempotency-Key seen within the cooldown answers as it did the first time (or refuses another contact).</summary>
     public async ValueTask<SendAnswer?> ReplayAsync(SendState send, CancellationToken cancellationToken)
     {
-        if (idempotency.KeyOf(send.Context) is not { } key)
+        if (idempotency.KeyOf(send.Context, send.Contact.Key) is not { } key)
         {
             return null;
         }
@@ -79,13 +81,41 @@ internal sealed class SendSteps(
         return found.Failed ? found.Error! : found.Value is { } record ? Replay(send, record) : null;
     }
 
+    /// <summary>
+    /// Every limit of the send, read before anything expensive: a hard one refuses, a soft one asks for a captcha
+    /// unless the request brings one. The open share of the global budgets is not applied yet (who may use the
+    /// reserved share is known after the directory and the captcha); the save applies it.
+    /// </summary>
+    public async ValueTask<SendAnswer?> CheckLimitsAsync(SendState send, CancellationToken cancellationToken)
+    {
+        var charges = plan.ForSend(send.Contact, send.Context, reserved: true, targeted: IsTargeted(send));
+        var error = await limits.CheckAsync(charges, captcha.Applies(send.Request.CaptchaToken), cancellationToken).ConfigureAwait(false);
+        if (error is null)
+        {
+            return null;
+        }
+
+        return error.Code == VerificationErrorCodes.Unavailable ? error : Refused(send, error);
+    }
+
+    /// <summary>
+    /// The directory step. With <c>Targets:Enabled</c> off every target is <c>ANY</c>. A <c>USER</c>/<c>NOT_USER</c>
+    /// mismatch is counted in the client's lookup windows (which turn into a captcha requirement) before it is told.
+    /// </summary>
     public async ValueTask<SendAnswer?> CheckAudienceAsync(SendState send, CancellationToken cancellationToken)
     {
-        var (exists, error, refused) = await audience.CheckAsync(send.Request.Target, send.Contact.Channel, send.Contact.Normalized, cancellationToken).ConfigureAwait(false);
+        var target = _targetsEnabled ? send.Request.Target : VerificationTarget.Any;
+        var (exists, error, refused) = await audience.CheckAsync(target, send.Contact.Channel, send.Contact.Normalized, cancellationToken).ConfigureAwait(false);
         send.Exists = exists;
         if (error is null)
         {
             return null;
+        }
+
+        if (refused && error.Code is VerificationErrorCodes.UserNotFound or VerificationErrorCodes.AlreadyExists
+            && await limits.CountLookupAsync(plan.ForLookupMismatch(send.Context), cancellationToken).ConfigureAwait(false) is { } unavailable)
+        {
+            return unavailable;
         }
 
         return refused ? Refused(send, error) : error;
@@ -114,23 +144,23 @@ internal sealed class SendSteps(
         send.Code = codes.Next(_codeLength);
         send.ExpiresAt = send.Now + _codeLifetime;
         send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt, send.Request.Usage);
-        send.Charges = plan.ForSend(send.Contact.Channel, send.Contact.Key, send.Context);
+        send.Charges = plan.ForSend(send.Contact, send.Context, reserved: send.Exists == true || send.WaiveSoftLimits, targeted: IsTargeted(send));
         return null;
     }
 
     /// <summary>
-    /// Reserves the Idempotency-Key before anything is charged or sent, with the answer this send will give: a
-    /// concurrent request with the same key gets that answer (and no message) instead of the cooldown refusal.
+    /// Reserves the Idempotency-Key before anything is charged or sent, with the send this key stands for (its
+    /// request and the claims of its verification id, unsigned): a concurrent request with the same key gets that
+    /// send (signed for it, no message) instead of the cooldown refusal. Nothing is signed before the save.
     /// </summary>
     public async ValueTask<SendAnswer?> ReserveIdempotencyKeyAsync(SendState send, CancellationToken cancellationToken)
     {
-        if (idempotency.KeyOf(send.Context) is not { } key)
+        if (idempotency.KeyOf(send.Context, send.Contact.Key) is not { } key)
         {
             return null;
         }
 
-        Sign(send);
-        var record = new IdempotencyRecord(send.Contact.Key, send.VerificationId!, send.ExpiresAt, IsUser(send));
+        var record = new IdempotencyRecord(send.Contact.Key, Target(send), Claims(send), IsUser(send));
         var reserved = await idempotency.ReserveAsync(key, record, cancellationToken).ConfigureAwait(false);
         if (reserved.Failed)
         {
@@ -167,10 +197,10 @@ internal sealed class SendSteps(
         }
     }
 
-    /// <summary>Signs the verification id (once; a refused send before this step costs no signature).</summary>
+    /// <summary>Signs the verification id, once its record is saved: a refused send costs no signature.</summary>
     public SendAnswer? Sign(SendState send)
     {
-        send.VerificationId ??= secrets.Sign(new VerificationIdClaims(send.Secret.Id, send.Secret.Nonce, send.Contact.Normalized, send.Request.Usage, send.ExpiresAt));
+        send.VerificationId ??= SignClaims(Claims(send));
         return null;
     }
 
@@ -199,9 +229,23 @@ internal sealed class SendSteps(
 
     private SendAnswer Replay(SendState send, IdempotencyRecord record)
     {
-        var answer = record.ReplayFor(send.Contact.Key, timeProvider.GetUtcNow());
+        var answer = record.ReplayFor(send.Contact.Key, Target(send), send.Request.Usage, timeProvider.GetUtcNow(), SignClaims);
         return answer.Succeeded ? answer : Refused(send, answer.Error);
     }
+
+    private string SignClaims(VerificationIdClaims claims)
+    {
+        metrics.Signed("verification_id");
+        return secrets.Sign(claims);
+    }
+
+    private static VerificationIdClaims Claims(SendState send) =>
+        new(send.Secret.Id, send.Secret.Nonce, send.Contact.Normalized, send.Request.Usage, send.ExpiresAt);
+
+    /// <summary>The target the send is treated as: its own, or <c>ANY</c> with <c>Targets:Enabled</c> off.</summary>
+    private VerificationTarget Target(SendState send) => _targetsEnabled ? send.Request.Target : VerificationTarget.Any;
+
+    private bool IsTargeted(SendState send) => Target(send) != VerificationTarget.Any;
 
     public bool? IsUser(SendState send) => _includeIsUser ? send.Exists : null;
 

@@ -38,7 +38,7 @@ internal sealed class TokenRedemption(SingleUseTokens tokens, ILogger logger, Co
         // An unparsable contact cannot be the token's, which was parsed by the same rules when its code was sent.
         if (string.IsNullOrWhiteSpace(expectedContact)
             || (parser is not null && parser.TryParseAny(expectedContact, out var given) && given.Channel == claims.Channel
-                && string.Equals(given.Key, ContactParser.KeyOf(claims.Channel, claims.Contact), StringComparison.Ordinal)))
+                && string.Equals(given.Key, parser.KeyOf(claims.Channel, claims.Contact), StringComparison.Ordinal)))
         {
             return null;
         }

@@ -6,8 +6,14 @@ namespace Verification;
 
 /// <summary>A contact after validation: its normalized form and the key its limits are counted under.</summary>
 /// <param name="Channel">SMS or email.</param>
-/// <param name="Normalized">E.164 phone number, or the email with its domain lower-cased and IDN-encoded.</param>
-/// <param name="Key">The limit key: the E.164 number, or the whole email case-folded.</param>
+/// <param name="Normalized">
+/// E.164 phone number, or the canonical email: its local part in NFC and lower case, its domain lower-cased and
+/// IDN-encoded. The address a message goes to and the token's <c>e</c> claim are this string.
+/// </param>
+/// <param name="Key">
+/// The limit key: the E.164 number, or the canonical email (with <see cref="EmailOptions.FoldLimitKey"/>, without its
+/// plus-tag and, for the dot-insensitive domains, its dots).
+/// </param>
 /// <param name="Region">The phone number's ISO region; null for email.</param>
 internal readonly record struct ParsedContact(VerificationChannel Channel, string Normalized, string Key, string? Region);
 
@@ -26,9 +32,18 @@ internal sealed class ContactParser
 
     private readonly HashSet<string>? _allowedRegions;
     private readonly HashSet<PhoneNumberType> _allowedTypes;
+    private readonly bool _allowInternationalLocalParts;
+    private readonly bool _foldLimitKey;
+    private readonly HashSet<string> _dotInsensitiveDomains;
 
-    public ContactParser(PhoneOptions options)
+    public ContactParser(PhoneOptions options, EmailOptions? email = null)
     {
+        email ??= new EmailOptions();
+        _allowInternationalLocalParts = email.AllowInternationalLocalParts;
+        _foldLimitKey = email.FoldLimitKey;
+        IEnumerable<string> domains = email.DotInsensitiveDomains is { Count: > 0 } configured ? configured : ["gmail.com", "googlemail.com"];
+        _dotInsensitiveDomains = new HashSet<string>(domains.Select(static d => d.Trim().TrimEnd('.').ToLowerInvariant()), StringComparer.Ordinal);
+
         var regions = options.AllowedRegions.Count == 0 ? ["CN"] : options.AllowedRegions;
         _allowedRegions = regions.Any(r => r.Trim() == "*")
             ? null
@@ -127,7 +142,7 @@ internal sealed class ContactParser
         return true;
     }
 
-    public static bool TryParseEmail(string input, out ParsedContact contact, out VerificationError? error)
+    public bool TryParseEmail(string input, out ParsedContact contact, out VerificationError? error)
     {
         contact = default;
         const string field = "email";
@@ -151,11 +166,16 @@ internal sealed class ContactParser
             return false;
         }
 
-        var local = email[..at];
         var domain = email[(at + 1)..];
-        if (!IsValidLocalPart(local))
+        if (!IsValidLocalPart(email[..at]))
         {
             error = Malformed("The part of email before '@' is not valid (no display names, quotes or spaces).");
+            return false;
+        }
+
+        if (!TryCanonicalLocalPart(email[..at], _allowInternationalLocalParts, out var local))
+        {
+            error = Malformed("The part of email before '@' has characters that look like others once case is ignored (such as U+212A KELVIN SIGN or full-width letters); write it in its ordinary form.");
             return false;
         }
 
@@ -183,7 +203,7 @@ internal sealed class ContactParser
             return false;
         }
 
-        contact = new ParsedContact(VerificationChannel.Email, normalized, normalized.ToLowerInvariant(), null);
+        contact = new ParsedContact(VerificationChannel.Email, normalized, LimitKey(local, asciiDomain), null);
         error = null;
         return true;
 
@@ -204,8 +224,93 @@ internal sealed class ContactParser
             : TryParsePhone(input, out contact, out _);
 
     /// <summary>Rebuilds the limit key of a contact already normalized (from a token claim).</summary>
-    public static string KeyOf(VerificationChannel channel, string normalized) =>
-        channel == VerificationChannel.Email ? normalized.ToLowerInvariant() : normalized;
+    public string KeyOf(VerificationChannel channel, string normalized)
+    {
+        if (channel != VerificationChannel.Email)
+        {
+            return normalized;
+        }
+
+        var at = normalized.LastIndexOf('@');
+        return at <= 0 ? normalized : LimitKey(normalized[..at], normalized[(at + 1)..]);
+    }
+
+    /// <summary>
+    /// The canonical local part: NFC, then lower case (and NFC again, as lower-casing can denormalize). Unless
+    /// <paramref name="allowInternational"/>, a local part is refused when a character of it is a compatibility form
+    /// (full-width letters, ligatures, superscripts: NFKC would change it), or when changing its case turns a non-ASCII
+    /// character into ASCII or into another script: the spellings that look like, or fold into, someone else's address.
+    /// </summary>
+    internal static bool TryCanonicalLocalPart(string local, bool allowInternational, out string canonical)
+    {
+        var composed = local.IsNormalized(NormalizationForm.FormC) ? local : local.Normalize(NormalizationForm.FormC);
+        if (Ascii.IsValid(composed))
+        {
+            canonical = composed.ToLowerInvariant();
+            return true;
+        }
+
+        if (!allowInternational)
+        {
+            if (!composed.IsNormalized(NormalizationForm.FormKC))
+            {
+                canonical = string.Empty;
+                return false;
+            }
+
+            foreach (var rune in composed.EnumerateRunes())
+            {
+                // Both directions: a server may compare addresses upper-cased (U+017F becomes ASCII S). The Turkish
+                // dotted and dotless i, which .NET's invariant casing leaves alone, map to ASCII i and I in Unicode's.
+                var lower = Rune.ToLowerInvariant(rune);
+                var upper = Rune.ToUpperInvariant(rune);
+                if (!rune.IsAscii && (rune.Value is 0x0130 or 0x0131 || lower.IsAscii || upper.IsAscii
+                    || ScriptOf(lower) != ScriptOf(rune) || ScriptOf(upper) != ScriptOf(rune)))
+                {
+                    canonical = string.Empty;
+                    return false;
+                }
+            }
+        }
+
+        var folded = composed.ToLowerInvariant();
+        canonical = folded.IsNormalized(NormalizationForm.FormC) ? folded : folded.Normalize(NormalizationForm.FormC);
+        return true;
+    }
+
+    /// <summary>
+    /// A coarse script of a character, enough to tell whether lower-casing moved it to another script: Latin,
+    /// Greek and Cyrillic with their extension blocks, and every other character by its 128-character block.
+    /// </summary>
+    private static int ScriptOf(Rune rune) => rune.Value switch
+    {
+        < 0x02B0 or (>= 0x1D00 and < 0x1DC0) or (>= 0x1E00 and < 0x1F00) or (>= 0x2C60 and < 0x2C80)
+            or (>= 0xA720 and < 0xA800) or (>= 0xAB30 and < 0xAB70) => -1,
+        (>= 0x0370 and < 0x0400) or (>= 0x1F00 and < 0x2000) => -2,
+        (>= 0x0400 and < 0x0530) or (>= 0x1C80 and < 0x1C90) or (>= 0x2DE0 and < 0x2E00) or (>= 0xA640 and < 0xA6A0) => -3,
+        (>= 0x10A0 and < 0x1100) or (>= 0x1C90 and < 0x1CC0) or (>= 0x2D00 and < 0x2D30) => -4,
+        (>= 0x13A0 and < 0x1400) or (>= 0xAB70 and < 0xABC0) => -5,
+        var value => value >> 7,
+    };
+
+    /// <summary>The limit key of a canonical address: itself, or folded when <see cref="EmailOptions.FoldLimitKey"/> is set.</summary>
+    private string LimitKey(string local, string asciiDomain)
+    {
+        if (!_foldLimitKey)
+        {
+            return string.Concat(local, "@", asciiDomain);
+        }
+
+        var plus = local.IndexOf('+', StringComparison.Ordinal);
+        var mailbox = plus > 0 ? local[..plus] : local;
+        if (_dotInsensitiveDomains.Contains(asciiDomain))
+        {
+            var undotted = mailbox.Replace(".", string.Empty, StringComparison.Ordinal);
+            mailbox = undotted.Length > 0 ? undotted : mailbox;
+        }
+
+        return string.Concat(mailbox, "@", asciiDomain);
+    }
 
     private static bool IsValidLocalPart(string local)
     {

@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(1013, LogLevel.Debug, "A captcha token was refused: {Status} ({Reason}).")]
     public static partial void CaptchaRefused(ILogger logger, CaptchaValidationStatus status, string? reason);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Half of the {Budget} budget ({Limit} per window) is spent; past {CaptchaShare:P0} every send needs a captcha, past the open share only existing accounts and captcha solvers are served.")]
+    public static partial void BudgetHalfSpent(ILogger logger, string budget, long limit, double captchaShare);
 }

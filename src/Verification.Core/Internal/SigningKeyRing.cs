@@ -14,6 +14,13 @@ internal sealed class SigningKeyRing : IDisposable
         IsEphemeral = ephemeral;
     }
 
+    /// <summary>
+    /// The key id of an HS256 secret without a configured KeyId: <c>hs256-</c> and its position in the list. Never a
+    /// hash of the secret (that would publish a fingerprint to test guesses of it against, and tell deployments that
+    /// share a secret apart); the same on every instance of a deployment, so they accept each other's tokens.
+    /// </summary>
+    internal const string UnnamedSecretPrefix = "hs256-";
+
     public string Algorithm { get; }
 
     public SigningCredentials SigningCredentials { get; }
@@ -88,7 +95,12 @@ internal sealed class SigningKeyRing : IDisposable
             keys.Add(key);
         }
 
-        return keys.Count == options.SigningKeys.Count ? new SigningKeyRing(algorithm, keys[0], keys, ephemeral: false) : null;
+        if (keys.Count != options.SigningKeys.Count)
+        {
+            return null;
+        }
+
+        return new SigningKeyRing(algorithm, keys[0], keys, ephemeral: false);
     }
 
     private static SecurityKey? LoadOne(string algorithm, SigningKeyOptions options, int index, bool signer, ICollection<string> errors)
@@ -103,7 +115,7 @@ internal sealed class SigningKeyRing : IDisposable
 
         if (algorithm == SecurityAlgorithms.HmacSha256)
         {
-            return LoadSecret(options, where, errors);
+            return LoadSecret(options, index, where, errors);
         }
 
         if (options.Secret is not null)
@@ -190,7 +202,7 @@ internal sealed class SigningKeyRing : IDisposable
         return key;
     }
 
-    private static SecurityKey? LoadSecret(SigningKeyOptions options, string where, ICollection<string> errors)
+    private static SecurityKey? LoadSecret(SigningKeyOptions options, int index, string where, ICollection<string> errors)
     {
         if (options.Secret is null)
         {
@@ -207,7 +219,7 @@ internal sealed class SigningKeyRing : IDisposable
 
         return new SymmetricSecurityKey(secret)
         {
-            KeyId = options.KeyId ?? Base64UrlEncoder.Encode(SHA256.HashData(secret).AsSpan(0, 12).ToArray()),
+            KeyId = options.KeyId ?? UnnamedSecretPrefix + index.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 

@@ -21,6 +21,8 @@ internal sealed class VerificationMetrics
     private readonly Counter<long> _throttles;
     private readonly Counter<long> _captcha;
     private readonly Counter<long> _redemptions;
+    private readonly Counter<long> _signed;
+    private readonly Counter<long> _budgetHalf;
 
     public VerificationMetrics(IMeterFactory? meterFactory)
     {
@@ -38,6 +40,8 @@ internal sealed class VerificationMetrics
         _throttles = meter.CreateCounter<long>("verification.throttles", "{request}", "Requests stopped by a rate limit, by operation, limit kind and reason.");
         _captcha = meter.CreateCounter<long>("verification.captcha.challenges", "{challenge}", "Captcha events, by source and outcome.");
         _redemptions = meter.CreateCounter<long>("verification.tokens.redeemed", "{token}", "Verification-token redemptions, by outcome.");
+        _signed = meter.CreateCounter<long>("verification.tokens.signed", "{token}", "Tokens signed (the costly step of a send or verify), by kind.");
+        _budgetHalf = meter.CreateCounter<long>("verification.budget.half_spent", "{event}", "A global budget's window passed half of its limit, by budget.");
     }
 
     /// <summary>Whether anything listens to the per-request send instruments (the wrapper around a send is skipped otherwise).</summary>
@@ -54,6 +58,24 @@ internal sealed class VerificationMetrics
 
     /// <summary>Whether anything listens to the throttle counter.</summary>
     public bool ThrottlesObserved => _throttles.Enabled;
+
+    /// <summary>One token signed: <c>verification_id</c> or <c>verification_token</c>.</summary>
+    public void Signed(string kind)
+    {
+        if (_signed.Enabled)
+        {
+            _signed.Add(1, new KeyValuePair<string, object?>("verification.token.kind", kind));
+        }
+    }
+
+    /// <summary>A global budget's window passed half of its limit (<c>global-sms-hour</c>, <c>global-email-day</c>, <c>global-sms-region</c>…).</summary>
+    public void BudgetHalfSpent(string budget)
+    {
+        if (_budgetHalf.Enabled)
+        {
+            _budgetHalf.Add(1, new KeyValuePair<string, object?>("verification.budget", budget));
+        }
+    }
 
     public void Sent(VerificationChannel channel, string contact)
     {

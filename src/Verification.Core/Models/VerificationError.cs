@@ -56,7 +56,24 @@ public sealed class VerificationError
         new(VerificationErrorCodes.InvalidVerificationToken, description) { Reason = reason };
 
     internal static VerificationError RateLimited(string reason, TimeSpan retryAfter, string description) =>
-        new(VerificationErrorCodes.RateLimitExceeded, description) { Reason = reason, RetryAfter = retryAfter };
+        new(VerificationErrorCodes.RateLimitExceeded, description) { Reason = reason, RetryAfter = RoundLockout(reason, retryAfter) };
+
+    /// <summary>
+    /// The wait of a refusal that someone else can cause for a contact (its failure budget, its daily limit), rounded
+    /// up: to the minute below an hour, to the quarter hour above. The exact second a window ends would tell whoever
+    /// spent it when to strike again; the owner loses at most the rounding. Other waits (the resend cooldown the
+    /// owner's own app counts down, the global budget) stay exact.
+    /// </summary>
+    internal static TimeSpan RoundLockout(string reason, TimeSpan retryAfter)
+    {
+        if (retryAfter <= TimeSpan.Zero || reason is not (VerificationErrorReasons.FailureBudget or VerificationErrorReasons.DailyLimit))
+        {
+            return retryAfter;
+        }
+
+        var step = retryAfter < TimeSpan.FromHours(1) ? TimeSpan.FromMinutes(1) : TimeSpan.FromMinutes(15);
+        return TimeSpan.FromTicks((retryAfter.Ticks + step.Ticks - 1) / step.Ticks * step.Ticks);
+    }
 
     internal static VerificationError Unavailable(string reason, string description) =>
         new(VerificationErrorCodes.Unavailable, description) { Reason = reason };

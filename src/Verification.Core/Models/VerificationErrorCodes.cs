@@ -61,12 +61,18 @@ public static class VerificationErrorCodes
     /// <summary>The store or every delivery provider is down. 5003 / 503.</summary>
     public const string Unavailable = "unavailable";
 
+    /// <summary>
+    /// The <c>Idempotency-Key</c> was already used by this client for another contact, target or usage; a new request
+    /// needs a new key. 4013 / 422.
+    /// </summary>
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+
     /// <summary>Every code, in the order of the documentation's table.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         InvalidArgument, InvalidPhoneNumber, FailedPrecondition, InvalidVerificationCode, UserNotFound, AlreadyExists,
         InvalidVerificationToken, InvalidPassword, Unauthenticated, UserBlocked, InvalidCaptcha, CaptchaExpired, CaptchaUsed, CaptchaInvalid, CaptchaRequired,
-        RateLimitExceeded, Internal, Unavailable,
+        RateLimitExceeded, Internal, Unavailable, IdempotencyKeyReused,
     ];
 
     /// <summary>The stable number (<c>error_code</c>) of a wire code.</summary>
@@ -83,6 +89,7 @@ public static class VerificationErrorCodes
         InvalidVerificationToken => 4010,
         InvalidPassword => 4011,
         Unauthenticated => 4012,
+        IdempotencyKeyReused => 4013,
         UserBlocked => 4030,
         InvalidCaptcha => 4020,
         CaptchaExpired => 4021,
@@ -161,6 +168,15 @@ public static class VerificationErrorReasons
 
     /// <summary>Checking codes by contact needs a store that implements <see cref="ILiveCodeStore"/>.</summary>
     public const string StoreNotSupported = "store_not_supported";
+
+    /// <summary>Soft: past <c>Throttling:GlobalCaptchaShare</c> of a global hourly budget, every send needs a captcha.</summary>
+    public const string GlobalThreshold = "global_threshold";
+
+    /// <summary>Hard: the hourly SMS budget of one number prefix (<c>Throttling:SmsPerPrefixPerHour</c>) is spent.</summary>
+    public const string PrefixBudget = "prefix_budget";
+
+    /// <summary>Soft: too many <c>USER</c>/<c>NOT_USER</c> mismatches from one client (<c>Throttling:LookupsPerIp</c>, <c>LookupsPerDevice</c>).</summary>
+    public const string LookupLimit = "lookup_limit";
 
     /// <summary>The field is missing or empty.</summary>
     public const string Missing = "missing";

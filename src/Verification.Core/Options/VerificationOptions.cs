@@ -42,8 +42,14 @@ public sealed class VerificationOptions
     /// <summary>Per-contact limits.</summary>
     public ThrottlingOptions Throttling { get; set; } = new();
 
+    /// <summary>The <c>target</c> field of a send (<c>USER</c>, <c>NOT_USER</c>).</summary>
+    public TargetOptions Targets { get; set; } = new();
+
     /// <summary>Which phone numbers are accepted.</summary>
     public PhoneOptions Phone { get; set; } = new();
+
+    /// <summary>Which email addresses are accepted and how their limits are keyed.</summary>
+    public EmailOptions Email { get; set; } = new();
 
     /// <summary>Message wording.</summary>
     public MessageOptions Messages { get; set; } = new();
@@ -53,6 +59,21 @@ public sealed class VerificationOptions
 
     /// <summary>Captcha escalation and the built-in image captcha.</summary>
     public CaptchaOptions Captcha { get; set; } = new();
+
+    /// <summary>The default in-memory store (unused when another store is registered).</summary>
+    public InMemoryStoreOptions InMemoryStore { get; set; } = new();
+}
+
+/// <summary>The default in-memory store (<c>Verification:InMemoryStore</c>).</summary>
+public sealed class InMemoryStoreOptions
+{
+    /// <summary>
+    /// The most records, counters, single-use marks and idempotency values the store holds; past it, sends answer
+    /// <c>unavailable</c> (reason <c>store_unavailable</c>) instead of the process growing without bound, while codes
+    /// already sent still verify. A send takes about 5–8 entries.
+    /// </summary>
+    /// <value>Default 1000000 (roughly 150–250 MB). 1000–100000000.</value>
+    public int MaxEntries { get; set; } = InMemoryCodeStore.DefaultMaxEntries;
 }
 
 /// <summary>Settings of the one-time codes (<c>Verification:Code</c>).</summary>
@@ -117,7 +138,11 @@ public sealed class TokenOptions
 public sealed class SigningKeyOptions
 {
     /// <summary>The key id written in the JWT header (<c>kid</c>).</summary>
-    /// <value>Default null: derived from the key (its RFC 7638 thumbprint, or a hash of the secret).</value>
+    /// <value>
+    /// Default null: an RSA or EC key's RFC 7638 thumbprint (public anyway); for an HS256 secret <c>hs256-</c> and its
+    /// position in the list (never derived from the secret). Give rotated HS256 secrets explicit ids, so that a token's
+    /// id keeps naming its secret when the list changes.
+    /// </value>
     public string? KeyId { get; set; }
 
     /// <summary>A PKCS#8 or PKCS#1/SEC1 private key in PEM (RS256, ES256).</summary>
@@ -142,16 +167,28 @@ public sealed class ThrottlingOptions
     public int DailyLimitPerContact { get; set; } = 30;
 
     /// <summary>
-    /// Failed verifications per contact per <see cref="FailedAttemptsWindow"/>, across resends: a new code never
-    /// resets them. When spent, sends and verifies for the contact pause (<c>rate_limit_exceeded</c>, reason
-    /// <c>failure_budget</c>).
+    /// Failed verifications per contact per <see cref="FailedAttemptsWindow"/>, across resends (a new code never
+    /// resets them), after which a send to the contact needs a captcha (soft: <c>captcha_required</c>, reason
+    /// <c>failure_budget</c>). Someone guessing at a contact can then no longer deny its owner, who solves a captcha;
+    /// the guesser pays a captcha for every code's attempts.
     /// </summary>
     /// <value>Default 10. 1–100000.</value>
     public int FailedAttemptsPerContact { get; set; } = 10;
 
-    /// <summary>The window of <see cref="FailedAttemptsPerContact"/>.</summary>
-    /// <value>Default 1.00:00:00 (24 hours). 1 minute to 30 days.</value>
-    public TimeSpan FailedAttemptsWindow { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// The hard backstop: failed verifications per contact per <see cref="FailedAttemptsWindow"/> after which sends
+    /// and verifies for the contact are refused (<c>rate_limit_exceeded</c>, reason <c>failure_budget</c>) until the
+    /// window ends. Well within NIST SP 800-63B's "no more than 100 consecutive failed attempts".
+    /// </summary>
+    /// <value>Default 50. At least <see cref="FailedAttemptsPerContact"/>, at most 100.</value>
+    public int FailedAttemptsBackstop { get; set; } = 50;
+
+    /// <summary>
+    /// The window of <see cref="FailedAttemptsPerContact"/> and <see cref="FailedAttemptsBackstop"/>, from the first
+    /// failure: the longest the owner of a contact can be asked for a captcha, or refused, because of someone else's guesses.
+    /// </summary>
+    /// <value>Default 00:30:00. 1 minute to 1 hour.</value>
+    public TimeSpan FailedAttemptsWindow { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>SMS sends per hour for the whole deployment, against SMS pumping (hard: <c>rate_limit_exceeded</c>, reason <c>global_budget</c>).</summary>
     /// <value>Default 1000. 0 turns it off.</value>
@@ -161,6 +198,43 @@ public sealed class ThrottlingOptions
     /// <value>Default 10000. 0 turns it off.</value>
     public int GlobalSmsPerDay { get; set; } = 10_000;
 
+    /// <summary>Email sends per hour for the whole deployment (hard: <c>rate_limit_exceeded</c>, reason <c>global_budget</c>).</summary>
+    /// <value>Default 5000. 0 turns it off.</value>
+    public int GlobalEmailPerHour { get; set; } = 5000;
+
+    /// <summary>Email sends per day for the whole deployment (hard: <c>rate_limit_exceeded</c>, reason <c>global_budget</c>).</summary>
+    /// <value>Default 50000. 0 turns it off.</value>
+    public int GlobalEmailPerDay { get; set; } = 50_000;
+
+    /// <summary>
+    /// The share of a global hourly budget after which every send needs a captcha (soft: <c>captcha_required</c>,
+    /// reason <c>global_threshold</c>): a flood slows down to captcha speed long before the hard cap is reached.
+    /// </summary>
+    /// <value>Default 0.5. 0 to 1; 1 turns it off.</value>
+    public double GlobalCaptchaShare { get; set; } = 0.5;
+
+    /// <summary>
+    /// The share of every global budget (hourly, daily, per region) kept for sends to contacts that already have an
+    /// account (<see cref="IUserDirectory"/>) and for sends that passed a captcha: when the rest is spent, other sends
+    /// are refused (<c>global_budget</c>) while existing users and captcha solvers still sign in.
+    /// </summary>
+    /// <value>Default 0.2. 0 to 0.9.</value>
+    public double GlobalReservedShare { get; set; } = 0.2;
+
+    /// <summary>
+    /// SMS sends per hour to the numbers of one region (hard: <c>rate_limit_exceeded</c>, reason <c>global_budget</c>):
+    /// pumping through one country's premium ranges spends that region's budget, not everyone's.
+    /// </summary>
+    /// <value>Default 500. 0 turns it off.</value>
+    public int GlobalSmsPerRegionPerHour { get; set; } = 500;
+
+    /// <summary>
+    /// SMS sends per hour to one number prefix (the E.164 number without its last 4 digits), hard
+    /// (<c>rate_limit_exceeded</c>, reason <c>prefix_budget</c>), behind the soft <see cref="PerNumberPrefix"/>.
+    /// </summary>
+    /// <value>Default 50. 0 turns it off.</value>
+    public int SmsPerPrefixPerHour { get; set; } = 50;
+
     /// <summary>Sends to one contact in a short burst before a captcha is asked (soft: <c>captcha_required</c>, reason <c>contact_burst</c>).</summary>
     /// <value>Default 3 per 00:10:00.</value>
     public RateWindow ContactBurst { get; set; } = new(3, TimeSpan.FromMinutes(10));
@@ -168,6 +242,26 @@ public sealed class ThrottlingOptions
     /// <summary>Sends from one client IP (IPv6 counted per /64) before a captcha is asked (soft, reason <c>ip_limit</c>).</summary>
     /// <value>Default 10 per 01:00:00.</value>
     public RateWindow PerIp { get; set; } = new(10, TimeSpan.FromHours(1));
+
+    /// <summary>Sends from one IPv6 /56 (a household or small site) before a captcha is asked (soft, reason <c>ip_limit</c>).</summary>
+    /// <value>Default 40 per 01:00:00.</value>
+    public RateWindow PerIpv6Slash56 { get; set; } = new(40, TimeSpan.FromHours(1));
+
+    /// <summary>Sends from one IPv6 /48 (a site or a small provider's customer block) before a captcha is asked (soft, reason <c>ip_limit</c>).</summary>
+    /// <value>Default 100 per 01:00:00.</value>
+    public RateWindow PerIpv6Slash48 { get; set; } = new(100, TimeSpan.FromHours(1));
+
+    /// <summary>
+    /// <c>USER</c>/<c>NOT_USER</c> sends answered <c>user_not_found</c> or <c>already_exists</c> from one client IP
+    /// (IPv6 per /64) before every targeted send from it needs a captcha (soft, reason <c>lookup_limit</c>): the
+    /// brake on account enumeration.
+    /// </summary>
+    /// <value>Default 5 per 01:00:00.</value>
+    public RateWindow LookupsPerIp { get; set; } = new(5, TimeSpan.FromHours(1));
+
+    /// <summary>Like <see cref="LookupsPerIp"/>, per device id (<c>x-device-id</c>) (soft, reason <c>lookup_limit</c>).</summary>
+    /// <value>Default 5 per 01:00:00.</value>
+    public RateWindow LookupsPerDevice { get; set; } = new(5, TimeSpan.FromHours(1));
 
     /// <summary>Sends from one device id (<c>x-device-id</c>) before a captcha is asked (soft, reason <c>device_limit</c>).</summary>
     /// <value>Default 5 per 01:00:00.</value>
@@ -179,6 +273,18 @@ public sealed class ThrottlingOptions
     /// </summary>
     /// <value>Default 10 per 01:00:00.</value>
     public RateWindow PerNumberPrefix { get; set; } = new(10, TimeSpan.FromHours(1));
+}
+
+/// <summary>The <c>target</c> field of a send (<c>Verification:Targets</c>).</summary>
+public sealed class TargetOptions
+{
+    /// <summary>
+    /// Whether <c>target: USER</c> / <c>NOT_USER</c> check the account (answering <c>user_not_found</c> /
+    /// <c>already_exists</c>). Off, every target answers exactly like <c>ANY</c>: nothing tells who has an account,
+    /// and the app checks the account itself when the token is redeemed.
+    /// </summary>
+    /// <value>Default true.</value>
+    public bool Enabled { get; set; } = true;
 }
 
 /// <summary>A counting window: at most <see cref="Limit"/> events per <see cref="Window"/>. A limit of 0 turns it off.</summary>
@@ -245,6 +351,35 @@ public sealed class PhoneOptions
     /// <summary>Number types accepted. Numbers that libphonenumber cannot tell apart count as both fixed line and mobile.</summary>
     /// <value>Default empty, which means <c>["Mobile"]</c>.</value>
     public IList<PhoneNumberKind> AllowedNumberTypes { get; set; } = new List<PhoneNumberKind>();
+}
+
+/// <summary>
+/// Which email addresses are accepted and how their limits are keyed (<c>Verification:Email</c>). Every address is
+/// made canonical first: its local part in NFC and lower case, its domain lower-cased and IDN-encoded; the message is
+/// sent to that address, the token's <c>e</c> claim holds it, and the limits are counted under it.
+/// </summary>
+public sealed class EmailOptions
+{
+    /// <summary>
+    /// Accepts local parts that are refused by default: those with compatibility forms (full-width letters,
+    /// ligatures) or with a character that lower-casing turns into ASCII or into another script (U+0130 and the
+    /// like). Such an address still becomes one canonical string, so it cannot reach another account's bucket; the
+    /// default refuses it because it looks like an address it is not.
+    /// </summary>
+    /// <value>Default false.</value>
+    public bool AllowInternationalLocalParts { get; set; }
+
+    /// <summary>
+    /// Counts an address's limits without its plus-tag (<c>alice+1@example.com</c> counts as <c>alice@example.com</c>)
+    /// and, for <see cref="DotInsensitiveDomains"/>, without dots, so that one mailbox shares one bucket. Messages
+    /// still go to the address as written (canonical).
+    /// </summary>
+    /// <value>Default false.</value>
+    public bool FoldLimitKey { get; set; }
+
+    /// <summary>Domains whose mailboxes ignore dots in the local part; used by <see cref="FoldLimitKey"/>.</summary>
+    /// <value>Default empty, which means <c>["gmail.com", "googlemail.com"]</c>.</value>
+    public IList<string> DotInsensitiveDomains { get; set; } = new List<string>();
 }
 
 /// <summary>Kinds of phone numbers (<c>Verification:Phone:AllowedNumberTypes</c>).</summary>

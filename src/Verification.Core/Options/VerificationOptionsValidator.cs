@@ -22,6 +22,11 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         ValidateTokens(options.Tokens, errors);
         ValidateThrottling(options.Throttling, errors);
         ValidatePhone(options.Phone, errors);
+        ValidateEmail(options.Email, errors);
+        if (options.InMemoryStore is { MaxEntries: < 1000 or > 100_000_000 } store)
+        {
+            errors.Add($"Verification:InMemoryStore:MaxEntries is {store.MaxEntries}; use 1000–100000000.");
+        }
         ValidateMessages(options.Messages, errors);
         ValidateDelivery(options.Delivery, errors);
         ValidateCaptcha(options.Captcha, errors);
@@ -53,7 +58,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         foreach (var (section, value) in new (string, object?)[]
         {
             ("Code", options.Code), ("Tokens", options.Tokens), ("Throttling", options.Throttling), ("Phone", options.Phone),
-            ("Messages", options.Messages), ("Delivery", options.Delivery), ("Captcha", options.Captcha),
+            ("Messages", options.Messages), ("Delivery", options.Delivery), ("Captcha", options.Captcha), ("Email", options.Email), ("InMemoryStore", options.InMemoryStore), ("Targets", options.Targets),
         })
         {
             if (value is null)
@@ -134,7 +139,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         }
 
         ValidateRange("Throttling:ResendCooldown", throttling.ResendCooldown, TimeSpan.Zero, TimeSpan.FromDays(1), errors);
-        ValidateRange("Throttling:FailedAttemptsWindow", throttling.FailedAttemptsWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30), errors);
+        ValidateRange("Throttling:FailedAttemptsWindow", throttling.FailedAttemptsWindow, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1), errors);
         if (throttling.DailyLimitPerContact is < 1 or > 100_000)
         {
             errors.Add($"Verification:Throttling:DailyLimitPerContact is {throttling.DailyLimitPerContact}; use 1 to 100000 (30 is the default).");
@@ -145,20 +150,42 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
             errors.Add($"Verification:Throttling:FailedAttemptsPerContact is {throttling.FailedAttemptsPerContact}; use 1 to 100000 (10 is the default).");
         }
 
-        if (throttling.GlobalSmsPerHour < 0)
+        if (throttling.FailedAttemptsBackstop < throttling.FailedAttemptsPerContact || throttling.FailedAttemptsBackstop > 100)
         {
-            errors.Add($"Verification:Throttling:GlobalSmsPerHour is {throttling.GlobalSmsPerHour}; use 0 (off) or more (1000 is the default).");
+            errors.Add($"Verification:Throttling:FailedAttemptsBackstop is {throttling.FailedAttemptsBackstop}; use FailedAttemptsPerContact ({throttling.FailedAttemptsPerContact}) to 100 (NIST SP 800-63B's most consecutive failures; 50 is the default).");
         }
 
-        if (throttling.GlobalSmsPerDay < 0)
+        foreach (var (key, value, fallback) in new (string, int, int)[]
         {
-            errors.Add($"Verification:Throttling:GlobalSmsPerDay is {throttling.GlobalSmsPerDay}; use 0 (off) or more (10000 is the default).");
+            ("GlobalSmsPerHour", throttling.GlobalSmsPerHour, 1000), ("GlobalSmsPerDay", throttling.GlobalSmsPerDay, 10_000),
+            ("GlobalEmailPerHour", throttling.GlobalEmailPerHour, 5000), ("GlobalEmailPerDay", throttling.GlobalEmailPerDay, 50_000),
+            ("GlobalSmsPerRegionPerHour", throttling.GlobalSmsPerRegionPerHour, 500), ("SmsPerPrefixPerHour", throttling.SmsPerPrefixPerHour, 50),
+        })
+        {
+            if (value < 0)
+            {
+                errors.Add($"Verification:Throttling:{key} is {value}; use 0 (off) or more ({fallback} is the default).");
+            }
+        }
+
+        if (double.IsNaN(throttling.GlobalCaptchaShare) || throttling.GlobalCaptchaShare is < 0 or > 1)
+        {
+            errors.Add($"Verification:Throttling:GlobalCaptchaShare is {throttling.GlobalCaptchaShare}; use 0 to 1 (1 turns it off; 0.5 is the default).");
+        }
+
+        if (double.IsNaN(throttling.GlobalReservedShare) || throttling.GlobalReservedShare is < 0 or > 0.9)
+        {
+            errors.Add($"Verification:Throttling:GlobalReservedShare is {throttling.GlobalReservedShare}; use 0 to 0.9 (0.2 is the default).");
         }
 
         ValidateWindow("Throttling:ContactBurst", throttling.ContactBurst, errors);
         ValidateWindow("Throttling:PerIp", throttling.PerIp, errors);
         ValidateWindow("Throttling:PerDevice", throttling.PerDevice, errors);
         ValidateWindow("Throttling:PerNumberPrefix", throttling.PerNumberPrefix, errors);
+        ValidateWindow("Throttling:PerIpv6Slash56", throttling.PerIpv6Slash56, errors);
+        ValidateWindow("Throttling:PerIpv6Slash48", throttling.PerIpv6Slash48, errors);
+        ValidateWindow("Throttling:LookupsPerIp", throttling.LookupsPerIp, errors);
+        ValidateWindow("Throttling:LookupsPerDevice", throttling.LookupsPerDevice, errors);
     }
 
     private static void ValidateWindow(string key, RateWindow? window, List<string> errors)
@@ -266,6 +293,28 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
             if (!Enum.IsDefined(kind))
             {
                 errors.Add($"Verification:Phone:AllowedNumberTypes holds {kind}; use {string.Join(", ", Enum.GetNames<PhoneNumberKind>())}.");
+            }
+        }
+    }
+
+    private static void ValidateEmail(EmailOptions? email, List<string> errors)
+    {
+        if (email is null)
+        {
+            return;
+        }
+
+        if (email.DotInsensitiveDomains is null)
+        {
+            errors.Add("Verification:Email:DotInsensitiveDomains must not be null; leave it empty for the default (gmail.com, googlemail.com).");
+            return;
+        }
+
+        foreach (var domain in email.DotInsensitiveDomains)
+        {
+            if (string.IsNullOrWhiteSpace(domain) || domain.Contains('@', StringComparison.Ordinal) || TextRules.HasControlCharacters(domain))
+            {
+                errors.Add($"Verification:Email:DotInsensitiveDomains holds '{domain}', which is not a domain name such as gmail.com.");
             }
         }
     }

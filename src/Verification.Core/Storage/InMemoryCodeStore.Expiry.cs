@@ -100,6 +100,9 @@ public sealed partial class InMemoryCodeStore
         public HashBytes Hash;
         public long ExpiresAt;
         public string ContactKey;
+
+        /// <summary>The record this one superseded when it was saved, given back if this one is released.</summary>
+        public Guid Superseded;
         public int Attempts;
         public State State;
     }

@@ -18,8 +18,12 @@ namespace Verification;
 /// </remarks>
 public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
 {
+    /// <summary>The entry cap of a store made without one: a million records, counters, marks and values (roughly 150–250 MB).</summary>
+    public const int DefaultMaxEntries = 1_000_000;
+
     private readonly Lock _gate = new();
     private const int TrimThreshold = 4096;
+    private readonly int _maxEntries;
 
     private readonly Dictionary<Guid, Slot> _records = [];
 
@@ -32,6 +36,25 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
     private readonly PriorityQueue<Guid, long> _recordExpiries = new();
     private readonly PriorityQueue<Expiry, long> _expiries = new();
     private int _peak;
+
+    /// <summary>Creates a store of at most <see cref="DefaultMaxEntries"/> entries.</summary>
+    public InMemoryCodeStore()
+        : this(DefaultMaxEntries)
+    {
+    }
+
+    /// <summary>
+    /// Creates a store of at most <paramref name="maxEntries"/> live records, counters, single-use marks and values.
+    /// When a send, a single-use mark or a value would take it past the cap, the operation throws
+    /// <see cref="InvalidOperationException"/> (the engine answers <c>unavailable</c>, reason <c>store_unavailable</c>)
+    /// rather than the process growing without bound; codes already sent still verify, and entries free up as they expire.
+    /// </summary>
+    /// <param name="maxEntries">The cap, at least 1 (<c>Verification:InMemoryStore:MaxEntries</c> when registered by <c>AddVerification()</c>).</param>
+    public InMemoryCodeStore(int maxEntries)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        _maxEntries = maxEntries;
+    }
 
     private enum State : byte
     {
@@ -89,21 +112,24 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
                 return ValueTask.FromResult(new SaveOutcome(SaveStatus.CaptchaRequired, soft.Charge, soft.RetryAfter));
             }
 
+            EnsureRoom(1 + NewCounters(charges, ticks));
             foreach (var charge in charges)
             {
                 Add(charge, ticks);
             }
 
+            var superseded = Guid.Empty;
             if (_live.TryGetValue(record.ContactKey, out var previous))
             {
                 ref var old = ref CollectionsMarshal.GetValueRefOrNullRef(_records, previous);
                 if (!Unsafe.IsNullRef(ref old) && old.State == State.Pending)
                 {
                     old.State = State.Superseded;
+                    superseded = previous;
                 }
             }
 
-            var slot = new Slot { ContactKey = record.ContactKey, ExpiresAt = record.ExpiresAt.UtcTicks };
+            var slot = new Slot { ContactKey = record.ContactKey, ExpiresAt = record.ExpiresAt.UtcTicks, Superseded = superseded };
             if (record.CodeHash.Length == CodeHasher.HashLength)
             {
                 record.CodeHash.Span.CopyTo(slot.Hash);
@@ -120,6 +146,51 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
         }
 
         return ValueTask.FromResult(SaveOutcome.Saved);
+    }
+
+    /// <inheritdoc />
+    /// <param name="keys">The counters' keys.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
+    /// <returns>One counter per key, in order.</returns>
+    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var ticks = now.UtcTicks;
+        var counters = new RateCounter[keys.Count];
+        lock (_gate)
+        {
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var counter = Current(keys[i], ticks);
+                counters[i] = new RateCounter(counter.Count, counter.WindowEnd == 0 ? TimeSpan.Zero : RetryAfter(counter, ticks));
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<RateCounter>>(counters);
+    }
+
+    /// <inheritdoc />
+    /// <param name="charges">The counters to add to.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
+    /// <returns>A completed task.</returns>
+    /// <exception cref="InvalidOperationException">The new counters would pass the entry cap.</exception>
+    public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        var ticks = now.UtcTicks;
+        lock (_gate)
+        {
+            Sweep(ticks);
+            EnsureRoom(NewCounters(charges, ticks));
+            foreach (var charge in charges)
+            {
+                Add(charge, ticks);
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -206,7 +277,17 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             if (_records.Remove(record.Id, out var removed))
             {
                 _otherHashes.Remove(record.Id);
+                var wasLive = _live.TryGetValue(removed.ContactKey, out var live) && live == record.Id;
                 Unlink(record.Id, removed.ContactKey);
+
+                // Supersede only on success: the code this save superseded was delivered and is still good, so a
+                // failed resend gives it back (unless a later send has replaced this one meanwhile).
+                ref var previous = ref CollectionsMarshal.GetValueRefOrNullRef(_records, removed.Superseded);
+                if (wasLive && !Unsafe.IsNullRef(ref previous) && previous.State == State.Superseded && previous.ExpiresAt > ticks)
+                {
+                    previous.State = State.Pending;
+                    _live[removed.ContactKey] = removed.Superseded;
+                }
             }
 
             foreach (var charge in charges)
@@ -236,6 +317,8 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
                 return ValueTask.FromResult(false);
             }
 
+            EnsureRoom(_marks.ContainsKey(key) ? 0 : 1);
+
             // Keep the mark at least a moment, so that two racing uses of an expiring token still see each other.
             var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
             _marks[key] = end;
@@ -258,6 +341,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
                 return ValueTask.FromResult(existing.Value);
             }
 
+            EnsureRoom(_values.ContainsKey(key) ? 0 : 1);
             var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
             _values[key] = (value, end);
             _expiries.Enqueue(new Expiry(ExpiryKind.Value, key), end);
@@ -312,6 +396,28 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
         }
 
         return null;
+    }
+
+    /// <summary>How many of <paramref name="charges"/> would open a counter that is not held yet.</summary>
+    private int NewCounters(IReadOnlyList<RateCharge> charges, long ticks)
+    {
+        var added = 0;
+        foreach (var charge in charges)
+        {
+            added += charge.Amount > 0 && Current(charge.Key, ticks).WindowEnd == 0 ? 1 : 0;
+        }
+
+        return added;
+    }
+
+    /// <summary>Throws when <paramref name="added"/> more entries would pass the cap (after the sweep reclaimed what expired).</summary>
+    private void EnsureRoom(int added)
+    {
+        if (_records.Count + _counters.Count + _marks.Count + _values.Count + added > _maxEntries)
+        {
+            throw new InvalidOperationException(
+                $"The in-memory code store holds its maximum of {_maxEntries} entries (Verification:InMemoryStore:MaxEntries); nothing was stored. Entries free up as they expire.");
+        }
     }
 
     private Counter Current(string key, long ticks) =>

@@ -29,6 +29,17 @@ internal static class VerificationOptionsBinder
         options.Phone.AllowedRegions = phone.StringList("AllowedRegions") ?? options.Phone.AllowedRegions;
         options.Phone.AllowedNumberTypes = phone.EnumList<PhoneNumberKind>("AllowedNumberTypes") ?? options.Phone.AllowedNumberTypes;
 
+        var email = section.Section("Email");
+        options.Email.AllowInternationalLocalParts = email.Bool("AllowInternationalLocalParts") ?? options.Email.AllowInternationalLocalParts;
+        options.Email.FoldLimitKey = email.Bool("FoldLimitKey") ?? options.Email.FoldLimitKey;
+        options.Email.DotInsensitiveDomains = email.StringList("DotInsensitiveDomains") ?? options.Email.DotInsensitiveDomains;
+
+        options.Targets.Enabled = section.Section("Targets").Bool("Enabled") ?? options.Targets.Enabled;
+        options.InMemoryStore.MaxEntries = section.Section("InMemoryStore").Int("MaxEntries") ?? options.InMemoryStore.MaxEntries;
+
+        // Read by every package's health check registration (the probe cache, see src/Shared/CachedHealthCheck.cs).
+        section.Section("HealthChecks").Allow("CacheDuration");
+
         var messages = section.Section("Messages");
         options.Messages.ProductName = messages.String("ProductName") ?? options.Messages.ProductName;
         options.Messages.DefaultCulture = messages.String("DefaultCulture") ?? options.Messages.DefaultCulture;
@@ -78,12 +89,23 @@ internal static class VerificationOptionsBinder
         options.DailyLimitPerContact = throttling.Int("DailyLimitPerContact") ?? options.DailyLimitPerContact;
         options.FailedAttemptsPerContact = throttling.Int("FailedAttemptsPerContact") ?? options.FailedAttemptsPerContact;
         options.FailedAttemptsWindow = throttling.TimeSpan("FailedAttemptsWindow") ?? options.FailedAttemptsWindow;
+        options.FailedAttemptsBackstop = throttling.Int("FailedAttemptsBackstop") ?? options.FailedAttemptsBackstop;
         options.GlobalSmsPerHour = throttling.Int("GlobalSmsPerHour") ?? options.GlobalSmsPerHour;
         options.GlobalSmsPerDay = throttling.Int("GlobalSmsPerDay") ?? options.GlobalSmsPerDay;
+        options.GlobalEmailPerHour = throttling.Int("GlobalEmailPerHour") ?? options.GlobalEmailPerHour;
+        options.GlobalEmailPerDay = throttling.Int("GlobalEmailPerDay") ?? options.GlobalEmailPerDay;
+        options.GlobalCaptchaShare = throttling.Double("GlobalCaptchaShare") ?? options.GlobalCaptchaShare;
+        options.GlobalReservedShare = throttling.Double("GlobalReservedShare") ?? options.GlobalReservedShare;
+        options.GlobalSmsPerRegionPerHour = throttling.Int("GlobalSmsPerRegionPerHour") ?? options.GlobalSmsPerRegionPerHour;
+        options.SmsPerPrefixPerHour = throttling.Int("SmsPerPrefixPerHour") ?? options.SmsPerPrefixPerHour;
         BindWindow(throttling.Section("ContactBurst"), options.ContactBurst);
         BindWindow(throttling.Section("PerIp"), options.PerIp);
         BindWindow(throttling.Section("PerDevice"), options.PerDevice);
         BindWindow(throttling.Section("PerNumberPrefix"), options.PerNumberPrefix);
+        BindWindow(throttling.Section("PerIpv6Slash56"), options.PerIpv6Slash56);
+        BindWindow(throttling.Section("PerIpv6Slash48"), options.PerIpv6Slash48);
+        BindWindow(throttling.Section("LookupsPerIp"), options.LookupsPerIp);
+        BindWindow(throttling.Section("LookupsPerDevice"), options.LookupsPerDevice);
     }
 
     private static void BindWindow(ConfigurationReader section, RateWindow window)

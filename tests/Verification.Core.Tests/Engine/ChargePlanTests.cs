@@ -7,12 +7,16 @@ public sealed class ChargePlanTests
 {
     private const string Phone = "+8615588665555";
 
+    private static readonly ParsedContact Sms = new(VerificationChannel.Sms, Phone, Phone, "CN");
+
+    private static ParsedContact Email(string address) => new(VerificationChannel.Email, address, address, null);
+
     [Fact]
     public void ForSend_DefaultSmsWithIpAndDevice_EveryCounterInTableOrder()
     {
         var plan = new ChargePlan(new ThrottlingOptions(), alwaysRequireCaptcha: false);
 
-        var charges = plan.ForSend(VerificationChannel.Sms, Phone, new VerificationContext { ClientIp = IPAddress.Parse("203.0.113.7"), DeviceId = "dev-1" });
+        var charges = plan.ForSend(Sms, new VerificationContext { ClientIp = IPAddress.Parse("203.0.113.7"), DeviceId = "dev-1" });
 
         Assert.Equal(
             [
@@ -20,7 +24,11 @@ public sealed class ChargePlanTests
                 ("daily:" + Phone, RateLimitKind.Hard, 1L, VerificationErrorReasons.DailyLimit),
                 ("global-sms-day", RateLimitKind.Hard, 1L, VerificationErrorReasons.GlobalBudget),
                 ("global-sms-hour", RateLimitKind.Hard, 1L, VerificationErrorReasons.GlobalBudget),
+                ("global-sms-region:CN", RateLimitKind.Hard, 1L, VerificationErrorReasons.GlobalBudget),
+                ("prefix-budget:+861558866", RateLimitKind.Hard, 1L, VerificationErrorReasons.PrefixBudget),
                 ("cooldown:" + Phone, RateLimitKind.Hard, 1L, VerificationErrorReasons.ResendCooldown),
+                ("failures:" + Phone, RateLimitKind.Soft, 0L, VerificationErrorReasons.FailureBudget),
+                ("global-sms-hour", RateLimitKind.Soft, 0L, VerificationErrorReasons.GlobalThreshold),
                 ("ip:203.0.113.7", RateLimitKind.Soft, 1L, VerificationErrorReasons.IpLimit),
                 ("device:dev-1", RateLimitKind.Soft, 1L, VerificationErrorReasons.DeviceLimit),
                 ("prefix:+861558866", RateLimitKind.Soft, 1L, VerificationErrorReasons.PrefixVelocity),
@@ -30,13 +38,15 @@ public sealed class ChargePlanTests
     }
 
     [Fact]
-    public void ForSend_Email_NoGlobalSmsBudgetAndNoPrefix()
+    public void ForSend_Email_GlobalEmailBudgetNoSmsBudgetAndNoPrefix()
     {
         var plan = new ChargePlan(new ThrottlingOptions(), alwaysRequireCaptcha: false);
 
-        var keys = plan.ForSend(VerificationChannel.Email, "alice@example.com", null).Select(c => c.Key);
+        var keys = plan.ForSend(Email("alice@example.com"), null).Select(c => c.Key);
 
-        Assert.Equal(["failures:alice@example.com", "daily:alice@example.com", "cooldown:alice@example.com", "burst:alice@example.com"], keys);
+        Assert.Equal(
+            ["failures:alice@example.com", "daily:alice@example.com", "global-email-day", "global-email-hour", "cooldown:alice@example.com", "failures:alice@example.com", "global-email-hour", "burst:alice@example.com"],
+            keys);
     }
 
     [Fact]
@@ -45,7 +55,7 @@ public sealed class ChargePlanTests
         var throttling = new ThrottlingOptions { DailyLimitPerContact = 7, ResendCooldown = TimeSpan.FromSeconds(30), PerDevice = new RateWindow(2, TimeSpan.FromMinutes(5)) };
         var plan = new ChargePlan(throttling, alwaysRequireCaptcha: false);
 
-        var charges = plan.ForSend(VerificationChannel.Sms, Phone, new VerificationContext { DeviceId = "d" }).ToDictionary(c => c.Key);
+        var charges = plan.ForSend(Sms, new VerificationContext { DeviceId = "d" }).DistinctBy(c => c.Key).ToDictionary(c => c.Key);
 
         Assert.Equal((7L, TimeSpan.FromDays(1)), (charges["daily:" + Phone].Limit, charges["daily:" + Phone].Window));
         Assert.Equal((1L, TimeSpan.FromSeconds(30)), (charges["cooldown:" + Phone].Limit, charges["cooldown:" + Phone].Window));
@@ -60,6 +70,8 @@ public sealed class ChargePlanTests
             ResendCooldown = TimeSpan.Zero,
             GlobalSmsPerDay = 0,
             GlobalSmsPerHour = 0,
+            GlobalSmsPerRegionPerHour = 0,
+            SmsPerPrefixPerHour = 0,
             ContactBurst = new RateWindow(0, TimeSpan.FromHours(1)),
             PerIp = new RateWindow(0, TimeSpan.FromHours(1)),
             PerDevice = new RateWindow(0, TimeSpan.FromHours(1)),
@@ -67,9 +79,9 @@ public sealed class ChargePlanTests
         };
         var plan = new ChargePlan(throttling, alwaysRequireCaptcha: false);
 
-        var keys = plan.ForSend(VerificationChannel.Sms, Phone, new VerificationContext { ClientIp = IPAddress.Loopback, DeviceId = "d" }).Select(c => c.Key);
+        var keys = plan.ForSend(Sms, new VerificationContext { ClientIp = IPAddress.Loopback, DeviceId = "d" }).Select(c => c.Key);
 
-        Assert.Equal(["failures:" + Phone, "daily:" + Phone], keys);
+        Assert.Equal(["failures:" + Phone, "daily:" + Phone, "failures:" + Phone], keys);
     }
 
     [Fact]
@@ -77,7 +89,7 @@ public sealed class ChargePlanTests
     {
         var plan = new ChargePlan(new ThrottlingOptions(), alwaysRequireCaptcha: true);
 
-        var always = Assert.Single(plan.ForSend(VerificationChannel.Email, "a@example.com", null), c => c.Key == "always");
+        var always = Assert.Single(plan.ForSend(Email("a@example.com"), null), c => c.Key == "always");
 
         Assert.Equal((0L, 0L, RateLimitKind.Soft), (always.Limit, always.Amount, always.Kind));
         Assert.True(always.IsRefusedAt(0));
@@ -118,18 +130,68 @@ public sealed class ChargePlanTests
     }
 
     [Fact]
-    public void ForVerify_ChargesOneFailureOfTheConfiguredBudget()
+    public void ForVerify_ChargesOneFailureAgainstTheBackstop()
     {
-        var plan = new ChargePlan(new ThrottlingOptions { FailedAttemptsPerContact = 4, FailedAttemptsWindow = TimeSpan.FromHours(2) }, false);
+        var plan = new ChargePlan(new ThrottlingOptions { FailedAttemptsPerContact = 4, FailedAttemptsBackstop = 30, FailedAttemptsWindow = TimeSpan.FromMinutes(20) }, false);
 
         var charge = plan.ForVerify(Phone);
 
-        Assert.Equal(new RateCharge("failures:" + Phone, 4, TimeSpan.FromHours(2), 1, RateLimitKind.Hard, VerificationErrorReasons.FailureBudget), charge);
+        Assert.Equal(new RateCharge("failures:" + Phone, 30, TimeSpan.FromMinutes(20), 1, RateLimitKind.Hard, VerificationErrorReasons.FailureBudget), charge);
+    }
+
+    [Fact]
+    public void ForSend_FailureBudget_SoftAtTheBudgetHardAtTheBackstopOneCounter()
+    {
+        var plan = new ChargePlan(new ThrottlingOptions { FailedAttemptsPerContact = 4, FailedAttemptsBackstop = 30 }, false);
+
+        var failures = plan.ForSend(Sms, null).Where(c => c.Key == "failures:" + Phone).Select(c => (c.Kind, c.Limit, c.Amount));
+
+        Assert.Equal([(RateLimitKind.Hard, 30L, 0L), (RateLimitKind.Soft, 4L, 0L)], failures);
+    }
+
+    [Theory]
+    [InlineData(false, 800L)]
+    [InlineData(true, 1000L)]
+    public void ForSend_GlobalBudgets_ReservedShareOnlyForReservedSends(bool reserved, long limit)
+    {
+        var plan = new ChargePlan(new ThrottlingOptions { GlobalSmsPerHour = 1000, GlobalSmsPerDay = 1000, GlobalSmsPerRegionPerHour = 1000, GlobalReservedShare = 0.2, GlobalCaptchaShare = 0.5 }, false);
+
+        var charges = plan.ForSend(Sms, null, reserved: reserved);
+
+        Assert.All(charges.Where(ChargePlan.IsGlobalBudget), c => Assert.Equal(limit, c.Limit));
+        Assert.Equal(500L, Assert.Single(charges, c => c.Reason == VerificationErrorReasons.GlobalThreshold).Limit);
+    }
+
+    [Fact]
+    public void ForSend_Ipv6Client_WindowsPer64And56And48()
+    {
+        var plan = new ChargePlan(new ThrottlingOptions(), false);
+
+        var keys = plan.ForSend(Sms, new VerificationContext { ClientIp = IPAddress.Parse("2001:db8:1234:5678:9abc::1") })
+            .Where(c => c.Reason == VerificationErrorReasons.IpLimit).Select(c => c.Key);
+
+        Assert.Equal(["ip:20010db812345678::/64", "ip:20010db8123456::/56", "ip:20010db81234::/48"], keys);
+    }
+
+    [Fact]
+    public void ForSend_Targeted_LookupWindowsCheckedNotCharged_ForLookupMismatchCharges()
+    {
+        var plan = new ChargePlan(new ThrottlingOptions(), false);
+        var context = new VerificationContext { ClientIp = IPAddress.Parse("203.0.113.7"), DeviceId = "dev-1" };
+
+        var checkedOnly = plan.ForSend(Sms, context, targeted: true).Where(c => c.Reason == VerificationErrorReasons.LookupLimit);
+        var untargeted = plan.ForSend(Sms, context).Where(c => c.Reason == VerificationErrorReasons.LookupLimit);
+        var mismatch = plan.ForLookupMismatch(context);
+
+        Assert.Equal([("lookup-ip:203.0.113.7", 0L), ("lookup-device:dev-1", 0L)], checkedOnly.Select(c => (c.Key, c.Amount)));
+        Assert.Empty(untargeted);
+        Assert.Equal([("lookup-ip:203.0.113.7", 1L, RateLimitKind.Soft), ("lookup-device:dev-1", 1L, RateLimitKind.Soft)], mismatch.Select(c => (c.Key, c.Amount, c.Kind)));
     }
 
     [Theory]
     [InlineData(VerificationErrorReasons.DailyLimit, "today")]
-    [InlineData(VerificationErrorReasons.GlobalBudget, "SMS budget")]
+    [InlineData(VerificationErrorReasons.GlobalBudget, "sending budget")]
+    [InlineData(VerificationErrorReasons.PrefixBudget, "numbers like this one")]
     [InlineData(VerificationErrorReasons.FailureBudget, "wrong codes")]
     [InlineData(VerificationErrorReasons.ResendCooldown, "moments ago")]
     [InlineData(null, "moments ago")]

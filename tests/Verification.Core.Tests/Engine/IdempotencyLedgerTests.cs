@@ -7,7 +7,8 @@ namespace Verification.Tests;
 public sealed class IdempotencyLedgerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
-    private static readonly IdempotencyRecord Record = new("+8615588665555", "vid", Now.AddMinutes(10), true);
+    private static readonly VerificationIdClaims Claims = new(Guid.NewGuid(), "nonce", "+8615588665555", VerificationUsage.SignIn, Now.AddMinutes(10));
+    private static readonly IdempotencyRecord Record = new("+8615588665555", VerificationTarget.User, Claims, true);
 
     private readonly FakeTimeProvider _time = new(Now);
     private readonly ObservableStore _store = new();
@@ -28,27 +29,37 @@ public sealed class IdempotencyLedgerTests
     [InlineData("")]
     [InlineData("a\nb\nc")]
     [InlineData("a\nb\n-5\n1")]
-    [InlineData("a\nb\nnot-a-number\n1")]
-    [InlineData("a\nb\n99999999999999999\n1")]
+    [InlineData("c\n1\n\n0123456789abcdef0123456789abcdef\nn\n+86\nnot-a-number\n1")]
+    [InlineData("c\n1\n\n0123456789abcdef0123456789abcdef\nn\n+86\n99999999999999999\n1")]
+    [InlineData("c\n9\n\n0123456789abcdef0123456789abcdef\nn\n+86\n100\n1")]
+    [InlineData("c\n1\n77\n0123456789abcdef0123456789abcdef\nn\n+86\n100\n1")]
+    [InlineData("c\n1\n\nnot-a-guid\nn\n+86\n100\n1")]
     public void Record_Decode_ForeignValue_False(string stored)
     {
         Assert.False(IdempotencyRecord.TryDecode(stored, out _));
     }
 
     [Fact]
-    public void Record_ReplayFor_SameContact_SameIdAndSecondsLeft()
+    public void Record_ReplayFor_SameRequest_ClaimsSignedAgainAndSecondsLeft()
     {
-        var answer = Record.ReplayFor("+8615588665555", Now.AddSeconds(30.5));
+        VerificationIdClaims? signed = null;
+
+        var answer = Record.ReplayFor("+8615588665555", VerificationTarget.User, VerificationUsage.SignIn, Now.AddSeconds(30.5), c => { signed = c; return "vid"; });
 
         Assert.Equal(new VerificationResponse("vid", 570, true), answer.Value);
+        Assert.Equal(Claims, signed);
     }
 
-    [Fact]
-    public void Record_ReplayFor_OtherContact_IdempotencyKeyReused()
+    [Theory]
+    [InlineData("+8615588660000", VerificationTarget.User, VerificationUsage.SignIn)]
+    [InlineData("+8615588665555", VerificationTarget.Any, VerificationUsage.SignIn)]
+    [InlineData("+8615588665555", VerificationTarget.User, VerificationUsage.PasswordReset)]
+    [InlineData("+8615588665555", VerificationTarget.User, null)]
+    public void Record_ReplayFor_OtherContactTargetOrUsage_IdempotencyKeyReusedNothingSigned(string contact, VerificationTarget target, VerificationUsage? usage)
     {
-        var answer = Record.ReplayFor("+8615588660000", Now);
+        var answer = Record.ReplayFor(contact, target, usage, Now, _ => throw new InvalidOperationException("signed"));
 
-        Assert.Equal(("idempotency_key", VerificationErrorReasons.IdempotencyKeyReused), (answer.Error?.Field, answer.Error?.Reason));
+        Assert.Equal((VerificationErrorCodes.IdempotencyKeyReused, 4013, "idempotency_key"), (answer.Error?.Code, answer.Error?.Number, answer.Error?.Field));
     }
 
     [Fact]
@@ -56,9 +67,27 @@ public sealed class IdempotencyLedgerTests
     {
         var context = new VerificationContext { IdempotencyKey = "k" };
 
-        Assert.Equal("idempotency:k", Ledger(TimeSpan.FromMinutes(1)).KeyOf(context));
-        Assert.Null(Ledger(TimeSpan.Zero).KeyOf(context));
-        Assert.Null(Ledger(TimeSpan.FromMinutes(1)).KeyOf(new VerificationContext { IdempotencyKey = "" }));
+        Assert.NotNull(Ledger(TimeSpan.FromMinutes(1)).KeyOf(context, "+8615588665555"));
+        Assert.Null(Ledger(TimeSpan.Zero).KeyOf(context, "+8615588665555"));
+        Assert.Null(Ledger(TimeSpan.FromMinutes(1)).KeyOf(new VerificationContext { IdempotencyKey = "" }, "+8615588665555"));
+    }
+
+    [Fact]
+    public void KeyOf_ScopedByClientAndContact()
+    {
+        var ledger = Ledger(TimeSpan.FromMinutes(1));
+        var device = new VerificationContext { IdempotencyKey = "k", DeviceId = "d1", ClientIp = System.Net.IPAddress.Parse("203.0.113.7") };
+        string?[] keys =
+        [
+            ledger.KeyOf(device, "+8615588665555"),
+            ledger.KeyOf(device with { DeviceId = "d2" }, "+8615588665555"),
+            ledger.KeyOf(device with { DeviceId = null }, "+8615588665555"),
+            ledger.KeyOf(device with { DeviceId = null, ClientIp = System.Net.IPAddress.Parse("203.0.113.8") }, "+8615588665555"),
+            ledger.KeyOf(device, "+8615588660000"),
+        ];
+
+        Assert.Equal(keys.Length, keys.Distinct().Count());
+        Assert.Equal(keys[0], ledger.KeyOf(device with { ClientIp = System.Net.IPAddress.Parse("198.51.100.1") }, "+8615588665555"));
     }
 
     [Fact]
@@ -82,7 +111,7 @@ public sealed class IdempotencyLedgerTests
         var ledger = Ledger(TimeSpan.FromMinutes(1));
         await ledger.ReserveAsync("idempotency:k", Record, default);
 
-        var second = await ledger.ReserveAsync("idempotency:k", Record with { VerificationId = "other" }, default);
+        var second = await ledger.ReserveAsync("idempotency:k", Record with { IsUser = false }, default);
         await ledger.WithdrawAsync(second.Value);
 
         Assert.False(second.Value.IsHeld);
