@@ -40,10 +40,14 @@ internal static class Setup
             _ => new SigningKeyOptions { KeyId = "hmac", Secret = Convert.ToBase64String(keys.Secret) },
         });
 
-        // The only defaults changed: the global SMS budget (1,000 an hour) would refuse a benchmark after a second.
-        // Its counters are still charged on every send.
+        // The only defaults changed: the global, per-region and per-prefix SMS budgets (1,000, 500 and 50 an hour)
+        // and the email budget would refuse a benchmark after a second. Their counters are still charged on every send.
         options.Throttling.GlobalSmsPerHour = int.MaxValue;
         options.Throttling.GlobalSmsPerDay = int.MaxValue;
+        options.Throttling.GlobalSmsPerRegionPerHour = int.MaxValue;
+        options.Throttling.SmsPerPrefixPerHour = int.MaxValue;
+        options.Throttling.GlobalEmailPerHour = int.MaxValue;
+        options.Throttling.GlobalEmailPerDay = int.MaxValue;
         return options;
     }
 
