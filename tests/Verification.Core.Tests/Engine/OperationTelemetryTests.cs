@@ -31,12 +31,13 @@ public sealed class OperationTelemetryTests
     [Fact]
     public async Task RunAsync_Traced_SpanCompletedOrFailed()
     {
-        var stopped = new List<Activity>();
+        // Other test classes run in parallel and stop spans of the same source on other threads: collect thread-safely.
+        var stopped = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == VerificationTelemetry.SourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = stopped.Add,
+            ActivityStopped = stopped.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
 
@@ -45,8 +46,9 @@ public sealed class OperationTelemetryTests
         await Assert.ThrowsAsync<TimeoutException>(() => OperationTelemetry.RunAsync<int, VerificationResponse>(
             "verification.test.fail", counted: false, 0, (_, _) => throw new TimeoutException(), (_, _, _) => { }).AsTask());
 
-        var ok = Assert.Single(stopped, a => a.OperationName == "verification.test.ok");
-        var failed = Assert.Single(stopped, a => a.OperationName == "verification.test.fail");
+        var spans = stopped.ToArray();
+        var ok = Assert.Single(spans, a => a.OperationName == "verification.test.ok");
+        var failed = Assert.Single(spans, a => a.OperationName == "verification.test.fail");
         Assert.Equal("done", ok.GetTagItem("verification.outcome"));
         Assert.Equal((ActivityStatusCode.Error, typeof(TimeoutException).FullName), (failed.Status, failed.GetTagItem("error.type")));
     }
