@@ -256,10 +256,9 @@ public sealed class VerificationService : IVerificationService
 
         Log.CodeVerified(_logger, claims.RecordId, masked);
         _metrics.Verified(claims.Channel, claims.Contact, "verified");
-        var lifetime = _tokenLifetime;
         _metrics.Signed("verification_token");
-        var token = _secrets.Sign(new VerificationTokenClaims(Guid.NewGuid().ToString("N"), claims.Contact, claims.Usage, now + lifetime));
-        return new VerifyResponse(token, (int)lifetime.TotalSeconds);
+        var token = _secrets.Sign(new VerificationTokenClaims(Guid.NewGuid().ToString("N"), claims.Contact, claims.Usage, now + _tokenLifetime));
+        return new VerifyResponse(token, (int)_tokenLifetime.TotalSeconds);
     }
 
     /// <inheritdoc />
