@@ -61,7 +61,8 @@ internal static class OptionsBinding
                 errors.AddRange(reader.Errors);
             }
 
-            Errors.AddOrUpdate(options, errors);
+            // Another binder of the same options (a package's own section) may have run first: keep its errors too.
+            Errors.AddOrUpdate(options, [.. ErrorsOf(options), .. errors]);
         }
     }
 

@@ -10,7 +10,7 @@ public static class CaptchaValidationReasons
     /// <summary>Invalid: the token was already accepted once by this application.</summary>
     public const string Duplicate = "duplicate";
 
-    /// <summary>Invalid: the token is longer than <see cref="CaptchaProviderOptions.MaxTokenLength"/>; the provider was not called.</summary>
+    /// <summary>Invalid: the token is longer than <see cref="CaptchaSiteverify.MaxTokenLength"/>; the provider was not called.</summary>
     public const string TokenTooLong = "token_too_long";
 
     /// <summary>Invalid: the token is empty or holds control characters; the provider was not called.</summary>
@@ -19,19 +19,19 @@ public static class CaptchaValidationReasons
     /// <summary>Invalid: the provider answered <c>success: false</c> without an error code.</summary>
     public const string Refused = "refused";
 
-    /// <summary>Invalid: reCAPTCHA v3 scored the request below <see cref="CaptchaProviderOptions.MinimumScore"/>.</summary>
+    /// <summary>Invalid: reCAPTCHA v3 scored the request below <see cref="CaptchaOptions.MinimumScore"/>.</summary>
     public const string LowScore = "low_score";
 
     /// <summary>Invalid: a reCAPTCHA v3 answer carried no score (a v2 key used as v3?).</summary>
     public const string MissingScore = "missing_score";
 
-    /// <summary>Invalid: the answer's action is not <see cref="CaptchaProviderOptions.ExpectedAction"/>.</summary>
+    /// <summary>Invalid: the answer's action is not <see cref="CaptchaOptions.ExpectedAction"/>.</summary>
     public const string ActionMismatch = "action_mismatch";
 
-    /// <summary>Invalid: the answer's host name is not one of <see cref="CaptchaProviderOptions.ExpectedHostnames"/>.</summary>
+    /// <summary>Invalid: the answer's host name is not one of <see cref="CaptchaOptions.ExpectedHostnames"/>.</summary>
     public const string HostnameMismatch = "hostname_mismatch";
 
-    /// <summary>Unavailable: the provider did not answer within <see cref="CaptchaProviderOptions.Timeout"/>.</summary>
+    /// <summary>Unavailable: the provider did not answer within <see cref="CaptchaOptions.Timeout"/>.</summary>
     public const string Timeout = "timeout";
 
     /// <summary>Unavailable: the provider could not be reached (DNS, connection refused or reset, TLS).</summary>

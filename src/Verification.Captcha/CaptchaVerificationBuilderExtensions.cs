@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Verification;
 using Verification.Captcha;
+using Verification.Extensions;
 using Verification.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -13,15 +14,18 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 /// <remarks>
 /// <para>Each method registers the validator as the single <see cref="ICaptchaValidator"/> (it replaces one registered
-/// before), binds <see cref="CaptchaProviderOptions"/> from the <c>Verification:Captcha</c> section of the app's
-/// <see cref="IConfiguration"/> when one is registered, and validates them at start: the host fails to start (or
-/// resolving <see cref="IVerificationService"/> throws <see cref="OptionsValidationException"/>) with messages that
-/// name the key to fix. Code given to the methods runs after configuration binding, so it wins. Calling them again
-/// is harmless.</para>
+/// before). Its settings are <see cref="VerificationOptions.Captcha"/> (<see cref="CaptchaOptions"/>) of the default
+/// options, which <c>AddVerification()</c> binds from the <c>Verification:Captcha</c> section of the app's
+/// <see cref="IConfiguration"/> when one is registered; the methods add their validation at start: the host fails to
+/// start (or resolving <see cref="IVerificationService"/> throws <see cref="OptionsValidationException"/>) with
+/// messages that name the key to fix. Code given to the methods runs after configuration binding, so it wins. Calling
+/// them again is harmless.</para>
+/// <para>The validator is unkeyed: tenants registered with <c>AddVerification(name, section)</c> use it, with the
+/// default options' settings, so an app with tenants only also calls <c>AddVerification()</c> for them.</para>
 /// <para>The validators fail closed: a provider that cannot be asked or answers something unreadable makes the
 /// send answer <c>unavailable</c> (503), never pass. A token is accepted once: a replay answers
 /// <c>captcha_invalid</c> with reason <c>duplicate</c>. See <c>docs/captcha-providers.md</c>.</para>
-/// <para>Requests go through the <see cref="CaptchaProviderOptions.HttpClientName"/> client of
+/// <para>Requests go through the <see cref="CaptchaSiteverify.HttpClientName"/> client of
 /// <see cref="System.Net.Http.IHttpClientFactory"/>, which follows no redirects.</para>
 /// </remarks>
 public static class CaptchaVerificationBuilderExtensions
@@ -41,15 +45,16 @@ public static class CaptchaVerificationBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets options; runs after configuration binding, so it wins.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder, Action<CaptchaProviderOptions> configure)
+    public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
         return AddCore(builder, configure);
     }
 
     /// <summary>
-    /// Adds the captcha validator named by the <c>Provider</c> key of <paramref name="section"/>, with the options
-    /// bound from <paramref name="section"/> instead of the app's <c>Verification:Captcha</c> section.
+    /// Adds the captcha validator named by the <c>Provider</c> key of <paramref name="section"/>, with the captcha
+    /// settings also bound from <paramref name="section"/> (the keys of <c>Verification:Captcha</c>), after the
+    /// <c>Verification</c> section, so its values win, and before code.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="section">The section to bind, for example <c>configuration.GetSection("Captcha")</c>.</param>
@@ -58,39 +63,39 @@ public static class CaptchaVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(section);
         AddCore(builder, null);
-        AdapterRegistration.UseSection<CaptchaProviderOptions>(builder.Services, section);
+        CaptchaSections.Use(builder.Services, section);
         return builder;
     }
 
     /// <summary>Adds Cloudflare Turnstile as the captcha validator.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">
-    /// Sets options (<see cref="CaptchaProviderOptions.Secret"/> at least, unless configuration has it); runs after
+    /// Sets options (<see cref="CaptchaOptions.Secret"/> at least, unless configuration has it); runs after
     /// configuration binding.
     /// </param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddTurnstileCaptcha(this IVerificationBuilder builder, Action<CaptchaProviderOptions>? configure = null) =>
+    public static IVerificationBuilder AddTurnstileCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions>? configure = null) =>
         AddProvider(builder, static o => o.Provider = CaptchaProvider.Turnstile, configure);
 
     /// <summary>Adds hCaptcha as the captcha validator.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">
-    /// Sets options (<see cref="CaptchaProviderOptions.Secret"/> at least, and <see cref="CaptchaProviderOptions.SiteKey"/> to bind
+    /// Sets options (<see cref="CaptchaOptions.Secret"/> at least, and <see cref="CaptchaOptions.SiteKey"/> to bind
     /// tokens to the site); runs after configuration binding.
     /// </param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddHCaptcha(this IVerificationBuilder builder, Action<CaptchaProviderOptions>? configure = null) =>
+    public static IVerificationBuilder AddHCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions>? configure = null) =>
         AddProvider(builder, static o => o.Provider = CaptchaProvider.HCaptcha, configure);
 
     /// <summary>
-    /// Adds Google reCAPTCHA as the captcha validator: v2, unless <see cref="CaptchaProviderOptions.Provider"/> is
+    /// Adds Google reCAPTCHA as the captcha validator: v2, unless <see cref="CaptchaOptions.Provider"/> is
     /// <see cref="CaptchaProvider.ReCaptchaV3"/> (in configuration, or set by <paramref name="configure"/>), which
-    /// also checks <see cref="CaptchaProviderOptions.MinimumScore"/> and <see cref="CaptchaProviderOptions.ExpectedAction"/>.
+    /// also checks <see cref="CaptchaOptions.MinimumScore"/> and <see cref="CaptchaOptions.ExpectedAction"/>.
     /// </summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="configure">Sets options (<see cref="CaptchaProviderOptions.Secret"/> at least); runs after configuration binding.</param>
+    /// <param name="configure">Sets options (<see cref="CaptchaOptions.Secret"/> at least); runs after configuration binding.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddReCaptcha(this IVerificationBuilder builder, Action<CaptchaProviderOptions>? configure = null) =>
+    public static IVerificationBuilder AddReCaptcha(this IVerificationBuilder builder, Action<CaptchaOptions>? configure = null) =>
         AddProvider(
             builder,
             static o => o.Provider = o.Provider == CaptchaProvider.ReCaptchaV3 ? CaptchaProvider.ReCaptchaV3 : CaptchaProvider.ReCaptchaV2,
@@ -106,7 +111,7 @@ public static class CaptchaVerificationBuilderExtensions
     /// <param name="name">The check's name.</param>
     /// <param name="failureStatus">The status reported on failure; defaults to unhealthy.</param>
     /// <param name="tags">More tags to filter checks by.</param>
-    /// <param name="timeout">How long the check may take; defaults to none beyond <see cref="CaptchaProviderOptions.Timeout"/>.</param>
+    /// <param name="timeout">How long the check may take; defaults to none beyond <see cref="CaptchaOptions.Timeout"/>.</param>
     /// <returns>The health checks builder.</returns>
     public static IHealthChecksBuilder AddVerificationCaptcha(
         this IHealthChecksBuilder builder,
@@ -129,30 +134,41 @@ public static class CaptchaVerificationBuilderExtensions
             timeout);
     }
 
-    private static IVerificationBuilder AddProvider(IVerificationBuilder builder, Action<CaptchaProviderOptions> setProvider, Action<CaptchaProviderOptions>? configure)
+    private static IVerificationBuilder AddProvider(IVerificationBuilder builder, Action<CaptchaOptions> setProvider, Action<CaptchaOptions>? configure)
     {
         AddCore(builder, setProvider);
-        if (configure is not null)
-        {
-            builder.Services.Configure(configure);
-        }
-
-        return builder;
+        return configure is null ? builder : Configure(builder, configure);
     }
 
-    private static IVerificationBuilder AddCore(IVerificationBuilder builder, Action<CaptchaProviderOptions>? configure)
+    private static IVerificationBuilder AddCore(IVerificationBuilder builder, Action<CaptchaOptions>? configure)
     {
-        AdapterRegistration.Add<CaptchaProviderOptions, CaptchaOptionsValidator>(builder, CaptchaProviderOptions.SectionName, CaptchaOptionsBinder.Bind, RegisterOnce, configure);
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (!services.Any(static d => d.ServiceType == typeof(CaptchaMarker)))
+        {
+            services.AddSingleton<CaptchaMarker>();
+            services.TryAddSingleton(TimeProvider.System);
+            AdapterHttpClient.Add(services, CaptchaSiteverify.HttpClientName);
+        }
+
+        // The settings are the captcha part of the default VerificationOptions, bound from Verification:Captcha
+        // (or AddCaptcha(section)) by AddVerification() and validated at start with the rest of them.
+        services.AddOptions<VerificationOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, CaptchaOptionsValidator>());
 
         // A singleton that asks IHttpClientFactory for a client per call, rather than a typed client captured for
         // ever by the singleton engine: handler rotation (DNS changes) keeps working.
-        builder.Services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(SiteverifyCaptchaValidator.Create));
+        services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(SiteverifyCaptchaValidator.Create));
+        return configure is null ? builder : Configure(builder, configure);
+    }
+
+    /// <summary>Code that sets the captcha settings: it runs after configuration binding, so it wins.</summary>
+    private static IVerificationBuilder Configure(IVerificationBuilder builder, Action<CaptchaOptions> configure)
+    {
+        builder.Services.Configure<VerificationOptions>(o => configure(o.Captcha));
         return builder;
     }
 
-    private static void RegisterOnce(IServiceCollection services)
-    {
-        services.TryAddSingleton(TimeProvider.System);
-        AdapterHttpClient.Add(services, CaptchaProviderOptions.HttpClientName);
-    }
+    /// <summary>Marks that the package's shared parts (the named client) are registered.</summary>
+    private sealed class CaptchaMarker;
 }

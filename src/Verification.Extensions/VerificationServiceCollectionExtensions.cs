@@ -28,6 +28,7 @@ public static class VerificationServiceCollectionExtensions
             AddShared(services);
             services.AddOptions<VerificationOptions>().ValidateOnStart();
             OptionsBinding.Bind<VerificationOptions>(services, null, static sp => Sections(sp), VerificationOptionsBinder.Bind);
+            CaptchaSections.Bind(services);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartupWarnings>());
             services.TryAddSingleton<ICodeStore>(static sp => new InMemoryCodeStore(sp.GetRequiredService<IOptions<VerificationOptions>>().Value.InMemoryStore.MaxEntries));
             services.TryAddSingleton(static sp => new EngineRuntime(sp.GetRequiredService<IOptions<VerificationOptions>>().Value, sp.GetService<IMeterFactory>()));

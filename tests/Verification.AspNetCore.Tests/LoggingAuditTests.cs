@@ -44,7 +44,7 @@ public sealed class LoggingAuditTests
         typeof(VerificationService).Assembly,
         typeof(IVerificationBuilder).Assembly,
         typeof(VerificationEndpointOptions).Assembly,
-        typeof(Captcha.CaptchaProviderOptions).Assembly,
+        typeof(Captcha.CaptchaSiteverify).Assembly,
         typeof(Captcha.Image.SkiaCaptchaImageOptions).Assembly,
         typeof(SmtpEmailSender).Assembly,
         typeof(RedisCodeStore).Assembly,

@@ -219,7 +219,7 @@ public sealed class FailClosedTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(60)));
     }
 
-    private static Harness For(CaptchaProvider provider, Uri endpoint, Action<CaptchaProviderOptions>? configure = null) =>
+    private static Harness For(CaptchaProvider provider, Uri endpoint, Action<CaptchaOptions>? configure = null) =>
         new(b => b.AddCaptcha(o =>
         {
             o.Provider = provider;

@@ -78,7 +78,7 @@ public sealed class LoggingTests
     [Fact]
     public void LogMessages_HaveUniqueEventIdsFrom3000To3099()
     {
-        var log = typeof(CaptchaProviderOptions).Assembly.GetType("Verification.Captcha.Log", throwOnError: true)!;
+        var log = typeof(CaptchaSiteverify).Assembly.GetType("Verification.Captcha.Log", throwOnError: true)!;
         var ids = log.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
             .Select(m => m.GetCustomAttribute<LoggerMessageAttribute>())
             .OfType<LoggerMessageAttribute>()

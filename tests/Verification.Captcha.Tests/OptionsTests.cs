@@ -26,7 +26,7 @@ public sealed class OptionsTests
             ["Verification:Captcha:Timeout"] = "00:00:02.5",
         });
 
-        var options = provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<VerificationOptions>>().Value.Captcha;
         Assert.Equal(CaptchaProvider.ReCaptchaV3, options.Provider);
         Assert.Equal(Secret, options.Secret);
         Assert.Equal("6Lc-site-key", options.SiteKey);
@@ -51,13 +51,13 @@ public sealed class OptionsTests
             ["Verification:Captcha:ExpectedHostnames"] = "example.com, www.example.com;login.example.com",
         });
 
-        Assert.Equal(["example.com", "www.example.com", "login.example.com"], provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value.ExpectedHostnames);
+        Assert.Equal(["example.com", "www.example.com", "login.example.com"], provider.GetRequiredService<IOptions<VerificationOptions>>().Value.Captcha.ExpectedHostnames);
     }
 
     [Fact]
     public void Defaults_AreDocumentedValues()
     {
-        var options = new CaptchaProviderOptions();
+        var options = new CaptchaOptions();
 
         Assert.Null(options.Provider);
         Assert.Null(options.Secret);
@@ -65,14 +65,14 @@ public sealed class OptionsTests
         Assert.Equal(0.5, options.MinimumScore);
         Assert.Empty(options.ExpectedHostnames);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Timeout);
-        Assert.Equal("Verification:Captcha", CaptchaProviderOptions.SectionName);
+        Assert.Equal("Verification:Captcha", CaptchaOptions.SectionName);
     }
 
     [Theory]
-    [InlineData("Turnstile", typeof(TurnstileCaptchaValidator), CaptchaProviderOptions.TurnstileEndpoint)]
-    [InlineData("HCaptcha", typeof(HCaptchaValidator), CaptchaProviderOptions.HCaptchaEndpoint)]
-    [InlineData("ReCaptchaV2", typeof(ReCaptchaValidator), CaptchaProviderOptions.ReCaptchaEndpoint)]
-    [InlineData("ReCaptchaV3", typeof(ReCaptchaValidator), CaptchaProviderOptions.ReCaptchaEndpoint)]
+    [InlineData("Turnstile", typeof(TurnstileCaptchaValidator), CaptchaSiteverify.TurnstileEndpoint)]
+    [InlineData("HCaptcha", typeof(HCaptchaValidator), CaptchaSiteverify.HCaptchaEndpoint)]
+    [InlineData("ReCaptchaV2", typeof(ReCaptchaValidator), CaptchaSiteverify.ReCaptchaEndpoint)]
+    [InlineData("ReCaptchaV3", typeof(ReCaptchaValidator), CaptchaSiteverify.ReCaptchaEndpoint)]
     public void AddCaptcha_EachProvider_UsesItsDocumentedEndpointByDefault(string name, Type type, string endpoint)
     {
         using var provider = Build(b => b.AddCaptcha(), new() { ["Verification:Captcha:Provider"] = name, ["Verification:Captcha:Secret"] = Secret });
@@ -86,9 +86,9 @@ public sealed class OptionsTests
     [Fact]
     public void Documented_Endpoints_AreTheProvidersSiteverifyUrls()
     {
-        Assert.Equal("https://challenges.cloudflare.com/turnstile/v0/siteverify", CaptchaProviderOptions.TurnstileEndpoint);
-        Assert.Equal("https://api.hcaptcha.com/siteverify", CaptchaProviderOptions.HCaptchaEndpoint);
-        Assert.Equal("https://www.google.com/recaptcha/api/siteverify", CaptchaProviderOptions.ReCaptchaEndpoint);
+        Assert.Equal("https://challenges.cloudflare.com/turnstile/v0/siteverify", CaptchaSiteverify.TurnstileEndpoint);
+        Assert.Equal("https://api.hcaptcha.com/siteverify", CaptchaSiteverify.HCaptchaEndpoint);
+        Assert.Equal("https://www.google.com/recaptcha/api/siteverify", CaptchaSiteverify.ReCaptchaEndpoint);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class OptionsTests
             ["Verification:Captcha:Timeout"] = "00:00:03",
         });
 
-        var options = provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<VerificationOptions>>().Value.Captcha;
         Assert.Equal(CaptchaProvider.Turnstile, options.Provider);
         Assert.Equal(TestKeys.TurnstileAlwaysPasses, options.Secret);
         Assert.Equal(TimeSpan.FromSeconds(3), options.Timeout);
@@ -138,9 +138,77 @@ public sealed class OptionsTests
         var configuration = Configuration(new() { ["Captcha:Provider"] = "HCaptcha", ["Captcha:Secret"] = Secret, ["Captcha:SiteKey"] = "site" });
         using var provider = Build(b => b.AddCaptcha(configuration.GetSection("Captcha")));
 
-        var options = provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value;
+        var options = provider.GetRequiredService<IOptions<VerificationOptions>>().Value.Captcha;
         Assert.Equal(CaptchaProvider.HCaptcha, options.Provider);
         Assert.Equal("site", options.SiteKey);
+    }
+
+    [Fact]
+    public void AddCaptcha_WithAnExplicitSection_RefusesAnUnknownKeyNamingIt()
+    {
+        var configuration = Configuration(new() { ["Captcha:Provider"] = "HCaptcha", ["Captcha:Secret"] = Secret, ["Captcha:Secrte"] = Secret });
+
+        var failure = AssertInvalid(b => b.AddCaptcha(configuration.GetSection("Captcha")));
+
+        var message = Assert.Single(failure.Failures);
+        Assert.StartsWith("Captcha:Secrte is not a setting; the keys of Captcha are ", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddCaptcha_MistakesInTheExplicitSectionAndInVerification_AreReportedTogether()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Verification:Code:Length"] = "six",
+            ["Captcha:Provider"] = "Turnstile",
+            ["Captcha:Secret"] = Secret,
+            ["Captcha:Timeout"] = "soon",
+        };
+
+        var failure = AssertInvalid(b => b.AddCaptcha(Configuration(settings).GetSection("Captcha")), settings);
+
+        Assert.Contains(failure.Failures, f => f.StartsWith("Verification:Code:Length 'six' is not a whole number", StringComparison.Ordinal));
+        Assert.Contains(failure.Failures, f => f.StartsWith("Captcha:Timeout 'soon' is not a duration", StringComparison.Ordinal));
+        Assert.Equal(2, failure.Failures.Count());
+    }
+
+    [Fact]
+    public void AddCaptcha_WithAnExplicitSection_WinsOverVerificationCaptcha_AndCodeWinsOverBoth()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Verification:Captcha:Provider"] = "HCaptcha",
+            ["Verification:Captcha:MaxTries"] = "3",
+            ["Verification:Captcha:Timeout"] = "00:00:04",
+            ["Captcha:Provider"] = "Turnstile",
+            ["Captcha:Secret"] = Secret,
+            ["Captcha:Timeout"] = "00:00:02",
+        };
+
+        using var provider = Build(b => b.AddCaptcha(o => o.SiteKey = "from-code").AddCaptcha(Configuration(settings).GetSection("Captcha")), settings);
+
+        var options = provider.GetRequiredService<IOptions<VerificationOptions>>().Value.Captcha;
+        Assert.Equal(CaptchaProvider.Turnstile, options.Provider);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Timeout);
+        Assert.Equal(3, options.MaxTries);
+        Assert.Equal("from-code", options.SiteKey);
+        Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
+    }
+
+    [Fact]
+    public void AddTurnstileCaptcha_WithATenant_ChecksOnlyTheDefaultOptionsItReads()
+    {
+        var tenant = Configuration(new() { ["Tenant:Tokens:AllowEphemeralKey"] = "true", ["Tenant:ProjectId"] = "tenant-a" }).GetSection("Tenant");
+        var services = new ServiceCollection();
+        services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddTurnstileCaptcha(o => o.Secret = Secret);
+        services.AddVerification("tenant-a", tenant);
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptionsMonitor<VerificationOptions>>().Get("tenant-a");
+
+        Assert.Null(options.Captcha.Secret);
+        Assert.NotNull(provider.GetRequiredKeyedService<IVerificationService>("tenant-a"));
+        Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
     }
 
     [Fact]
@@ -151,10 +219,10 @@ public sealed class OptionsTests
         builder.AddTurnstileCaptcha(o => o.Secret = Secret).AddTurnstileCaptcha(o => o.Secret = Secret).AddCaptcha();
 
         Assert.Single(services, d => d.ServiceType == typeof(ICaptchaValidator));
-        var validators = services.Where(d => d.ServiceType == typeof(IValidateOptions<CaptchaProviderOptions>)).Select(d => d.ImplementationType).ToList();
+        var validators = services.Where(d => d.ServiceType == typeof(IValidateOptions<VerificationOptions>)).Select(d => d.ImplementationType).ToList();
         Assert.Equal(validators.Distinct().Count(), validators.Count);
         Assert.Contains(typeof(CaptchaOptionsValidator), validators);
-        Assert.Single(services, d => d.ServiceType == typeof(IConfigureOptions<CaptchaProviderOptions>) && d.ImplementationFactory is not null);
+        Assert.Equal(BindersOf(new ServiceCollection().AddVerification().Services), BindersOf(services));
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
         Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredService<ICaptchaValidator>());
     }
@@ -186,7 +254,7 @@ public sealed class OptionsTests
     {
         using var provider = Build(b => b.AddTurnstileCaptcha(o => o.Secret = Secret));
 
-        using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(CaptchaProviderOptions.HttpClientName);
+        using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(CaptchaSiteverify.HttpClientName);
 
         Assert.NotNull(client);
     }
@@ -401,8 +469,12 @@ public sealed class OptionsTests
     private static OptionsValidationException AssertInvalid(Action<IVerificationBuilder> register, Dictionary<string, string?>? settings = null)
     {
         using var provider = Build(register, settings);
-        return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value);
+        return Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<VerificationOptions>>().Value);
     }
+
+    /// <summary>The configuration binders of the options (the code given to the methods is registered as instances).</summary>
+    private static int BindersOf(IServiceCollection services) =>
+        services.Count(d => d.ServiceType == typeof(IConfigureOptions<VerificationOptions>) && d.ImplementationFactory is not null);
 
     private static IConfigurationRoot Configuration(Dictionary<string, string?> settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

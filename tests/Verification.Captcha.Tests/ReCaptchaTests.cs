@@ -13,7 +13,7 @@ public sealed class ReCaptchaTests
         ["v3-no-action"] = new(Score: 0.9),
     };
 
-    private static Harness ReCaptcha(Uri endpoint, bool v3, Action<CaptchaProviderOptions>? configure = null) =>
+    private static Harness ReCaptcha(Uri endpoint, bool v3, Action<CaptchaOptions>? configure = null) =>
         new(b => b.AddReCaptcha(o =>
         {
             o.Secret = TestKeys.ReCaptchaSecret;

@@ -16,7 +16,7 @@ public sealed class ResilienceIsolationTests
         using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<IHttpMessageHandlerFactory>();
 
-        Assert.DoesNotContain(Chain(factory.CreateHandler(CaptchaProviderOptions.HttpClientName)), static handler => handler is ResilienceHandler);
+        Assert.DoesNotContain(Chain(factory.CreateHandler(CaptchaSiteverify.HttpClientName)), static handler => handler is ResilienceHandler);
         Assert.Contains(Chain(factory.CreateHandler("the-apps-own-client")), static handler => handler is ResilienceHandler);
     }
 

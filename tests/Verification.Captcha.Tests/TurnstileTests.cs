@@ -184,7 +184,7 @@ public sealed class TurnstileTests
     {
         await using var standIn = await StandIn.StartAsync(Siteverify.Turnstile());
         using var h = Harness.Turnstile(standIn.Endpoint);
-        var token = new string('a', CaptchaProviderOptions.MaxTokenLength);
+        var token = new string('a', CaptchaSiteverify.MaxTokenLength);
 
         Expect.Invalid(await h.Validator.ValidateAsync(token, Harness.Client), "invalid-input-response");
 
@@ -197,7 +197,7 @@ public sealed class TurnstileTests
         await using var standIn = await StandIn.StartAsync(Siteverify.Turnstile());
         using var h = Harness.Turnstile(standIn.Endpoint);
 
-        var result = await h.Validator.ValidateAsync(new string('a', CaptchaProviderOptions.MaxTokenLength + 1), Harness.Client);
+        var result = await h.Validator.ValidateAsync(new string('a', CaptchaSiteverify.MaxTokenLength + 1), Harness.Client);
 
         Expect.Invalid(result, CaptchaValidationReasons.TokenTooLong);
         Assert.Empty(standIn.Requests);

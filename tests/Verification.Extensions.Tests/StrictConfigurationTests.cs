@@ -40,6 +40,7 @@ public sealed class StrictConfigurationTests
     [InlineData("Verification:Throttling:PerIp:Limt", null)]
     [InlineData("Verification:Tokens:SigningKeys:0:Kid", null)]
     [InlineData("Verification:Captcha:AlwaysRequired", null)]
+    [InlineData("Verification:Captcha:Secrte", "Verification:Captcha:Secrte is not a setting; the keys of Verification:Captcha are AlwaysRequire, ChallengeLifetime, ChallengesPerIpPerHour, Endpoint, ExpectedAction, ExpectedHostnames, Image, KeyLength, MaxTries, MinimumScore, Provider, Secret, SiteKey, Timeout, TokenLifetime.")]
     public void Resolve_UnknownKey_FailsNamingIt(string key, string? expected)
     {
         var failures = Failures(new() { [key] = "1" });
@@ -71,6 +72,45 @@ public sealed class StrictConfigurationTests
         });
 
         Assert.Equal(3, options.Captcha.MaxTries);
+    }
+
+    [Fact]
+    public void Resolve_CaptchaSection_IsReadWholeIntoTheOneCaptchaOptions()
+    {
+        var options = Options(new()
+        {
+            ["Verification:Captcha:AlwaysRequire"] = "true",
+            ["Verification:Captcha:Provider"] = "ReCaptchaV3",
+            ["Verification:Captcha:Secret"] = "secret",
+            ["Verification:Captcha:SiteKey"] = "site",
+            ["Verification:Captcha:Endpoint"] = "https://recaptcha.net/recaptcha/api/siteverify",
+            ["Verification:Captcha:MinimumScore"] = "0.7",
+            ["Verification:Captcha:ExpectedAction"] = "send_code",
+            ["Verification:Captcha:ExpectedHostnames"] = "example.com,www.example.com",
+            ["Verification:Captcha:Timeout"] = "00:00:03",
+            ["Verification:Captcha:Image:Width"] = "200",
+        });
+
+        Assert.True(options.Captcha.AlwaysRequire);
+        Assert.Equal(CaptchaProvider.ReCaptchaV3, options.Captcha.Provider);
+        Assert.Equal("secret", options.Captcha.Secret);
+        Assert.Equal("site", options.Captcha.SiteKey);
+        Assert.Equal(new Uri("https://recaptcha.net/recaptcha/api/siteverify"), options.Captcha.Endpoint);
+        Assert.Equal(0.7, options.Captcha.MinimumScore);
+        Assert.Equal("send_code", options.Captcha.ExpectedAction);
+        Assert.Equal(["example.com", "www.example.com"], options.Captcha.ExpectedHostnames);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.Captcha.Timeout);
+    }
+
+    [Theory]
+    [InlineData("Verification:Captcha:Provider", "Turnstyle", "Verification:Captcha:Provider 'Turnstyle' is not a known captcha provider; use Turnstile, HCaptcha, ReCaptchaV2 or ReCaptchaV3.")]
+    [InlineData("Verification:Captcha:Endpoint", "siteverify", "Verification:Captcha:Endpoint 'siteverify' is not an absolute http(s) URL")]
+    [InlineData("Verification:Captcha:MinimumScore", "high", "Verification:Captcha:MinimumScore 'high' is not a number")]
+    public void Resolve_UnreadableCaptchaProviderValue_FailsNamingTheKey(string key, string value, string expected)
+    {
+        var failure = Assert.Single(Failures(new() { [key] = value }));
+
+        Assert.StartsWith(expected, failure, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -4,23 +4,43 @@ using Verification.Shared;
 
 namespace Verification.Captcha;
 
-/// <summary>Validates <see cref="CaptchaProviderOptions"/> at start. Every message names the configuration key to fix.</summary>
-/// <remarks>Hand-written like Core's validator: the rules span fields and the messages name configuration keys.</remarks>
-internal sealed class CaptchaOptionsValidator : IValidateOptions<CaptchaProviderOptions>
+/// <summary>
+/// Validates the siteverify settings of <see cref="VerificationOptions.Captcha"/> (<see cref="CaptchaOptions.Provider"/>
+/// to <see cref="CaptchaOptions.Timeout"/>) at start; the core's validation checks the rest of the section. Every
+/// message names the configuration key to fix.
+/// </summary>
+/// <remarks>
+/// <para>Hand-written like Core's validator: the rules span fields and the messages name configuration keys.</para>
+/// <para>Only the default (unnamed) options are checked: the validator is registered unkeyed and reads them, and the
+/// tenants registered with <c>AddVerification(name, section)</c> use the app's unkeyed captcha validator.</para>
+/// </remarks>
+internal sealed class CaptchaOptionsValidator : IValidateOptions<VerificationOptions>
 {
-    private const string Path = CaptchaProviderOptions.SectionName;
+    private const string Path = CaptchaOptions.SectionName;
     private const int MaxSecretLength = 1024;
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(2);
 
-    public ValidateOptionsResult Validate(string? name, CaptchaProviderOptions options)
+    public ValidateOptionsResult Validate(string? name, VerificationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!string.Equals(name ?? Options.DefaultName, Options.DefaultName, StringComparison.Ordinal) || options.Captcha is null)
+        {
+            // A tenant's options, or no captcha part at all (the core's validation reports that).
+            return ValidateOptionsResult.Skip;
+        }
+
         var errors = new List<string>();
+        Validate(options.Captcha, OptionsBinding.ErrorsOf(options), errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Validate(CaptchaOptions options, IReadOnlyList<string> bindingErrors, List<string> errors)
+    {
 
         switch (options.Provider)
         {
-            case null when !OptionsBinding.ErrorsOf(options).Any(static e => e.StartsWith(Path + ":Provider", StringComparison.Ordinal)):
+            case null when !bindingErrors.Any(static e => e.StartsWith(Path + ":Provider", StringComparison.Ordinal)):
                 errors.Add($"{Path}:Provider is not set; use Turnstile, HCaptcha, ReCaptchaV2 or ReCaptchaV3, or register with AddTurnstileCaptcha, AddHCaptcha or AddReCaptcha.");
                 break;
             case { } provider when !Enum.IsDefined(provider):
@@ -78,7 +98,5 @@ internal sealed class CaptchaOptionsValidator : IValidateOptions<CaptchaProvider
         {
             errors.Add($"{Path}:Timeout is {options.Timeout.ToString("c", CultureInfo.InvariantCulture)}; use 00:00:00.1 to 00:02:00 (00:00:05 is the default).");
         }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

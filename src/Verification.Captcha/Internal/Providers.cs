@@ -2,14 +2,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Verification.Captcha;
 
-/// <summary>Cloudflare Turnstile: <c>secret</c>, <c>response</c>, <c>remoteip</c>; the answer's <c>action</c> is checked against <see cref="CaptchaProviderOptions.ExpectedAction"/> when set.</summary>
+/// <summary>Cloudflare Turnstile: <c>secret</c>, <c>response</c>, <c>remoteip</c>; the answer's <c>action</c> is checked against <see cref="CaptchaOptions.ExpectedAction"/> when set.</summary>
 internal sealed class TurnstileCaptchaValidator(
-    CaptchaProviderOptions options, IHttpClientFactory httpClientFactory, ICodeStore store, TimeProvider timeProvider, ILogger<TurnstileCaptchaValidator> logger)
+    CaptchaOptions options, IHttpClientFactory httpClientFactory, ICodeStore store, TimeProvider timeProvider, ILogger<TurnstileCaptchaValidator> logger)
     : SiteverifyCaptchaValidator(CaptchaProvider.Turnstile, options, httpClientFactory, store, timeProvider, logger);
 
-/// <summary>hCaptcha: form-encoded only; adds <c>sitekey</c> when <see cref="CaptchaProviderOptions.SiteKey"/> is set, so a token solved for another site is refused.</summary>
+/// <summary>hCaptcha: form-encoded only; adds <c>sitekey</c> when <see cref="CaptchaOptions.SiteKey"/> is set, so a token solved for another site is refused.</summary>
 internal sealed class HCaptchaValidator(
-    CaptchaProviderOptions options, IHttpClientFactory httpClientFactory, ICodeStore store, TimeProvider timeProvider, ILogger<HCaptchaValidator> logger)
+    CaptchaOptions options, IHttpClientFactory httpClientFactory, ICodeStore store, TimeProvider timeProvider, ILogger<HCaptchaValidator> logger)
     : SiteverifyCaptchaValidator(CaptchaProvider.HCaptcha, options, httpClientFactory, store, timeProvider, logger)
 {
     private readonly string? _siteKey = options.SiteKey;
@@ -25,11 +25,11 @@ internal sealed class HCaptchaValidator(
 
 /// <summary>
 /// Google reCAPTCHA v2 and v3. For v3 the answer must carry a <c>score</c> of at least
-/// <see cref="CaptchaProviderOptions.MinimumScore"/> (and the expected <c>action</c>, when one is set): Google leaves that
+/// <see cref="CaptchaOptions.MinimumScore"/> (and the expected <c>action</c>, when one is set): Google leaves that
 /// judgement to the caller, and <c>success: true</c> alone says only that the token was a real v3 token.
 /// </summary>
 internal sealed class ReCaptchaValidator(
-    CaptchaProvider provider, CaptchaProviderOptions options, IHttpClientFactory httpClientFactory, ICodeStore store, TimeProvider timeProvider, ILogger<ReCaptchaValidator> logger)
+    CaptchaProvider provider, CaptchaOptions options, IHttpClientFactory httpClientFactory, ICodeStore store, TimeProvider timeProvider, ILogger<ReCaptchaValidator> logger)
     : SiteverifyCaptchaValidator(provider, options, httpClientFactory, store, timeProvider, logger)
 {
     private readonly double _minimumScore = options.MinimumScore;

@@ -10,11 +10,11 @@ namespace Verification.Captcha;
 
 /// <summary>
 /// Checks a captcha token with the provider's siteverify endpoint: one form-encoded POST of <c>secret</c>,
-/// <c>response</c> and <c>remoteip</c> through the <see cref="CaptchaProviderOptions.HttpClientName"/> client, then the
+/// <c>response</c> and <c>remoteip</c> through the <see cref="CaptchaSiteverify.HttpClientName"/> client, then the
 /// answer's <c>success</c>, <c>error-codes</c>, <c>hostname</c> and the provider's own fields.
 /// </summary>
 /// <remarks>
-/// <para>Fails closed. Unavailable, never valid: a network error, no answer within <see cref="CaptchaProviderOptions.Timeout"/>,
+/// <para>Fails closed. Unavailable, never valid: a network error, no answer within <see cref="CaptchaOptions.Timeout"/>,
 /// a status other than 2xx (redirects are not followed), a body that is not JSON, malformed, without a boolean
 /// <c>success</c> or over <see cref="MaxResponseBytes"/>; also <c>success: false</c> with an error code saying the
 /// provider did not judge the token (<c>internal-error</c>, <c>missing-input-secret</c>, <c>invalid-input-secret</c>,
@@ -22,7 +22,7 @@ namespace Verification.Captcha;
 /// not the person.</para>
 /// <para>Invalid: <c>success: false</c> (the reason is the first error code, such as <c>invalid-input-response</c> or
 /// <c>timeout-or-duplicate</c>), a host name, action or score that fails the configured checks, a token over
-/// <see cref="CaptchaProviderOptions.MaxTokenLength"/> characters or holding control characters (refused without a call), and
+/// <see cref="CaptchaSiteverify.MaxTokenLength"/> characters or holding control characters (refused without a call), and
 /// a token presented again after it was accepted once (<see cref="CaptchaValidationReasons.Duplicate"/>).</para>
 /// <para>Single use on our side too: a valid token is marked used in the <see cref="ICodeStore"/> under
 /// <c>captcha:</c> + hex(SHA-256(token)) for <see cref="UsedMarkLifetime"/> (longer than any provider keeps a token),
@@ -54,7 +54,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
 
     protected SiteverifyCaptchaValidator(
         CaptchaProvider provider,
-        CaptchaProviderOptions options,
+        CaptchaOptions options,
         IHttpClientFactory httpClientFactory,
         ICodeStore store,
         TimeProvider timeProvider,
@@ -62,7 +62,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
     {
         Provider = provider;
         _client = new SiteverifyClient(
-            options.Endpoint ?? CaptchaProviderOptions.GetDefaultEndpoint(provider),
+            options.Endpoint ?? CaptchaSiteverify.GetDefaultEndpoint(provider),
             options.Secret ?? throw new ArgumentException("The secret is missing.", nameof(options)),
             options.Timeout,
             httpClientFactory,
@@ -81,10 +81,13 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
     /// <summary>The siteverify URL posted to.</summary>
     public Uri Endpoint => _client.Endpoint;
 
-    /// <summary>Creates the validator of the configured provider; throws <see cref="OptionsValidationException"/> when the options are invalid.</summary>
+    /// <summary>
+    /// Creates the validator of the provider set in the default <see cref="VerificationOptions.Captcha"/>; throws
+    /// <see cref="OptionsValidationException"/> when the options are invalid.
+    /// </summary>
     internal static ICaptchaValidator Create(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<CaptchaProviderOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<VerificationOptions>>().Value.Captcha;
         var httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
         var store = services.GetRequiredService<ICodeStore>();
         var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
@@ -97,17 +100,17 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
                 new ReCaptchaValidator(options.Provider.Value, options, httpClientFactory, store, timeProvider, loggers.CreateLogger<ReCaptchaValidator>()),
 
             // Unreachable after validation at start; kept so that a bypassed validation still fails loudly.
-            _ => throw new OptionsValidationException(Options.DefaultName, typeof(CaptchaProviderOptions), [$"{CaptchaProviderOptions.SectionName}:Provider is not set."]),
+            _ => throw new OptionsValidationException(Options.DefaultName, typeof(VerificationOptions), [$"{CaptchaOptions.SectionName}:Provider is not set."]),
         };
     }
 
     /// <inheritdoc />
     public async ValueTask<CaptchaValidationResult> ValidateAsync(string captchaToken, VerificationContext? context, CancellationToken cancellationToken = default)
     {
-        if (captchaToken is not { Length: > 0 } || captchaToken.Length > CaptchaProviderOptions.MaxTokenLength
+        if (captchaToken is not { Length: > 0 } || captchaToken.Length > CaptchaSiteverify.MaxTokenLength
             || string.IsNullOrWhiteSpace(captchaToken) || AdapterRules.HasControlCharacters(captchaToken))
         {
-            var reason = captchaToken?.Length > CaptchaProviderOptions.MaxTokenLength ? CaptchaValidationReasons.TokenTooLong : CaptchaValidationReasons.MalformedToken;
+            var reason = captchaToken?.Length > CaptchaSiteverify.MaxTokenLength ? CaptchaValidationReasons.TokenTooLong : CaptchaValidationReasons.MalformedToken;
             Log.TokenRefusedLocally(_logger, Provider, reason);
             return Invalid(reason);
         }
@@ -232,7 +235,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
         }
 
         return answer.ErrorCodes.FirstOrDefault(NotJudgedCodes.Contains) is { } notJudged
-            ? $"{Provider} siteverify did not judge the check: {notJudged} (check {CaptchaProviderOptions.SectionName}:Secret)."
+            ? $"{Provider} siteverify did not judge the check: {notJudged} (check {CaptchaOptions.SectionName}:Secret)."
             : null;
     }
 

@@ -7,7 +7,7 @@ namespace Verification.Captcha;
 
 /// <summary>
 /// One siteverify exchange: a form-encoded POST of <c>secret</c>, <c>response</c>, <c>remoteip</c> and the provider's
-/// own fields through the <see cref="CaptchaProviderOptions.HttpClientName"/> client, asking for JSON, and the answer's
+/// own fields through the <see cref="CaptchaSiteverify.HttpClientName"/> client, asking for JSON, and the answer's
 /// status and body (read with the size cap of <see cref="BoundedHttpContent"/>). What the answer means is the
 /// validator's business.
 /// </summary>
@@ -56,7 +56,7 @@ internal sealed class SiteverifyClient(
         // that nobody advances.
         using var bound = new CancellationTokenSource(Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token);
-        var client = httpClientFactory.CreateClient(CaptchaProviderOptions.HttpClientName);
+        var client = httpClientFactory.CreateClient(CaptchaSiteverify.HttpClientName);
         client.Timeout = Timeout;
 
         using var answer = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);

@@ -8,9 +8,6 @@ internal static class VerificationOptionsBinder
     /// <summary>Sections under <c>Verification</c> that other Verification packages read with their own options.</summary>
     internal static readonly string[] AdapterSections = ["Twilio", "TencentCloudSms", "Smtp", "Redis", "Http", "Identity"];
 
-    /// <summary>Keys of <c>Verification:Captcha</c> that the Verification.Captcha package reads (and its <c>Image</c> section).</summary>
-    internal static readonly string[] CaptchaProviderKeys = ["Provider", "Secret", "SiteKey", "Endpoint", "MinimumScore", "ExpectedAction", "ExpectedHostnames", "Timeout", "Image"];
-
     public static void Bind(ConfigurationReader section, VerificationOptions options)
     {
         section.Allow(AdapterSections);
@@ -56,14 +53,30 @@ internal static class VerificationOptionsBinder
         options.Delivery.CircuitBreaker.SamplingDuration = breaker.TimeSpan("SamplingDuration") ?? options.Delivery.CircuitBreaker.SamplingDuration;
         options.Delivery.CircuitBreaker.BreakDuration = breaker.TimeSpan("BreakDuration") ?? options.Delivery.CircuitBreaker.BreakDuration;
 
-        var captcha = section.Section("Captcha");
-        captcha.Allow(CaptchaProviderKeys);
-        options.Captcha.AlwaysRequire = captcha.Bool("AlwaysRequire") ?? options.Captcha.AlwaysRequire;
-        options.Captcha.KeyLength = captcha.Int("KeyLength") ?? options.Captcha.KeyLength;
-        options.Captcha.ChallengeLifetime = captcha.TimeSpan("ChallengeLifetime") ?? options.Captcha.ChallengeLifetime;
-        options.Captcha.MaxTries = captcha.Int("MaxTries") ?? options.Captcha.MaxTries;
-        options.Captcha.TokenLifetime = captcha.TimeSpan("TokenLifetime") ?? options.Captcha.TokenLifetime;
-        options.Captcha.ChallengesPerIpPerHour = captcha.Int("ChallengesPerIpPerHour") ?? options.Captcha.ChallengesPerIpPerHour;
+        BindCaptcha(section.Section("Captcha"), options.Captcha);
+    }
+
+    /// <summary>
+    /// Reads a <c>Verification:Captcha</c> section (or the section given to <c>AddCaptcha(section)</c>) into
+    /// <paramref name="options"/>: every key of the section but <c>Image</c>, the renderer's own section.
+    /// </summary>
+    public static void BindCaptcha(ConfigurationReader captcha, CaptchaOptions options)
+    {
+        captcha.Allow("Image");
+        options.AlwaysRequire = captcha.Bool("AlwaysRequire") ?? options.AlwaysRequire;
+        options.KeyLength = captcha.Int("KeyLength") ?? options.KeyLength;
+        options.ChallengeLifetime = captcha.TimeSpan("ChallengeLifetime") ?? options.ChallengeLifetime;
+        options.MaxTries = captcha.Int("MaxTries") ?? options.MaxTries;
+        options.TokenLifetime = captcha.TimeSpan("TokenLifetime") ?? options.TokenLifetime;
+        options.ChallengesPerIpPerHour = captcha.Int("ChallengesPerIpPerHour") ?? options.ChallengesPerIpPerHour;
+        options.Provider = captcha.Enum<CaptchaProvider>("Provider", "captcha provider") ?? options.Provider;
+        options.Secret = captcha.String("Secret") ?? options.Secret;
+        options.SiteKey = captcha.String("SiteKey") ?? options.SiteKey;
+        options.Endpoint = captcha.Uri("Endpoint", "use an absolute https URL or remove the key to use the provider's siteverify URL.") ?? options.Endpoint;
+        options.MinimumScore = captcha.Double("MinimumScore") ?? options.MinimumScore;
+        options.ExpectedAction = captcha.String("ExpectedAction") ?? options.ExpectedAction;
+        options.ExpectedHostnames = captcha.StringList("ExpectedHostnames") is { Count: > 0 } hostnames ? hostnames : options.ExpectedHostnames;
+        options.Timeout = captcha.TimeSpan("Timeout") ?? options.Timeout;
     }
 
     private static void BindTokens(ConfigurationReader tokens, TokenOptions options)

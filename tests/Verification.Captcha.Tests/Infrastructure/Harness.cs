@@ -48,7 +48,7 @@ internal sealed class Harness : IDisposable
 
     public IServiceProvider Services => _provider;
 
-    public static Harness Turnstile(Uri endpoint, string secret = TestKeys.TurnstileAlwaysPasses, Action<CaptchaProviderOptions>? configure = null, TimeProvider? time = null, ICodeStore? store = null) =>
+    public static Harness Turnstile(Uri endpoint, string secret = TestKeys.TurnstileAlwaysPasses, Action<CaptchaOptions>? configure = null, TimeProvider? time = null, ICodeStore? store = null) =>
         new(b => b.AddTurnstileCaptcha(o =>
         {
             o.Secret = secret;
