@@ -32,16 +32,27 @@ internal static class OptionsBinding
         string? name,
         Func<IServiceProvider, IEnumerable<(IConfiguration Section, string Path)>> sections,
         Action<ConfigurationReader, TOptions> bind)
+        where TOptions : class =>
+        Bind<TOptions>(services, name, sp => sections(sp).Select(s => (s.Section, s.Path, bind)));
+
+    /// <summary>
+    /// Binds the options named <paramref name="name"/> from the sections <paramref name="sections"/> returns, each
+    /// read by its own method (for example a whole section, then one part of it given on its own), in order; their
+    /// errors are reported together.
+    /// </summary>
+    public static void Bind<TOptions>(
+        IServiceCollection services,
+        string? name,
+        Func<IServiceProvider, IEnumerable<(IConfiguration Section, string Path, Action<ConfigurationReader, TOptions> Bind)>> sections)
         where TOptions : class
     {
-        services.AddSingleton<IConfigureOptions<TOptions>>(sp => new Binder<TOptions>(name ?? Options.DefaultName, () => sections(sp), bind));
+        services.AddSingleton<IConfigureOptions<TOptions>>(sp => new Binder<TOptions>(name ?? Options.DefaultName, () => sections(sp)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, BindingErrorsValidator<TOptions>>());
     }
 
     private sealed class Binder<TOptions>(
         string name,
-        Func<IEnumerable<(IConfiguration Section, string Path)>> sections,
-        Action<ConfigurationReader, TOptions> bind) : IConfigureNamedOptions<TOptions>
+        Func<IEnumerable<(IConfiguration Section, string Path, Action<ConfigurationReader, TOptions> Bind)>> sections) : IConfigureNamedOptions<TOptions>
         where TOptions : class
     {
         public void Configure(TOptions options) => Configure(Options.DefaultName, options);
@@ -54,15 +65,14 @@ internal static class OptionsBinding
             }
 
             var errors = new List<string>();
-            foreach (var (section, path) in sections())
+            foreach (var (section, path, bind) in sections())
             {
                 var reader = new ConfigurationReader(section, path);
                 bind(reader, options);
                 errors.AddRange(reader.Errors);
             }
 
-            // Another binder of the same options (a package's own section) may have run first: keep its errors too.
-            Errors.AddOrUpdate(options, [.. ErrorsOf(options), .. errors]);
+            Errors.AddOrUpdate(options, errors);
         }
     }
 

@@ -27,8 +27,7 @@ public static class VerificationServiceCollectionExtensions
             services.AddSingleton<VerificationMarker>();
             AddShared(services);
             services.AddOptions<VerificationOptions>().ValidateOnStart();
-            OptionsBinding.Bind<VerificationOptions>(services, null, static sp => Sections(sp), VerificationOptionsBinder.Bind);
-            CaptchaSections.Bind(services);
+            OptionsBinding.Bind<VerificationOptions>(services, null, static sp => Sections(sp));
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartupWarnings>());
             services.TryAddSingleton<ICodeStore>(static sp => new InMemoryCodeStore(sp.GetRequiredService<IOptions<VerificationOptions>>().Value.InMemoryStore.MaxEntries));
             services.TryAddSingleton(static sp => new EngineRuntime(sp.GetRequiredService<IOptions<VerificationOptions>>().Value, sp.GetService<IMeterFactory>()));
@@ -119,15 +118,21 @@ public static class VerificationServiceCollectionExtensions
     /// <summary>A section given to <c>AddVerification(section)</c>; it replaces the app's <c>Verification</c> section.</summary>
     private sealed record ExplicitSection(IConfigurationSection Section);
 
-    /// <summary>The explicit sections if any were given, otherwise the app's <c>Verification</c> section, if the app has configuration.</summary>
-    private static List<(IConfiguration Section, string Path)> Sections(IServiceProvider services)
+    /// <summary>
+    /// The explicit sections if any were given, otherwise the app's <c>Verification</c> section, if the app has
+    /// configuration; then the sections given to <c>AddCaptcha(section)</c>.
+    /// </summary>
+    private static List<(IConfiguration Section, string Path, Action<ConfigurationReader, VerificationOptions> Bind)> Sections(IServiceProvider services)
     {
-        var sections = services.GetServices<ExplicitSection>().Select(static s => ((IConfiguration)s.Section, s.Section.Path)).ToList();
+        var sections = services.GetServices<ExplicitSection>()
+            .Select(static s => ((IConfiguration)s.Section, s.Section.Path, (Action<ConfigurationReader, VerificationOptions>)VerificationOptionsBinder.Bind))
+            .ToList();
         if (sections.Count == 0 && services.GetService<IConfiguration>() is { } configuration)
         {
-            sections.Add((configuration.GetSection(VerificationOptions.SectionName), VerificationOptions.SectionName));
+            sections.Add((configuration.GetSection(VerificationOptions.SectionName), VerificationOptions.SectionName, VerificationOptionsBinder.Bind));
         }
 
+        sections.AddRange(CaptchaSections.Of(services));
         return sections;
     }
 }

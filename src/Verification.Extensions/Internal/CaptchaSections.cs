@@ -14,13 +14,11 @@ internal static class CaptchaSections
     /// <summary>Binds <paramref name="section"/> into the default options' captcha settings (several: in order).</summary>
     public static void Use(IServiceCollection services, IConfigurationSection section) => services.AddSingleton(new CaptchaSection(section));
 
-    /// <summary>Registers the binding of the sections given to <see cref="Use"/>; called once, right after the <c>Verification</c> section's.</summary>
-    public static void Bind(IServiceCollection services) =>
-        OptionsBinding.Bind<VerificationOptions>(
-            services,
-            null,
-            static sp => sp.GetServices<CaptchaSection>().Select(static s => ((IConfiguration)s.Section, s.Section.Path)),
-            static (section, options) => VerificationOptionsBinder.BindCaptcha(section, options.Captcha));
+    /// <summary>The sections given to <see cref="Use"/>, each with the binder method of <c>Verification:Captcha</c>.</summary>
+    public static IEnumerable<(IConfiguration Section, string Path, Action<ConfigurationReader, VerificationOptions> Bind)> Of(IServiceProvider services) =>
+        services.GetServices<CaptchaSection>().Select(static s => ((IConfiguration)s.Section, s.Section.Path, (Action<ConfigurationReader, VerificationOptions>)BindCaptcha));
+
+    private static void BindCaptcha(ConfigurationReader section, VerificationOptions options) => VerificationOptionsBinder.BindCaptcha(section, options.Captcha);
 
     private sealed record CaptchaSection(IConfigurationSection Section);
 }
