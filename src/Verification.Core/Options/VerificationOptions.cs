@@ -57,7 +57,7 @@ public sealed class VerificationOptions
     /// <summary>Delivery to the senders.</summary>
     public DeliveryOptions Delivery { get; set; } = new();
 
-    /// <summary>Captcha escalation and the built-in image captcha.</summary>
+    /// <summary>All of <c>Verification:Captcha</c>: captcha escalation, the built-in image captcha and the siteverify provider.</summary>
     public CaptchaOptions Captcha { get; set; } = new();
 
     /// <summary>The default in-memory store (unused when another store is registered).</summary>
