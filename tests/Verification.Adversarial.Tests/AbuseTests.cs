@@ -369,9 +369,15 @@ public abstract partial class AbuseTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts the app on the store under test, on the test's clock.</summary>
-    private protected Task<TestApp> StartAsync(Action<VerificationOptions>? verification = null, IUserDirectory? directory = null, ICaptchaImageRenderer? renderer = null, Action<IServiceCollection>? services = null) =>
+    private protected Task<TestApp> StartAsync(
+        Action<VerificationOptions>? verification = null,
+        IUserDirectory? directory = null,
+        ICaptchaImageRenderer? renderer = null,
+        Action<IServiceCollection>? services = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplication>? beforeEndpoints = null) =>
         TestApp.StartAsync(o =>
         {
+            o.BeforeEndpoints = beforeEndpoints;
             o.Time = _time;
             o.Verification = verification;
             o.Services = s =>

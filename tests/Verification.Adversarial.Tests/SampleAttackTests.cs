@@ -164,8 +164,54 @@ public abstract class SampleAttackTests(ITestOutputHelper output)
         Assert.Equal("signed_up", (await Json.ReadSuccessAsync(signedUp)).GetProperty("status").GetString());
     }
 
-    private async Task<SampleProcess> StartAsync() =>
-        await SampleProcess.StartAsync([.. StoreSettings, "--Verification:Throttling:ResendCooldown=00:00:00", "--Verification:Throttling:PerIp:Limit=0"]);
+    [Theory]
+    [InlineData(253_402_300_800L)] // 10000-01-01: past DateTime.MaxValue
+    [InlineData(long.MaxValue)]
+    [InlineData(-62_135_596_801L)] // before 0001-01-01
+    public async Task SignInAndVerify_CorrectlySignedTokensWithExpOutOfRange_RefusedNeverA500(long exp)
+    {
+        var secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        using var sample = await StartAsync(
+            "--Verification:Tokens:Algorithm=HS256",
+            "--Verification:Tokens:SigningKeys:0:KeyId=adv",
+            "--Verification:Tokens:SigningKeys:0:Secret=" + Convert.ToBase64String(secret));
+        using var sent = await PostAsync(sample, "/auth/v1/verification", $$"""{"phone_number":"{{Phone}}","usage":"REGISTER"}""");
+        var id = (await Json.ReadSuccessAsync(sent)).GetProperty("verification_id").GetString()!;
+        var code = sample.TakeMessage().Code;
+
+        // The verification id, re-signed with the deployment's own secret after its exp was changed.
+        using (var verify = await PostAsync(sample, "/auth/v1/verification/verify", $$"""{"verification_id":"{{Resign(id, exp, secret)}}","verification_code":"{{code}}"}"""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, verify.StatusCode);
+        }
+
+        using var verified = await PostAsync(sample, "/auth/v1/verification/verify", $$"""{"verification_id":"{{id}}","verification_code":"{{code}}"}""");
+        var token = (await Json.ReadSuccessAsync(verified)).GetProperty("verification_token").GetString()!;
+        foreach (var path in new[] { "/auth/v1/signup", "/auth/v1/signin" })
+        {
+            using var forged = await PostAsync(sample, path, Body(Resign(token, exp, secret)));
+            await Json.AssertErrorAsync(forged, HttpStatusCode.BadRequest, "invalid_verification_token", 4010);
+        }
+
+        // Control: the same re-signing with the token's own exp is accepted, so the refusals above were the exp's.
+        var ownExp = System.Text.Json.Nodes.JsonNode.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(token.Split('.')[1]))!["exp"]!.GetValue<long>();
+        using var signedUp = await PostAsync(sample, "/auth/v1/signup", Body(Resign(token, ownExp, secret)));
+        Assert.Equal("signed_up", (await Json.ReadSuccessAsync(signedUp)).GetProperty("status").GetString());
+    }
+
+    private async Task<SampleProcess> StartAsync(params string[] settings) =>
+        await SampleProcess.StartAsync([.. StoreSettings, "--Verification:Throttling:ResendCooldown=00:00:00", "--Verification:Throttling:PerIp:Limit=0", .. settings]);
+
+    /// <summary>The token with its <c>exp</c> replaced, signed again (HS256) with <paramref name="secret"/>: a forgery only the key holder could make.</summary>
+    private static string Resign(string jwt, long exp, byte[] secret)
+    {
+        var parts = jwt.Split('.');
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(parts[1]))!.AsObject();
+        payload["exp"] = exp;
+        var signed = parts[0] + "." + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(payload.ToJsonString());
+        var signature = System.Security.Cryptography.HMACSHA256.HashData(secret, Encoding.ASCII.GetBytes(signed));
+        return signed + "." + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(signature);
+    }
 
     private static async Task AssertDocumentedAsync(SampleProcess sample, string path, byte[] body, string? contentType)
     {
