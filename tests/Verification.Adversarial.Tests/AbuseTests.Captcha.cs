@@ -87,40 +87,16 @@ internal sealed class SaveHook
         services.Add(ServiceDescriptor.Singleton<ICodeStore>(sp => new Store(this, (ICodeStore)(inner.ImplementationInstance ?? inner.ImplementationFactory!(sp)))));
     }
 
-    private sealed class Store(SaveHook hook, ICodeStore inner) : ICodeStore
+    private sealed class Store(SaveHook hook, ICodeStore inner) : DelegatingCodeStore(inner)
     {
-        public async ValueTask<SaveOutcome> SaveAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, bool waiveSoftLimits, DateTimeOffset now, CancellationToken cancellationToken = default)
+        public override async ValueTask<SaveOutcome> SaveAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, bool waiveSoftLimits, DateTimeOffset now, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Exchange(ref hook._beforeNext, null) is { } before)
             {
                 await before();
             }
 
-            return await inner.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken);
+            return await Inner.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken);
         }
-
-        public ValueTask<AttemptOutcome> AttemptAsync(Guid recordId, ReadOnlyMemory<byte> presentedHash, int maxAttempts, RateCharge failureCharge, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.AttemptAsync(recordId, presentedHash, maxAttempts, failureCharge, now, cancellationToken);
-
-        public ValueTask ReleaseAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.ReleaseAsync(record, charges, now, cancellationToken);
-
-        public ValueTask<bool> TryUseOnceAsync(string key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.TryUseOnceAsync(key, expiresAt, now, cancellationToken);
-
-        public ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.GetOrAddValueAsync(key, value, expiresAt, now, cancellationToken);
-
-        public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.GetValueAsync(key, now, cancellationToken);
-
-        public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.RemoveValueAsync(key, value, now, cancellationToken);
-
-        public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.ReadCountersAsync(keys, now, cancellationToken);
-
-        public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.ChargeAsync(charges, now, cancellationToken);
     }
 }
