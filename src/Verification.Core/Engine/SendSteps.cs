@@ -128,12 +128,14 @@ internal sealed class SendSteps(
             return null;
         }
 
-        if (await captcha.CheckAsync(send.Request.CaptchaToken!, send.Context, cancellationToken).ConfigureAwait(false) is { } error)
+        var (error, usedMark) = await captcha.CheckAsync(send.Request.CaptchaToken!, send.Context, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
         {
             return Refused(send, error);
         }
 
         send.WaiveSoftLimits = true;
+        send.CaptchaMark = usedMark;
         return null;
     }
 
@@ -144,7 +146,7 @@ internal sealed class SendSteps(
         send.Code = codes.Next(_codeLength);
         send.ExpiresAt = send.Now + _codeLifetime;
         send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt, send.Request.Usage);
-        send.Charges = plan.ForSend(send.Contact, send.Context, reserved: send.Exists == true || send.WaiveSoftLimits, targeted: IsTargeted(send));
+        send.Charges = WithCaptchaMark(plan.ForSend(send.Contact, send.Context, reserved: send.Exists == true || send.WaiveSoftLimits, targeted: IsTargeted(send)), send.CaptchaMark);
         return null;
     }
 
@@ -183,6 +185,9 @@ internal sealed class SendSteps(
         var refusedBy = saved.Value.RefusedBy?.Reason;
         switch (saved.Value.Status)
         {
+            case SaveStatus.RateLimited when send.CaptchaMark is { } mark && saved.Value.RefusedBy?.Key == mark.Key:
+                // Another send saved with this captcha first: single use is decided here, atomically with the record.
+                return Refused(send, CaptchaGate.Invalid(VerificationErrorReasons.Used));
             case SaveStatus.RateLimited:
                 return Refused(send, VerificationError.RateLimited(refusedBy ?? VerificationErrorReasons.ResendCooldown, saved.Value.RetryAfter, ChargePlan.Describe(refusedBy)));
             case SaveStatus.CaptchaRequired:
@@ -226,6 +231,12 @@ internal sealed class SendSteps(
 
     public async ValueTask<SendAnswer?> DeliverAsync(SendState send, CancellationToken cancellationToken) =>
         Stop(await send.Senders.DeliverAsync(send.Message, send.Masked, send.Secret, send.Charges, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The save's charges plus the captcha's used mark, when the captcha step left it to the save: the token is used
+    /// only by a send that is saved (and given back with the other charges when its delivery fails).
+    /// </summary>
+    private static RateCharge[] WithCaptchaMark(RateCharge[] charges, RateCharge? mark) => mark is { } used ? [.. charges, used] : charges;
 
     private SendAnswer Replay(SendState send, IdempotencyRecord record)
     {
