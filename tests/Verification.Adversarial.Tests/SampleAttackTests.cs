@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using CsCheck;
-using Verification.AspNetCore.Tests;
 using Xunit.Abstractions;
 
 namespace Verification.Adversarial.Tests;

@@ -3,14 +3,14 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Verification.AspNetCore.Tests;
+namespace Verification.TestUtilities;
 
 /// <summary>
 /// The real samples/Verification.Samples.WebApi, started from its build output as a child process on a free
 /// loopback port, with a pickup directory from which the tests read the codes, and its management endpoint
 /// (readiness, <c>/healthz</c>) on another free loopback port. Killed on dispose.
 /// </summary>
-internal sealed partial class SampleProcess : IDisposable
+public sealed partial class SampleProcess : IDisposable
 {
     private readonly Process _process;
     private readonly HashSet<string> _seenFiles = new(StringComparer.Ordinal);
