@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Verification;
+using Verification.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

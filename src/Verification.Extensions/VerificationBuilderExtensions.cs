@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Localization;
 using Verification;
+using Verification.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Localization;
 
-namespace Verification;
+namespace Verification.Extensions;
 
 /// <summary>
 /// Wording the app added to the built-in message renderer (<c>AddMessageLocalizer</c>, <c>AddMessageTemplate</c>):

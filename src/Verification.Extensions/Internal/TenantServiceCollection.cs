@@ -1,7 +1,7 @@
 using System.Collections;
-using Verification;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace Verification.Extensions;
 
 /// <summary>
 /// The service collection a tenant's builder writes to: registrations of the parts an engine is made of (senders,
