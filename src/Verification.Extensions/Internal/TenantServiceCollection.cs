@@ -31,8 +31,9 @@ internal sealed class TenantServiceCollection(IServiceCollection services, strin
         get => View()[index];
         set
         {
-            var actual = services.IndexOf(Actual(View()[index]));
-            services[actual] = Keyed(value);
+            var replaced = Actual(View()[index]);
+            _asAdded.Remove(replaced);
+            services[services.IndexOf(replaced)] = Keyed(value);
         }
     }
 
