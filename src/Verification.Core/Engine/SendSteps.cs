@@ -32,6 +32,8 @@ internal sealed class SendSteps(
     private readonly bool _includeIsUser = settings.IncludeIsUser;
     private readonly string? _productName = settings.Messages.ProductName;
     private readonly CultureInfo _defaultCulture = VerificationOptionsValidator.TryGetCulture(settings.Messages.DefaultCulture, out var culture) ? culture : CultureInfo.InvariantCulture;
+    private readonly string? _webOtpHost = settings.Messages.WebOtpHost;
+    private readonly string? _androidAppHash = settings.Messages.AndroidAppHash;
     private readonly bool _targetsEnabled = settings.Targets.Enabled;
 
     public static SendAnswer? Validate(SendState send) => Stop(RequestRules.CheckSend(send.Request, send.Context));
@@ -212,8 +214,12 @@ internal sealed class SendSteps(
     public SendAnswer? Render(SendState send)
     {
         var (request, contact, lifetime) = (send.Request, send.Contact, _codeLifetime);
-        var culture = send.Context?.Culture ?? _defaultCulture;
-        var rendered = renderer.Render(new MessageRenderContext(contact.Channel, send.Code, lifetime, request.Usage, culture, _productName));
+        var culture = send.Context?.Culture ?? AmbientCulture() ?? _defaultCulture;
+        var rendered = renderer.Render(new MessageRenderContext(contact.Channel, send.Code, lifetime, request.Usage, culture, _productName)
+        {
+            WebOtpHost = _webOtpHost,
+            AndroidAppHash = _androidAppHash,
+        });
         send.Message = new VerificationMessage
         {
             Channel = contact.Channel,
@@ -227,6 +233,17 @@ internal sealed class SendSteps(
             Culture = culture,
         };
         return null;
+    }
+
+    /// <summary>
+    /// The app's culture, <see cref="CultureInfo.CurrentUICulture"/>, when the app (or its request localization) set
+    /// it: not the invariant culture and not merely the machine's own (<see cref="CultureInfo.InstalledUICulture"/>),
+    /// which would otherwise override <c>Messages:DefaultCulture</c> on every server with a <c>LANG</c>.
+    /// </summary>
+    private static CultureInfo? AmbientCulture()
+    {
+        var current = CultureInfo.CurrentUICulture;
+        return current.Name.Length == 0 || current.Equals(CultureInfo.InstalledUICulture) ? null : current;
     }
 
     public async ValueTask<SendAnswer?> DeliverAsync(SendState send, CancellationToken cancellationToken) =>
