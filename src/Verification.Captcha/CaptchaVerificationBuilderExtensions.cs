@@ -14,14 +14,14 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 /// <remarks>
 /// <para>Each method registers the validator as the single <see cref="ICaptchaValidator"/> (it replaces one registered
-/// before). Its settings are <see cref="VerificationOptions.Captcha"/> (<see cref="CaptchaOptions"/>) of the default
-/// options, which <c>AddVerification()</c> binds from the <c>Verification:Captcha</c> section of the app's
+/// before). Its settings are <see cref="VerificationOptions.Captcha"/> (<see cref="CaptchaOptions"/>) of the builder's
+/// options: the default ones, which <c>AddVerification()</c> binds from the <c>Verification:Captcha</c> section of the app's
 /// <see cref="IConfiguration"/> when one is registered; the methods add their validation at start: the host fails to
 /// start (or resolving <see cref="IVerificationService"/> throws <see cref="OptionsValidationException"/>) with
 /// messages that name the key to fix. Code given to the methods runs after configuration binding, so it wins. Calling
 /// them again is harmless.</para>
-/// <para>The validator is unkeyed: tenants registered with <c>AddVerification(name, section)</c> use it, with the
-/// default options' settings, so an app with tenants only also calls <c>AddVerification()</c> for them.</para>
+/// <para>On the builder of a tenant (<c>AddVerification(name, section)</c>) the methods add the tenant's own validator,
+/// configured by the <c>Captcha</c> part of the tenant's section and options.</para>
 /// <para>The validators fail closed: a provider that cannot be asked or answers something unreadable makes the
 /// send answer <c>unavailable</c> (503), never pass. A token is accepted once: a replay answers
 /// <c>captcha_invalid</c> with reason <c>duplicate</c>. See <c>docs/captcha-providers.md</c>.</para>
@@ -63,7 +63,7 @@ public static class CaptchaVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(section);
         AddCore(builder, null);
-        CaptchaSections.Use(builder.Services, section);
+        CaptchaSections.Use(builder.Services, TenantServiceCollection.OptionsNameOf(builder.Services), section);
         return builder;
     }
 
@@ -149,26 +149,30 @@ public static class CaptchaVerificationBuilderExtensions
             services.AddSingleton<CaptchaMarker>();
             services.TryAddSingleton(TimeProvider.System);
             AdapterHttpClient.Add(services, CaptchaSiteverify.HttpClientName);
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, CaptchaOptionsValidator>());
         }
 
-        // The settings are the captcha part of the default VerificationOptions, bound from Verification:Captcha
-        // (or AddCaptcha(section)) by AddVerification() and validated at start with the rest of them.
-        services.AddOptions<VerificationOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, CaptchaOptionsValidator>());
+        // The settings are the captcha part of the builder's VerificationOptions (the default options, or a tenant's),
+        // bound from its section's Captcha part (and AddCaptcha(section)) and validated at start with the rest of them.
+        var name = TenantServiceCollection.OptionsNameOf(services);
+        if (!services.Any(d => d.ImplementationInstance is CaptchaOptionsValidator.Checked named && named.Name == name))
+        {
+            services.AddSingleton(new CaptchaOptionsValidator.Checked(name));
+        }
 
         // A singleton that asks IHttpClientFactory for a client per call, rather than a typed client captured for
         // ever by the singleton engine: handler rotation (DNS changes) keeps working.
-        services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(SiteverifyCaptchaValidator.Create));
+        services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(sp => SiteverifyCaptchaValidator.Create(sp, name)));
         return configure is null ? builder : Configure(builder, configure);
     }
 
-    /// <summary>Code that sets the captcha settings: it runs after configuration binding, so it wins.</summary>
+    /// <summary>Code that sets the captcha settings of the builder's options: it runs after configuration binding, so it wins.</summary>
     private static IVerificationBuilder Configure(IVerificationBuilder builder, Action<CaptchaOptions> configure)
     {
-        builder.Services.Configure<VerificationOptions>(o => configure(o.Captcha));
+        builder.Services.Configure<VerificationOptions>(TenantServiceCollection.OptionsNameOf(builder.Services), o => configure(o.Captcha));
         return builder;
     }
 
-    /// <summary>Marks that the package's shared parts (the named client) are registered.</summary>
+    /// <summary>Marks that the package's shared parts (the named client, the validation) are registered.</summary>
     private sealed class CaptchaMarker;
 }

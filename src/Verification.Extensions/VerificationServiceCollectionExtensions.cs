@@ -100,7 +100,7 @@ public static class VerificationServiceCollectionExtensions
 
         AddShared(services);
         services.AddOptions<VerificationOptions>(name).ValidateOnStart();
-        OptionsBinding.Bind<VerificationOptions>(services, name, _ => [(section, section.Path)], VerificationOptionsBinder.Bind);
+        OptionsBinding.Bind<VerificationOptions>(services, name, sp => CaptchaSections.Of(sp, name).Prepend((section, section.Path, VerificationOptionsBinder.Bind)));
         services.AddKeyedSingleton(name, static (sp, key) => new EngineRuntime(EngineFactory.OptionsOf(sp, key).Value, sp.GetService<IMeterFactory>()));
         services.AddKeyedSingleton<IVerificationService>(name, static (sp, key) => EngineFactory.CreateService(sp, key));
 
@@ -138,7 +138,7 @@ public static class VerificationServiceCollectionExtensions
             sections.Add((configuration.GetSection(VerificationOptions.SectionName), VerificationOptions.SectionName, VerificationOptionsBinder.Bind));
         }
 
-        sections.AddRange(CaptchaSections.Of(services));
+        sections.AddRange(CaptchaSections.Of(services, Microsoft.Extensions.Options.Options.DefaultName));
         return sections;
     }
 }

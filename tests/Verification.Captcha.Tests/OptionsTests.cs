@@ -212,6 +212,33 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void AddTurnstileCaptcha_OnATenantsBuilder_ReadsAndChecksTheTenantsOptions()
+    {
+        var configuration = Configuration(new()
+        {
+            ["Tenants:A:Tokens:AllowEphemeralKey"] = "true",
+            ["Tenants:A:ProjectId"] = "tenant-a",
+            ["Tenants:A:Captcha:Timeout"] = "00:00:03",
+            ["Tenants:B:Tokens:AllowEphemeralKey"] = "true",
+            ["Tenants:B:ProjectId"] = "tenant-b",
+        });
+        var services = new ServiceCollection();
+        services.AddVerification("tenant-a", configuration.GetSection("Tenants:A")).AddTurnstileCaptcha(o => o.Secret = Secret);
+        services.AddVerification("tenant-b", configuration.GetSection("Tenants:B")).AddTurnstileCaptcha();
+        using var provider = services.BuildServiceProvider();
+
+        var validator = Assert.IsType<TurnstileCaptchaValidator>(provider.GetRequiredKeyedService<ICaptchaValidator>("tenant-a"));
+        var monitor = provider.GetRequiredService<IOptionsMonitor<VerificationOptions>>();
+
+        Assert.Equal(TimeSpan.FromSeconds(3), monitor.Get("tenant-a").Captcha.Timeout);
+        Assert.Equal(Secret, monitor.Get("tenant-a").Captcha.Secret);
+        Assert.Null(provider.GetService<ICaptchaValidator>());
+        var failure = Assert.Throws<OptionsValidationException>(() => monitor.Get("tenant-b"));
+        Assert.Equal("Verification:Captcha:Secret is missing; set the secret key the captcha provider issued for the site (docs/captcha-providers.md lists the providers' test secrets for local use).", Assert.Single(failure.Failures));
+        Assert.NotNull(validator);
+    }
+
+    [Fact]
     public void Registrations_CalledTwice_AreHarmlessAndLeaveOneValidator()
     {
         var services = new ServiceCollection();

@@ -11,11 +11,14 @@ namespace Verification.Captcha;
 /// </summary>
 /// <remarks>
 /// <para>Hand-written like Core's validator: the rules span fields and the messages name configuration keys.</para>
-/// <para>Only the default (unnamed) options are checked: the validator is registered unkeyed and reads them, and the
-/// tenants registered with <c>AddVerification(name, section)</c> use the app's unkeyed captcha validator.</para>
+/// <para>Only the options a siteverify validator reads are checked (<see cref="Checked"/>: the default options when the
+/// app's builder added one, a tenant's when its builder did); the other tenants' sections may leave the keys out.</para>
 /// </remarks>
-internal sealed class CaptchaOptionsValidator : IValidateOptions<VerificationOptions>
+/// <param name="checkedOptions">The names of the options read by a siteverify validator.</param>
+internal sealed class CaptchaOptionsValidator(IEnumerable<CaptchaOptionsValidator.Checked> checkedOptions) : IValidateOptions<VerificationOptions>
 {
+    private readonly HashSet<string> _names = [.. checkedOptions.Select(static c => c.Name)];
+
     private const string Path = CaptchaOptions.SectionName;
     private const int MaxSecretLength = 1024;
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(100);
@@ -24,9 +27,9 @@ internal sealed class CaptchaOptionsValidator : IValidateOptions<VerificationOpt
     public ValidateOptionsResult Validate(string? name, VerificationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!string.Equals(name ?? Options.DefaultName, Options.DefaultName, StringComparison.Ordinal) || options.Captcha is null)
+        if (!_names.Contains(name ?? Options.DefaultName) || options.Captcha is null)
         {
-            // A tenant's options, or no captcha part at all (the core's validation reports that).
+            // Options no siteverify validator reads, or no captcha part at all (the core's validation reports that).
             return ValidateOptionsResult.Skip;
         }
 
@@ -99,4 +102,8 @@ internal sealed class CaptchaOptionsValidator : IValidateOptions<VerificationOpt
             errors.Add($"{Path}:Timeout is {options.Timeout.ToString("c", CultureInfo.InvariantCulture)}; use 00:00:00.1 to 00:02:00 (00:00:05 is the default).");
         }
     }
+
+    /// <summary>Names options whose captcha settings a siteverify validator reads.</summary>
+    /// <param name="Name">The options' name (<see cref="Options.DefaultName"/> for the default ones).</param>
+    internal sealed record Checked(string Name);
 }

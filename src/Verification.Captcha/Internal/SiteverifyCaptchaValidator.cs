@@ -82,14 +82,16 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
     public Uri Endpoint => _client.Endpoint;
 
     /// <summary>
-    /// Creates the validator of the provider set in the default <see cref="VerificationOptions.Captcha"/>; throws
-    /// <see cref="OptionsValidationException"/> when the options are invalid.
+    /// Creates the validator of the provider set in the <see cref="VerificationOptions.Captcha"/> of the options named
+    /// <paramref name="optionsName"/> (the default options, or a tenant's); throws <see cref="OptionsValidationException"/>
+    /// when the options are invalid.
     /// </summary>
-    internal static ICaptchaValidator Create(IServiceProvider services)
+    internal static ICaptchaValidator Create(IServiceProvider services, string optionsName)
     {
-        var options = services.GetRequiredService<IOptions<VerificationOptions>>().Value.Captcha;
+        var options = services.GetRequiredService<IOptionsMonitor<VerificationOptions>>().Get(optionsName).Captcha;
         var httpClientFactory = services.GetRequiredService<IHttpClientFactory>();
-        var store = services.GetRequiredService<ICodeStore>();
+        // A tenant's validator marks used tokens in the tenant's store.
+        var store = (optionsName == Options.DefaultName ? null : services.GetKeyedService<ICodeStore>(optionsName)) ?? services.GetRequiredService<ICodeStore>();
         var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
         var loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         return options.Provider switch
@@ -100,7 +102,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
                 new ReCaptchaValidator(options.Provider.Value, options, httpClientFactory, store, timeProvider, loggers.CreateLogger<ReCaptchaValidator>()),
 
             // Unreachable after validation at start; kept so that a bypassed validation still fails loudly.
-            _ => throw new OptionsValidationException(Options.DefaultName, typeof(VerificationOptions), [$"{CaptchaOptions.SectionName}:Provider is not set."]),
+            _ => throw new OptionsValidationException(optionsName, typeof(VerificationOptions), [$"{CaptchaOptions.SectionName}:Provider is not set."]),
         };
     }
 

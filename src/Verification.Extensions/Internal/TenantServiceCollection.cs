@@ -22,6 +22,13 @@ internal sealed class TenantServiceCollection(IServiceCollection services, strin
     /// <summary>The tenant's keyed registrations, each with the unkeyed descriptor the builder added and sees.</summary>
     private readonly Dictionary<ServiceDescriptor, ServiceDescriptor> _asAdded = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>The name of the options a builder's parts read: the tenant's, or the default options' for the app's own builder.</summary>
+    public static string OptionsNameOf(IServiceCollection services) =>
+        services is TenantServiceCollection tenant ? tenant.Name : Microsoft.Extensions.Options.Options.DefaultName;
+
+    /// <summary>The tenant's name: the service key of its parts and the name of its options.</summary>
+    public string Name => name;
+
     public int Count => View().Count;
 
     public bool IsReadOnly => services.IsReadOnly;
