@@ -155,6 +155,16 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void AddCaptcha_WithAnExplicitSection_UnknownProvider_IsReportedOnceNamingTheKey()
+    {
+        var configuration = Configuration(new() { ["Captcha:Provider"] = "Recaptcha", ["Captcha:Secret"] = Secret });
+
+        var failure = AssertInvalid(b => b.AddCaptcha(configuration.GetSection("Captcha")));
+
+        Assert.StartsWith("Captcha:Provider 'Recaptcha' is not a known captcha provider", Assert.Single(failure.Failures), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddCaptcha_MistakesInTheExplicitSectionAndInVerification_AreReportedTogether()
     {
         var settings = new Dictionary<string, string?>

@@ -17,12 +17,12 @@ namespace Verification.Captcha;
 /// <param name="checkedOptions">The names of the options read by a siteverify validator.</param>
 internal sealed class CaptchaOptionsValidator(IEnumerable<CaptchaOptionsValidator.Checked> checkedOptions) : IValidateOptions<VerificationOptions>
 {
-    private readonly HashSet<string> _names = [.. checkedOptions.Select(static c => c.Name)];
-
     private const string Path = CaptchaOptions.SectionName;
     private const int MaxSecretLength = 1024;
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly HashSet<string> _names = [.. checkedOptions.Select(static c => c.Name)];
 
     public ValidateOptionsResult Validate(string? name, VerificationOptions options)
     {
@@ -40,10 +40,11 @@ internal sealed class CaptchaOptionsValidator(IEnumerable<CaptchaOptionsValidato
 
     private static void Validate(CaptchaOptions options, IReadOnlyList<string> bindingErrors, List<string> errors)
     {
-
         switch (options.Provider)
         {
-            case null when !bindingErrors.Any(static e => e.StartsWith(Path + ":Provider", StringComparison.Ordinal)):
+            // A Provider value that could not be read is reported by the binding, under the path of the section it
+            // came from (Verification:Captcha, a tenant's section or the one given to AddCaptcha(section)).
+            case null when !bindingErrors.Any(static e => e.Contains(":Provider ", StringComparison.Ordinal)):
                 errors.Add($"{Path}:Provider is not set; use Turnstile, HCaptcha, ReCaptchaV2 or ReCaptchaV3, or register with AddTurnstileCaptcha, AddHCaptcha or AddReCaptcha.");
                 break;
             case { } provider when !Enum.IsDefined(provider):
