@@ -88,8 +88,9 @@ internal sealed class SendSteps(
     /// </summary>
     public async ValueTask<SendAnswer?> CheckLimitsAsync(SendState send, CancellationToken cancellationToken)
     {
-        var charges = plan.ForSend(send.Contact, send.Context, reserved: true, targeted: IsTargeted(send));
-        var error = await limits.CheckAsync(charges, captcha.Applies(send.Request.CaptchaToken), cancellationToken).ConfigureAwait(false);
+        // Made once per send: the save charges the same set, its global limits narrowed unless the send may use the reserved share.
+        send.Charges = plan.ForSend(send.Contact, send.Context, reserved: true, targeted: IsTargeted(send));
+        var error = await limits.CheckAsync(send.Charges, captcha.Applies(send.Request.CaptchaToken), cancellationToken).ConfigureAwait(false);
         if (error is null)
         {
             return null;
@@ -144,7 +145,7 @@ internal sealed class SendSteps(
         send.Code = codes.Next(_codeLength);
         send.ExpiresAt = send.Now + _codeLifetime;
         send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt, send.Request.Usage);
-        send.Charges = plan.ForSend(send.Contact, send.Context, reserved: send.Exists == true || send.WaiveSoftLimits, targeted: IsTargeted(send));
+        send.Charges = (send.Charges ?? plan.ForSend(send.Contact, send.Context, targeted: IsTargeted(send))).WithReserved(send.Exists == true || send.WaiveSoftLimits);
         return null;
     }
 
@@ -174,7 +175,7 @@ internal sealed class SendSteps(
     /// <summary>Stores the pending code while checking and charging every counter of the plan, atomically.</summary>
     public async ValueTask<SendAnswer?> SaveWithChargesAsync(SendState send, CancellationToken cancellationToken)
     {
-        var saved = await secrets.SaveAsync(send.Secret, send.Charges, send.WaiveSoftLimits, send.Now, "send", StoreGuard.NothingSent, cancellationToken).ConfigureAwait(false);
+        var saved = await secrets.SaveAsync(send.Secret, send.Charges!, send.WaiveSoftLimits, send.Now, "send", StoreGuard.NothingSent, cancellationToken).ConfigureAwait(false);
         if (saved.Failed)
         {
             return saved.Error!;
@@ -225,7 +226,7 @@ internal sealed class SendSteps(
     }
 
     public async ValueTask<SendAnswer?> DeliverAsync(SendState send, CancellationToken cancellationToken) =>
-        Stop(await send.Senders.DeliverAsync(send.Message, send.Masked, send.Secret, send.Charges, cancellationToken).ConfigureAwait(false));
+        Stop(await send.Senders.DeliverAsync(send.Message, send.Masked, send.Secret, send.Charges!, cancellationToken).ConfigureAwait(false));
 
     private SendAnswer Replay(SendState send, IdempotencyRecord record)
     {

@@ -113,10 +113,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             }
 
             EnsureRoom(1 + NewCounters(charges, ticks));
-            foreach (var charge in charges)
-            {
-                Add(charge, ticks);
-            }
+            AddAll(charges, ticks);
 
             var superseded = Guid.Empty;
             if (_live.TryGetValue(record.ContactKey, out var previous))
@@ -149,58 +146,13 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
     }
 
     /// <inheritdoc />
-    /// <param name="keys">The counters' keys.</param>
-    /// <param name="now">The current time.</param>
-    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
-    /// <returns>One counter per key, in order.</returns>
-    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var ticks = now.UtcTicks;
-        var counters = new RateCounter[keys.Count];
-        lock (_gate)
-        {
-            for (var i = 0; i < keys.Count; i++)
-            {
-                var counter = Current(keys[i], ticks);
-                counters[i] = new RateCounter(counter.Count, counter.WindowEnd == 0 ? TimeSpan.Zero : RetryAfter(counter, ticks));
-            }
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<RateCounter>>(counters);
-    }
-
-    /// <inheritdoc />
-    /// <param name="charges">The counters to add to.</param>
-    /// <param name="now">The current time.</param>
-    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
-    /// <returns>A completed task.</returns>
-    /// <exception cref="InvalidOperationException">The new counters would pass the entry cap.</exception>
-    public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(charges);
-        var ticks = now.UtcTicks;
-        lock (_gate)
-        {
-            Sweep(ticks);
-            EnsureRoom(NewCounters(charges, ticks));
-            foreach (var charge in charges)
-            {
-                Add(charge, ticks);
-            }
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
     public ValueTask<AttemptOutcome> AttemptAsync(Guid recordId, ReadOnlyMemory<byte> presentedHash, int maxAttempts, RateCharge failureCharge, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var ticks = now.UtcTicks;
         lock (_gate)
         {
             Sweep(ticks);
-            var failures = Current(failureCharge.Key, ticks);
+            var failures = Current(failureCharge, ticks);
             if (failureCharge.IsRefusedAt(failures.Count))
             {
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.RateLimited, RetryAfter: RetryAfter(failures, ticks)));
@@ -290,124 +242,12 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
                 }
             }
 
-            foreach (var charge in charges)
-            {
-                if (charge.Amount > 0 && _counters.TryGetValue(charge.Key, out var counter) && counter.WindowEnd > ticks)
-                {
-                    _counters[charge.Key] = counter with { Count = Math.Max(0, counter.Count - charge.Amount) };
-                }
-            }
+            Refund(charges, ticks);
 
             Sweep(ticks);
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask<bool> TryUseOnceAsync(string key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var ticks = now.UtcTicks;
-        lock (_gate)
-        {
-            Sweep(ticks);
-            if (_marks.TryGetValue(key, out var until) && until > ticks)
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            EnsureRoom(_marks.ContainsKey(key) ? 0 : 1);
-
-            // Keep the mark at least a moment, so that two racing uses of an expiring token still see each other.
-            var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
-            _marks[key] = end;
-            _expiries.Enqueue(new Expiry(ExpiryKind.Mark, key), end);
-            return ValueTask.FromResult(true);
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(value);
-        var ticks = now.UtcTicks;
-        lock (_gate)
-        {
-            Sweep(ticks);
-            if (_values.TryGetValue(key, out var existing) && existing.Until > ticks)
-            {
-                return ValueTask.FromResult(existing.Value);
-            }
-
-            EnsureRoom(_values.ContainsKey(key) ? 0 : 1);
-            var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
-            _values[key] = (value, end);
-            _expiries.Enqueue(new Expiry(ExpiryKind.Value, key), end);
-            return ValueTask.FromResult(value);
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var ticks = now.UtcTicks;
-        lock (_gate)
-        {
-            Sweep(ticks);
-            return ValueTask.FromResult(_values.TryGetValue(key, out var existing) && existing.Until > ticks ? existing.Value : null);
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(value);
-        lock (_gate)
-        {
-            if (_values.TryGetValue(key, out var existing) && string.Equals(existing.Value, value, StringComparison.Ordinal))
-            {
-                _values.Remove(key);
-            }
-
-            Sweep(now.UtcTicks);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    private (RateCharge Charge, TimeSpan RetryAfter)? FirstRefused(IReadOnlyList<RateCharge> charges, RateLimitKind kind, long ticks)
-    {
-        foreach (var charge in charges)
-        {
-            if (charge.Kind != kind)
-            {
-                continue;
-            }
-
-            var counter = Current(charge.Key, ticks);
-            if (charge.IsRefusedAt(counter.Count))
-            {
-                return (charge, RetryAfter(counter, ticks));
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>How many of <paramref name="charges"/> would open a counter that is not held yet.</summary>
-    private int NewCounters(IReadOnlyList<RateCharge> charges, long ticks)
-    {
-        var added = 0;
-        foreach (var charge in charges)
-        {
-            added += charge.Amount > 0 && Current(charge.Key, ticks).WindowEnd == 0 ? 1 : 0;
-        }
-
-        return added;
     }
 
     /// <summary>Throws when <paramref name="added"/> more entries would pass the cap (after the sweep reclaimed what expired).</summary>
@@ -418,29 +258,6 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             throw new InvalidOperationException(
                 $"The in-memory code store holds its maximum of {_maxEntries} entries (Verification:InMemoryStore:MaxEntries); nothing was stored. Entries free up as they expire.");
         }
-    }
-
-    private Counter Current(string key, long ticks) =>
-        _counters.TryGetValue(key, out var counter) && counter.WindowEnd > ticks ? counter : default;
-
-    private static TimeSpan RetryAfter(Counter counter, long ticks) => TimeSpan.FromTicks(Math.Max(0, counter.WindowEnd - ticks));
-
-    private void Add(RateCharge charge, long ticks)
-    {
-        if (charge.Amount <= 0)
-        {
-            return;
-        }
-
-        if (_counters.TryGetValue(charge.Key, out var counter) && counter.WindowEnd > ticks)
-        {
-            _counters[charge.Key] = counter with { Count = counter.Count + charge.Amount };
-            return;
-        }
-
-        var end = ticks + charge.Window.Ticks;
-        _counters[charge.Key] = new Counter(charge.Amount, end);
-        _expiries.Enqueue(new Expiry(ExpiryKind.Counter, charge.Key), end);
     }
 
     private void Unlink(Guid recordId, string contactKey)
