@@ -13,8 +13,9 @@ namespace Verification;
 /// <remarks>
 /// Several processes of one deployment need a shared store (Verification.Redis); with this one each process
 /// counts its own limits and knows only its own codes.
-/// A pending record costs about 250 bytes (its contact key, an inline 32-byte keyed hash, two table entries and its
-/// expiry); the rate-limit counters of a send are extra (see docs/performance.md).
+/// A pending record costs under 200 bytes: two table entries (the record inline — a 16-byte digest of its keyed hash,
+/// expiry, attempts, state and contact — and the contact's live pointer, a phone number packed into a number rather
+/// than its string) and its expiry; the rate-limit counters of a send are extra (see docs/performance.md).
 /// </remarks>
 public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
 {
@@ -29,7 +30,10 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
 
     // Hashes that are not 32 bytes long (HMAC-SHA256 always is; other callers of the public API may differ).
     private readonly Dictionary<Guid, byte[]> _otherHashes = [];
-    private readonly Dictionary<string, Guid> _live = new(StringComparer.Ordinal);
+    private readonly Dictionary<ContactRef, Guid> _live = [];
+
+    // The record a pending save superseded, kept only for saves that superseded one (given back if the save is released).
+    private readonly Dictionary<Guid, Guid> _superseded = [];
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _marks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Value, long Until)> _values = new(StringComparer.Ordinal);
@@ -116,7 +120,8 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             AddAll(charges, ticks);
 
             var superseded = Guid.Empty;
-            if (_live.TryGetValue(record.ContactKey, out var previous))
+            var contact = ContactRef.Of(record.ContactKey);
+            if (_live.TryGetValue(contact, out var previous))
             {
                 ref var old = ref CollectionsMarshal.GetValueRefOrNullRef(_records, previous);
                 if (!Unsafe.IsNullRef(ref old) && old.State == State.Pending)
@@ -126,10 +131,19 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
                 }
             }
 
-            var slot = new Slot { ContactKey = record.ContactKey, ExpiresAt = record.ExpiresAt.UtcTicks, Superseded = superseded };
+            var slot = new Slot { Contact = contact, ExpiresAt = record.ExpiresAt.UtcTicks };
+            if (superseded != Guid.Empty)
+            {
+                _superseded[record.Id] = superseded;
+            }
+            else
+            {
+                _superseded.Remove(record.Id);
+            }
+
             if (record.CodeHash.Length == CodeHasher.HashLength)
             {
-                record.CodeHash.Span.CopyTo(slot.Hash);
+                Digest(record.CodeHash.Span, slot.Hash);
                 _otherHashes.Remove(record.Id);
             }
             else
@@ -138,7 +152,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             }
 
             _records[record.Id] = slot;
-            _live[record.ContactKey] = record.Id;
+            _live[contact] = record.Id;
             _recordExpiries.Enqueue(record.Id, slot.ExpiresAt);
         }
 
@@ -181,11 +195,10 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
                 return ValueTask.FromResult(new AttemptOutcome(settled));
             }
 
-            ReadOnlySpan<byte> stored = _otherHashes.TryGetValue(recordId, out var other) ? other : entry.Hash;
-            if (CryptographicOperations.FixedTimeEquals(stored, presentedHash.Span))
+            if (Matches(recordId, entry.Hash, presentedHash.Span))
             {
                 entry.State = State.Used;
-                Unlink(recordId, entry.ContactKey);
+                Unlink(recordId, entry.Contact);
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.Verified));
             }
 
@@ -194,7 +207,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             if (entry.Attempts >= maxAttempts)
             {
                 entry.State = State.Burned;
-                Unlink(recordId, entry.ContactKey);
+                Unlink(recordId, entry.Contact);
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.Exhausted));
             }
 
@@ -211,7 +224,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
         {
             Sweep(ticks);
             return ValueTask.FromResult<Guid?>(
-                _live.TryGetValue(contactKey, out var id) && _records.TryGetValue(id, out var entry)
+                _live.TryGetValue(ContactRef.Of(contactKey), out var id) && _records.TryGetValue(id, out var entry)
                 && entry.State == State.Pending && entry.ExpiresAt > ticks
                     ? id
                     : null);
@@ -229,16 +242,17 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             if (_records.Remove(record.Id, out var removed))
             {
                 _otherHashes.Remove(record.Id);
-                var wasLive = _live.TryGetValue(removed.ContactKey, out var live) && live == record.Id;
-                Unlink(record.Id, removed.ContactKey);
+                var wasLive = _live.TryGetValue(removed.Contact, out var live) && live == record.Id;
+                Unlink(record.Id, removed.Contact);
+                _superseded.Remove(record.Id, out var superseded);
 
                 // Supersede only on success: the code this save superseded was delivered and is still good, so a
                 // failed resend gives it back (unless a later send has replaced this one meanwhile).
-                ref var previous = ref CollectionsMarshal.GetValueRefOrNullRef(_records, removed.Superseded);
+                ref var previous = ref CollectionsMarshal.GetValueRefOrNullRef(_records, superseded);
                 if (wasLive && !Unsafe.IsNullRef(ref previous) && previous.State == State.Superseded && previous.ExpiresAt > ticks)
                 {
                     previous.State = State.Pending;
-                    _live[removed.ContactKey] = removed.Superseded;
+                    _live[removed.Contact] = superseded;
                 }
             }
 
@@ -260,11 +274,29 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
         }
     }
 
-    private void Unlink(Guid recordId, string contactKey)
+    /// <summary>Whether <paramref name="presented"/> is the record's hash: compared with its 32 bytes, or by digest with the 16 held inline.</summary>
+    private bool Matches(Guid recordId, ReadOnlySpan<byte> held, ReadOnlySpan<byte> presented)
     {
-        if (_live.TryGetValue(contactKey, out var id) && id == recordId)
+        if (_otherHashes.TryGetValue(recordId, out var other))
         {
-            _live.Remove(contactKey);
+            return CryptographicOperations.FixedTimeEquals(other, presented);
+        }
+
+        if (presented.Length != CodeHasher.HashLength)
+        {
+            return false;
+        }
+
+        Span<byte> digest = stackalloc byte[DigestLength];
+        Digest(presented, digest);
+        return CryptographicOperations.FixedTimeEquals(held, digest);
+    }
+
+    private void Unlink(Guid recordId, ContactRef contact)
+    {
+        if (_live.TryGetValue(contact, out var id) && id == recordId)
+        {
+            _live.Remove(contact);
         }
     }
 }
