@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using StackExchange.Redis;
+using Verification.Redis;
 
 namespace Verification.Benchmarks;
 
