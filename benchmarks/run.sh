@@ -82,6 +82,7 @@ echo "== allocations (evidence for the allocation budgets)"
 
 echo "== HTTP (wrk)"
 http_port="$(free_port)"
+management_port="$(free_port)"
 # The sample as it ships, with: HS256 (ephemeral key), the no-op sender, warnings-only logging for both endpoints, and
 # the limits a load run from one client would trip switched off (per-IP window, global SMS budget) — every request
 # is one client address, and those limits exist to stop exactly that.
@@ -94,11 +95,13 @@ http_port="$(free_port)"
         Verification__Throttling__GlobalSmsPerHour=0 \
         Verification__Throttling__GlobalSmsPerDay=0 \
         Logging__LogLevel__Default=Warning Logging__LogLevel__Verification=Warning \
-        dotnet bin/Release/net10.0/Verification.Samples.WebApi.dll --urls "http://127.0.0.1:$http_port"
+        dotnet bin/Release/net10.0/Verification.Samples.WebApi.dll --urls "http://127.0.0.1:$http_port" \
+        --Sample:ManagementUrl="http://127.0.0.1:$management_port"
 ) >"$results/sample.log" 2>&1 &
 pids+=("$!")
-for _ in $(seq 400); do curl -fs "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
-curl -fs "http://127.0.0.1:$http_port/healthz" >/dev/null
+# Ready when the management port's readiness answers (the public port does not serve /healthz).
+for _ in $(seq 400); do curl -fs "http://127.0.0.1:$management_port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+curl -fs "http://127.0.0.1:$management_port/healthz" >/dev/null
 base="http://127.0.0.1:$http_port"
 wrk_run() { # name, extra wrk args…
     local name="$1"; shift

@@ -18,14 +18,21 @@ internal sealed class ChargeSet : IReadOnlyList<RateCharge>
     private readonly ChargePlan.ChargeSubject _subject;
     private readonly ulong _rows;
     private readonly ulong _checkOnly;
+    private readonly RateCharge? _extra;
 
     public ChargeSet(ChargePlan.ChargeRule[] rules, ChargePlan.ChargeSubject subject, ulong rows, ulong checkOnly)
+        : this(rules, subject, rows, checkOnly, null)
+    {
+    }
+
+    private ChargeSet(ChargePlan.ChargeRule[] rules, ChargePlan.ChargeSubject subject, ulong rows, ulong checkOnly, RateCharge? extra)
     {
         _rules = rules;
         _subject = subject;
         _rows = rows;
         _checkOnly = checkOnly;
-        Count = BitOperations.PopCount(rows);
+        _extra = extra;
+        Count = BitOperations.PopCount(rows) + (extra is null ? 0 : 1);
     }
 
     public int Count { get; }
@@ -36,6 +43,11 @@ internal sealed class ChargeSet : IReadOnlyList<RateCharge>
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            if (_extra is { } extra && index == Count - 1)
+            {
+                return extra;
+            }
+
             var rows = _rows;
             for (var i = 0; i < index; i++)
             {
@@ -51,7 +63,11 @@ internal sealed class ChargeSet : IReadOnlyList<RateCharge>
     /// of the global rows follow it; keys and rows are unchanged.
     /// </summary>
     public ChargeSet WithReserved(bool reserved) =>
-        reserved == _subject.Reserved ? this : new ChargeSet(_rules, _subject with { Reserved = reserved }, _rows, _checkOnly);
+        reserved == _subject.Reserved ? this : new ChargeSet(_rules, _subject with { Reserved = reserved }, _rows, _checkOnly, _extra);
+
+    /// <summary>The same charges and <paramref name="extra"/> after them (a charge from outside the plan, such as a captcha's used mark); this set when there is none.</summary>
+    public ChargeSet WithExtra(RateCharge? extra) =>
+        extra is null ? this : new ChargeSet(_rules, _subject, _rows, _checkOnly, extra);
 
     public Enumerator GetEnumerator() => new(this);
 
@@ -71,16 +87,26 @@ internal sealed class ChargeSet : IReadOnlyList<RateCharge>
     {
         private ulong _left = set._rows;
         private int _row = -1;
+        private bool _extraLeft = set._extra is not null;
 
-        public readonly RateCharge Current => set.Charge(_row);
+        public readonly RateCharge Current => _row == ExtraRow ? set._extra!.Value : set.Charge(_row);
 
         readonly object IEnumerator.Current => Current;
+
+        private const int ExtraRow = MaxRules;
 
         public bool MoveNext()
         {
             if (_left == 0)
             {
-                return false;
+                if (!_extraLeft)
+                {
+                    return false;
+                }
+
+                _extraLeft = false;
+                _row = ExtraRow;
+                return true;
             }
 
             _row = BitOperations.TrailingZeroCount(_left);
@@ -92,6 +118,7 @@ internal sealed class ChargeSet : IReadOnlyList<RateCharge>
         {
             _left = set._rows;
             _row = -1;
+            _extraLeft = set._extra is not null;
         }
 
         public readonly void Dispose()

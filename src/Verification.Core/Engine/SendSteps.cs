@@ -32,6 +32,8 @@ internal sealed class SendSteps(
     private readonly bool _includeIsUser = settings.IncludeIsUser;
     private readonly string? _productName = settings.Messages.ProductName;
     private readonly CultureInfo _defaultCulture = VerificationOptionsValidator.TryGetCulture(settings.Messages.DefaultCulture, out var culture) ? culture : CultureInfo.InvariantCulture;
+    private readonly string? _webOtpHost = settings.Messages.WebOtpHost;
+    private readonly string? _androidAppHash = settings.Messages.AndroidAppHash;
     private readonly bool _targetsEnabled = settings.Targets.Enabled;
 
     public static SendAnswer? Validate(SendState send) => Stop(RequestRules.CheckSend(send.Request, send.Context));
@@ -129,23 +131,31 @@ internal sealed class SendSteps(
             return null;
         }
 
-        if (await captcha.CheckAsync(send.Request.CaptchaToken!, send.Context, cancellationToken).ConfigureAwait(false) is { } error)
+        var (error, usedMark) = await captcha.CheckAsync(send.Request.CaptchaToken!, send.Context, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
         {
             return Refused(send, error);
         }
 
         send.WaiveSoftLimits = true;
+        send.CaptchaMark = usedMark;
         return null;
     }
 
-    /// <summary>Draws the code and prepares its pending record and the charges of its save (nothing is stored yet).</summary>
+    /// <summary>
+    /// Draws the code and prepares its pending record and the charges of its save (nothing is stored yet): the send's
+    /// charge set, its global limits as this send may use them, plus the captcha's used mark when the captcha step left
+    /// it to the save (the token is used only by a send that is saved, and given back with the other charges when its
+    /// delivery fails).
+    /// </summary>
     public SendAnswer? IssueCode(SendState send)
     {
         send.Now = timeProvider.GetUtcNow();
         send.Code = codes.Next(_codeLength);
         send.ExpiresAt = send.Now + _codeLifetime;
         send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt, send.Request.Usage);
-        send.Charges = (send.Charges ?? plan.ForSend(send.Contact, send.Context, targeted: IsTargeted(send))).WithReserved(send.Exists == true || send.WaiveSoftLimits);
+        var charges = send.Charges ?? plan.ForSend(send.Contact, send.Context, targeted: IsTargeted(send));
+        send.Charges = charges.WithReserved(send.Exists == true || send.WaiveSoftLimits).WithExtra(send.CaptchaMark);
         return null;
     }
 
@@ -184,6 +194,9 @@ internal sealed class SendSteps(
         var refusedBy = saved.Value.RefusedBy?.Reason;
         switch (saved.Value.Status)
         {
+            case SaveStatus.RateLimited when send.CaptchaMark is { } mark && saved.Value.RefusedBy?.Key == mark.Key:
+                // Another send saved with this captcha first: single use is decided here, atomically with the record.
+                return Refused(send, CaptchaGate.Invalid(VerificationErrorReasons.Used));
             case SaveStatus.RateLimited:
                 return Refused(send, VerificationError.RateLimited(refusedBy ?? VerificationErrorReasons.ResendCooldown, saved.Value.RetryAfter, ChargePlan.Describe(refusedBy)));
             case SaveStatus.CaptchaRequired:
@@ -208,8 +221,12 @@ internal sealed class SendSteps(
     public SendAnswer? Render(SendState send)
     {
         var (request, contact, lifetime) = (send.Request, send.Contact, _codeLifetime);
-        var culture = send.Context?.Culture ?? _defaultCulture;
-        var rendered = renderer.Render(new MessageRenderContext(contact.Channel, send.Code, lifetime, request.Usage, culture, _productName));
+        var culture = send.Context?.Culture ?? AmbientCulture() ?? _defaultCulture;
+        var rendered = renderer.Render(new MessageRenderContext(contact.Channel, send.Code, lifetime, request.Usage, culture, _productName)
+        {
+            WebOtpHost = _webOtpHost,
+            AndroidAppHash = _androidAppHash,
+        });
         send.Message = new VerificationMessage
         {
             Channel = contact.Channel,
@@ -223,6 +240,17 @@ internal sealed class SendSteps(
             Culture = culture,
         };
         return null;
+    }
+
+    /// <summary>
+    /// The app's culture, <see cref="CultureInfo.CurrentUICulture"/>, when the app (or its request localization) set
+    /// it: not the invariant culture and not merely the machine's own (<see cref="CultureInfo.InstalledUICulture"/>),
+    /// which would otherwise override <c>Messages:DefaultCulture</c> on every server with a <c>LANG</c>.
+    /// </summary>
+    private static CultureInfo? AmbientCulture()
+    {
+        var current = CultureInfo.CurrentUICulture;
+        return current.Name.Length == 0 || current.Equals(CultureInfo.InstalledUICulture) ? null : current;
     }
 
     public async ValueTask<SendAnswer?> DeliverAsync(SendState send, CancellationToken cancellationToken) =>

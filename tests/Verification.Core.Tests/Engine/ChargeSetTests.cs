@@ -77,4 +77,19 @@ public sealed class ChargeSetTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void WithExtra_AMark_LastByIndexAndEnumerationAndKeptByWithReserved()
+    {
+        var plan = new ChargePlan(Budgets, false);
+        var mark = new RateCharge("captcha-used:abc", 1, TimeSpan.FromMinutes(5), 1, RateLimitKind.Hard, VerificationErrorReasons.Used);
+        var set = plan.ForSend(Sms, null, reserved: true);
+
+        var marked = set.WithExtra(mark).WithReserved(false);
+
+        Assert.Same(set, set.WithExtra(null));
+        Assert.Equal(set.Count + 1, marked.Count);
+        Assert.Equal(mark, marked[marked.Count - 1]);
+        Assert.Equal([.. plan.ForSend(Sms, null, reserved: false), mark], marked.ToList());
+    }
 }
