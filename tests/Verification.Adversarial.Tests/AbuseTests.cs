@@ -192,7 +192,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
     [Fact]
     public async Task VerifyAndSend_GuessingAttackOnTheOwnersNumber_OwnerSignsInWithACaptchaAndIsNeverRefusedForHours()
     {
-        var renderer = new LastKeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         await using var app = await StartAsync(renderer: renderer);
 
         // The attacker asks for codes and guesses wrong: 10 failures spend the soft budget.
@@ -228,7 +228,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
     [Fact]
     public async Task Send_GlobalBudgetsOpenShareExhausted_ExistingUsersAndCaptchaSolversStillSignIn()
     {
-        var renderer = new LastKeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         await using var app = await StartAsync(
             v =>
             {
@@ -265,7 +265,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
     [Fact]
     public async Task Send_RefusedIdempotentSendAndCaptchaOnACooldown_NoSignatureAndTheCaptchaIsNotSpent()
     {
-        var renderer = new LastKeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         await using var app = await StartAsync(renderer: renderer);
         using var signatures = new SignatureCounter(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await SendAsync(app, """{"phone_number":"+86 15588665555"}""", idempotencyKey: "k-1");
@@ -325,7 +325,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
         }
     }
 
-    private async Task OwnerSignsInAsync(TestApp app, LastKeyRenderer renderer)
+    private async Task OwnerSignsInAsync(TestApp app, RecordingCaptchaRenderer renderer)
     {
         _time.Advance(TimeSpan.FromSeconds(61));
         var id = await SendWithCaptchaAsync(app, renderer);
@@ -333,7 +333,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
         await Json.ReadSuccessAsync(verified);
     }
 
-    private static async Task<string> SendWithCaptchaAsync(TestApp app, LastKeyRenderer renderer)
+    private static async Task<string> SendWithCaptchaAsync(TestApp app, RecordingCaptchaRenderer renderer)
     {
         using var response = await SendAsync(app, """{"phone_number":"+86 15588665555"}""", captcha: await SolveCaptchaAsync(app, renderer));
         return (await Json.ReadSuccessAsync(response)).GetProperty("verification_id").GetString()!;
@@ -360,7 +360,7 @@ public abstract class AbuseTests(ITestOutputHelper output)
         return await app.Client.SendAsync(request);
     }
 
-    private static async Task<string> SolveCaptchaAsync(TestApp app, LastKeyRenderer renderer)
+    private static async Task<string> SolveCaptchaAsync(TestApp app, RecordingCaptchaRenderer renderer)
     {
         using var data = await app.PostAsync("/auth/v1/captcha/data", "{}");
         var challenge = (await Json.ReadSuccessAsync(data)).GetProperty("token").GetString()!;

@@ -224,7 +224,7 @@ public sealed class AddVerificationTests
         services.AddVerification(o => o.Tokens.AllowEphemeralKey = true)
             .AddSmsSender<NamedSender>()
             .UseUserDirectory<EveryoneExists>()
-            .UseCodeStore<CountingStore>()
+            .UseCodeStore<ObservableStore>()
             .UseMessageRenderer<PlainRenderer>();
         using var provider = services.BuildServiceProvider();
 
@@ -232,7 +232,7 @@ public sealed class AddVerificationTests
 
         Assert.True(sent.Succeeded, sent.ToString());
         Assert.True(sent.Value.IsUser);
-        Assert.Equal(1, Assert.IsType<CountingStore>(provider.GetRequiredService<ICodeStore>()).Saves);
+        Assert.Single(Assert.IsType<ObservableStore>(provider.GetRequiredService<ICodeStore>()).Saves);
         var message = provider.GetServices<ISmsSender>().OfType<NamedSender>().Single().Messages.Single();
         Assert.Equal($"code {message.Code}", message.Body);
     }
@@ -309,42 +309,5 @@ public sealed class AddVerificationTests
     private sealed class PlainRenderer : IVerificationMessageRenderer
     {
         public RenderedMessage Render(MessageRenderContext context) => new(null, $"code {context.Code}", null);
-    }
-
-    private sealed class CountingStore : ICodeStore
-    {
-        private readonly InMemoryCodeStore _inner = new();
-
-        public int Saves { get; private set; }
-
-        public ValueTask<SaveOutcome> SaveAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, bool waiveSoftLimits, DateTimeOffset now, CancellationToken cancellationToken = default)
-        {
-            Saves++;
-            return _inner.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken);
-        }
-
-        public ValueTask<AttemptOutcome> AttemptAsync(Guid recordId, ReadOnlyMemory<byte> presentedHash, int maxAttempts, RateCharge failureCharge, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            _inner.AttemptAsync(recordId, presentedHash, maxAttempts, failureCharge, now, cancellationToken);
-
-        public ValueTask ReleaseAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            _inner.ReleaseAsync(record, charges, now, cancellationToken);
-
-        public ValueTask<bool> TryUseOnceAsync(string key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            _inner.TryUseOnceAsync(key, expiresAt, now, cancellationToken);
-
-        public ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            _inner.GetOrAddValueAsync(key, value, expiresAt, now, cancellationToken);
-
-        public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            _inner.GetValueAsync(key, now, cancellationToken);
-
-        public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            _inner.RemoveValueAsync(key, value, now, cancellationToken);
-
-        public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            _inner.ReadCountersAsync(keys, now, cancellationToken);
-
-        public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            _inner.ChargeAsync(charges, now, cancellationToken);
     }
 }
