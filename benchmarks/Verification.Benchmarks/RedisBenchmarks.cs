@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using StackExchange.Redis;
+using Verification.Redis;
 
 namespace Verification.Benchmarks;
 

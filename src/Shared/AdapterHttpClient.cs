@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Verification;
+namespace Verification.Shared;
 
 /// <summary>The named <see cref="HttpClient"/> of every HTTP provider adapter (Twilio, Tencent Cloud, captcha siteverify).</summary>
 internal static class AdapterHttpClient

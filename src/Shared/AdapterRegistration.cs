@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Verification;
+namespace Verification.Shared;
 
 /// <summary>
 /// The registration every adapter makes once: its options bound from its configuration section and validated at

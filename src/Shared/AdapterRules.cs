@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Verification;
+namespace Verification.Shared;
 
 /// <summary>The rules every adapter applies to its settings: control characters and provider endpoint URLs.</summary>
 internal static class AdapterRules

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Verification;
+namespace Verification.Shared;
 
 /// <summary>
 /// Reads a provider's answer with a size cap, so that a broken or hostile peer cannot make us buffer megabytes.

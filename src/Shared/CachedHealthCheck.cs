@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Verification;
+namespace Verification.Shared;
 
 /// <summary>
 /// Makes a health check safe to expose: its result is kept for a period (<c>Verification:HealthChecks:CacheDuration</c>,

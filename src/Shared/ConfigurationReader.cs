@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace Verification;
+namespace Verification.Shared;
 
 /// <summary>
 /// Reads one configuration section into options, strictly and without reflection (so it works under trimming and

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Verification;
+namespace Verification.Shared;
 
 /// <summary>The tags of Verification's health checks: always <c>verification</c>, plus the caller's.</summary>
 internal static class HealthCheckTags

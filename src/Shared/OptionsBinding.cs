@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Verification;
+namespace Verification.Shared;
 
 /// <summary>
 /// Binds a package's options from configuration with <see cref="ConfigurationReader"/> and reports what could not be

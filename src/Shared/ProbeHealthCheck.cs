@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Verification;
+namespace Verification.Shared;
 
 /// <summary>
 /// The health check of every Verification dependency: runs a probe that sends nothing (a read-only provider call,

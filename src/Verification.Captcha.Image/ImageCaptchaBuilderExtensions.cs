@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Verification;
 using Verification.Captcha.Image;
+using Verification.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Verification;
 using Verification.Captcha;
+using Verification.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Verification;
+using Verification.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

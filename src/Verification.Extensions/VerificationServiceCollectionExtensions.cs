@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Verification;
+using Verification.Extensions;
+using Verification.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Verification;
 using Verification.Identity;
+using Verification.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Identity;
 using Verification.Identity;
 
-namespace Microsoft.AspNetCore.Identity;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers <see cref="VerificationTokenProvider{TUser}"/> with ASP.NET Core Identity.</summary>
 public static class VerificationIdentityBuilderExtensions

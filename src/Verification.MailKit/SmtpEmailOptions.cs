@@ -1,4 +1,4 @@
-namespace Verification;
+namespace Verification.MailKit;
 
 /// <summary>
 /// Options of the SMTP email sender, bound from the <c>Verification:Smtp</c> configuration section.

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace Verification;
+namespace Verification.MailKit;
 
 /// <summary>Validates <see cref="SmtpEmailOptions"/> at start, naming the configuration key to fix.</summary>
 internal sealed class SmtpEmailOptionsValidator : IValidateOptions<SmtpEmailOptions>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
-namespace Verification;
+namespace Verification.MailKit;
 
 /// <summary>
 /// Sends verification emails over SMTP with MailKit, through a bounded pool of connections (see

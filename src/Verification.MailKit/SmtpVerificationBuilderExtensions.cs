@@ -4,6 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Verification;
+using Verification.MailKit;
+using Verification.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

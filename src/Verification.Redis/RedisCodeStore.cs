@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
 
-namespace Verification;
+namespace Verification.Redis;
 
 /// <summary>
 /// An <see cref="ICodeStore"/> on Redis, shared by every instance of a deployment. Every operation is one Lua

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Verification.Shared;
 
-namespace Verification;
+namespace Verification.Redis;
 
 /// <summary>
 /// Reports the Redis store: healthy when Redis answers a PING through the store's own connection, unhealthy (with

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace Verification;
+namespace Verification.Redis;
 
 /// <summary>Where the store's multiplexer comes from: its own (created on first use, disposed with the container) or the app's.</summary>
 internal sealed class RedisConnectionSource : IAsyncDisposable, IDisposable

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Verification;
+namespace Verification.Redis;
 
 /// <summary>
 /// The Lua scripts of <see cref="RedisCodeStore"/>: one per store operation, each atomic and one round trip.

@@ -1,4 +1,4 @@
-namespace Verification;
+namespace Verification.Redis;
 
 /// <summary>
 /// Options of the Redis store, bound from the <c>Verification:Redis</c> configuration section.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Verification;
+namespace Verification.Redis;
 
 /// <summary>Validates <see cref="RedisStoreOptions"/> at start, naming the configuration key to fix.</summary>
 internal sealed class RedisStoreOptionsValidator(RedisConnectionChoice choice) : IValidateOptions<RedisStoreOptions>

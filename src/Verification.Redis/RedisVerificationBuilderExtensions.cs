@@ -4,6 +4,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Verification;
+using Verification.Redis;
+using Verification.Shared;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Verification;
+using Verification.Shared;
 using Verification.TencentCloud;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-namespace Verification;
+namespace Verification.Testing;
 
 /// <summary>
 /// An <see cref="ICaptchaValidator"/> for tests that answers what the test tells it: every token passes by default;

@@ -1,4 +1,4 @@
-namespace Verification;
+namespace Verification.Testing;
 
 /// <summary>
 /// Chooses the codes the service sends, so a test can type a code it knows (<see cref="FixedCode"/>) or a known

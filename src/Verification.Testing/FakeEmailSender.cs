@@ -1,4 +1,4 @@
-namespace Verification;
+namespace Verification.Testing;
 
 /// <summary>
 /// An <see cref="IEmailSender"/> for tests: it delivers nothing and keeps every message in a thread-safe outbox, so a

@@ -1,4 +1,4 @@
-namespace Verification;
+namespace Verification.Testing;
 
 /// <summary>
 /// What <see cref="FakeSmsSender"/> and <see cref="FakeEmailSender"/> share: a thread-safe outbox of the messages

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Verification;
+namespace Verification.Testing;
 
 /// <summary>
 /// An <see cref="IUserDirectory"/> for tests: the accounts are the contacts you <see cref="Add"/>. It drives

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Verification;
+using Verification.Testing;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-namespace Verification;
+namespace Verification.Testing;
 
 /// <summary>What <c>.UseFakes()</c> wires besides the fake senders.</summary>
 public sealed class VerificationFakesOptions

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Verification.Shared;
 
 namespace Verification.TencentCloud.Tests;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Verification;
+using Verification.Testing;
 
 namespace Verification.Testing.Tests;
 

@@ -1,3 +1,5 @@
+using Verification.Shared;
+
 namespace Verification.Captcha;
 
 /// <summary>Reads the <c>Verification:Captcha</c> keys into <see cref="CaptchaProviderOptions"/>.</summary>

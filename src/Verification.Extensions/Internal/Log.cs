@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Verification.Registration;
+namespace Verification.Extensions;
 
 /// <summary>The log messages of Verification.Extensions (event ids 8000–8099).</summary>
 internal static partial class Log

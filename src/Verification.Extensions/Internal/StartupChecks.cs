@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Verification;
+namespace Verification.Extensions;
 
 /// <summary>
 /// In the <c>Development</c> environment, and only there, turns on the ephemeral key when no key is configured, so
@@ -34,13 +34,13 @@ internal sealed class StartupWarnings(IServiceProvider services, IOptions<Verifi
         var value = options.Value;
         if (value.PickupDirectory is null && !services.GetServices<ISmsSender>().Any() && !services.GetServices<IEmailSender>().Any())
         {
-            Registration.Log.NoSender(logger);
+            Log.NoSender(logger);
         }
 
         var realKeys = value.Tokens.SigningKeys.Count > 0 || !string.IsNullOrEmpty(value.Tokens.HashKey);
         if (realKeys && string.Equals(value.ProjectId, VerificationOptions.DefaultProjectId, StringComparison.Ordinal))
         {
-            Registration.Log.ImplicitProjectId(logger, VerificationOptions.DefaultProjectId);
+            Log.ImplicitProjectId(logger, VerificationOptions.DefaultProjectId);
         }
 
         return Task.CompletedTask;

@@ -1,4 +1,6 @@
-namespace Verification;
+using Verification.Shared;
+
+namespace Verification.Extensions;
 
 /// <summary>Reads the <c>Verification</c> section into <see cref="VerificationOptions"/>, strictly (see <see cref="ConfigurationReader"/>).</summary>
 internal static class VerificationOptionsBinder

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Verification;
+namespace Verification.MailKit;
 
 /// <summary>
 /// Every log line of Verification.MailKit (event ids 4000–4099). Passwords, codes and message bodies are never

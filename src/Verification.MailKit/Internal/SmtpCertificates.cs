@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Verification;
+namespace Verification.MailKit;
 
 /// <summary>Server certificate checks: the platform's validation, plus one pinned thumbprint when configured.</summary>
 internal static class SmtpCertificates

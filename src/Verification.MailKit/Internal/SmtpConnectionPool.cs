@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using MimeKit;
 using AuthenticationException = MailKit.Security.AuthenticationException;
 
-namespace Verification;
+namespace Verification.MailKit;
 
 /// <summary>An SMTP client that remembers whether the server took the sender of the message in flight.</summary>
 internal sealed class PooledSmtpClient : SmtpClient

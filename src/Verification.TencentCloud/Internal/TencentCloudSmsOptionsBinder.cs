@@ -1,3 +1,5 @@
+using Verification.Shared;
+
 namespace Verification.TencentCloud;
 
 /// <summary>Reads the <c>Verification:TencentCloudSms</c> keys into <see cref="TencentCloudSmsOptions"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Verification.Shared;
 
 namespace Verification.TencentCloud;
 

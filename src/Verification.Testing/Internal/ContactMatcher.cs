@@ -1,7 +1,7 @@
 using System.Globalization;
 using PhoneNumbers;
 
-namespace Verification;
+namespace Verification.Testing;
 
 /// <summary>
 /// Matches the recipients of fake messages against a contact as a test spells it: phone numbers by their E.164

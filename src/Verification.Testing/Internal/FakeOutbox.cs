@@ -1,4 +1,4 @@
-namespace Verification;
+namespace Verification.Testing;
 
 /// <summary>
 /// The state shared by <see cref="FakeSmsSender"/> and <see cref="FakeEmailSender"/>: the delivered messages, the

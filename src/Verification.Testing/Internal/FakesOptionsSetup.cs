@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Verification;
+namespace Verification.Testing;
 
 /// <summary>Test-friendly settings that <c>UseFakes()</c> promises (see its remarks).</summary>
 internal sealed class FakesPostConfigure : IPostConfigureOptions<VerificationOptions>

@@ -1,3 +1,5 @@
+using Verification.Shared;
+
 namespace Verification.Twilio;
 
 /// <summary>Reads the <c>Verification:Twilio</c> keys into <see cref="TwilioSmsOptions"/>.</summary>

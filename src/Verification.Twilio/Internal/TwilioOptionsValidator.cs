@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.Extensions.Options;
+using Verification.Shared;
 
 namespace Verification.Twilio;
 
