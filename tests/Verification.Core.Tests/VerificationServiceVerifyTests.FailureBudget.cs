@@ -1,5 +1,3 @@
-using NSubstitute;
-
 namespace Verification.Tests;
 
 public sealed partial class VerificationServiceVerifyTests
@@ -7,12 +5,7 @@ public sealed partial class VerificationServiceVerifyTests
     [Fact]
     public async Task VerifyAsync_FailureBudgetSpentByTwoCodes_RefusesCorrectDigitsAndNewSends()
     {
-        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
-        var (firstId, firstCode) = await h.SendPhoneAsync();
-        await FailAsync(h, firstId, firstCode, 5);
-        h.Time.Advance(TimeSpan.FromSeconds(61));
-        var (secondId, secondCode) = await h.SendPhoneAsync();
-        await FailAsync(h, secondId, secondCode, 5);
+        var (h, secondId, secondCode) = await TwoCodesFailedAsync(secondFailures: 5);
 
         // The budget is checked before anything is compared, so even the right digits are refused as throttled.
         var verify = ResultAssert.Failed(
@@ -35,12 +28,7 @@ public sealed partial class VerificationServiceVerifyTests
     [Fact]
     public async Task VerifyAsync_FailureBudgetSpentWhileACodeIsLive_RefusesThatCodesCorrectDigits()
     {
-        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
-        var (firstId, firstCode) = await h.SendPhoneAsync();
-        await FailAsync(h, firstId, firstCode, 5);
-        h.Time.Advance(TimeSpan.FromSeconds(61));
-        var (secondId, secondCode) = await h.SendPhoneAsync();
-        await FailAsync(h, secondId, secondCode, 4);
+        var (h, _, _) = await TwoCodesFailedAsync(secondFailures: 4);
         h.Time.Advance(TimeSpan.FromSeconds(61));
 
         // A new code never resets the count: 9 failures carry over to the third code, and one more spends it.
@@ -60,12 +48,7 @@ public sealed partial class VerificationServiceVerifyTests
     [Fact]
     public async Task VerifyAsync_FailureBudgetSpent_RecoversAfterWindow()
     {
-        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
-        var (firstId, firstCode) = await h.SendPhoneAsync();
-        await FailAsync(h, firstId, firstCode, 5);
-        h.Time.Advance(TimeSpan.FromSeconds(61));
-        var (secondId, secondCode) = await h.SendPhoneAsync();
-        await FailAsync(h, secondId, secondCode, 5);
+        var (h, _, _) = await TwoCodesFailedAsync(secondFailures: 5);
 
         h.Time.SetUtcNow(ServiceHarness.Start + TimeSpan.FromMinutes(30) - TimeSpan.FromTicks(1));
         ResultAssert.Failed(await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)), VerificationErrorCodes.RateLimitExceeded, VerificationErrorReasons.FailureBudget);
@@ -80,7 +63,7 @@ public sealed partial class VerificationServiceVerifyTests
     {
         var h = new ServiceHarness(
             o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (5, 50),
-            captchaValidator: ValidCaptcha());
+            captchaValidator: new FakeCaptchaValidator());
         var (id, code) = await h.SendPhoneAsync();
         await FailAsync(h, id, code, 5);
         h.Time.Advance(TimeSpan.FromSeconds(61));
@@ -95,14 +78,6 @@ public sealed partial class VerificationServiceVerifyTests
         await h.VerifyAsync(ownerId, ownerCode);
     }
 
-    private static ICaptchaValidator ValidCaptcha()
-    {
-        var validator = Substitute.For<ICaptchaValidator>();
-        validator.ValidateAsync(default!, default, default)
-            .ReturnsForAnyArgs(new ValueTask<CaptchaValidationResult>(new CaptchaValidationResult(CaptchaValidationStatus.Valid, null)));
-        return validator;
-    }
-
     [Fact]
     public async Task VerifyAsync_FailureBudgetIsPerContact_OtherContactUnaffected()
     {
@@ -112,6 +87,21 @@ public sealed partial class VerificationServiceVerifyTests
 
         var (otherId, otherCode) = await h.SendPhoneAsync("+86 13800138000");
         await h.VerifyAsync(otherId, otherCode);
+    }
+
+    /// <summary>
+    /// A harness whose failure budget is 10 in 30 minutes (soft and hard alike), after 5 wrong codes for a first code and
+    /// <paramref name="secondFailures"/> for a second one sent 61 s later; the second code's id and code.
+    /// </summary>
+    private static async Task<(ServiceHarness H, string SecondId, string SecondCode)> TwoCodesFailedAsync(int secondFailures)
+    {
+        var h = new ServiceHarness(o => (o.Throttling.FailedAttemptsPerContact, o.Throttling.FailedAttemptsBackstop) = (10, 10));
+        var (firstId, firstCode) = await h.SendPhoneAsync();
+        await FailAsync(h, firstId, firstCode, 5);
+        h.Time.Advance(TimeSpan.FromSeconds(61));
+        var (secondId, secondCode) = await h.SendPhoneAsync();
+        await FailAsync(h, secondId, secondCode, secondFailures);
+        return (h, secondId, secondCode);
     }
 
     /// <summary>Presents <paramref name="count"/> wrong codes; they must all be refused as wrong or exhausted.</summary>
