@@ -50,6 +50,7 @@ echo "== allocations (evidence for the allocation budgets)"
 
 echo "== HTTP (wrk)"
 http_port="$(free_port)"
+management_port="$(free_port)"
 # The sample as it ships, with: HS256 (ephemeral key), the no-op sender, warnings-only logging for both endpoints, and
 # the limits a load run from one client would trip switched off (per-IP window, global SMS budget) — every request
 # is one client address, and those limits exist to stop exactly that.
@@ -62,13 +63,15 @@ http_port="$(free_port)"
         Verification__Throttling__GlobalSmsPerHour=0 \
         Verification__Throttling__GlobalSmsPerDay=0 \
         Logging__LogLevel__Default=Warning Logging__LogLevel__Verification=Warning \
-        dotnet bin/Release/net10.0/Verification.Samples.WebApi.dll --urls "http://127.0.0.1:$http_port"
+        dotnet bin/Release/net10.0/Verification.Samples.WebApi.dll --urls "http://127.0.0.1:$http_port" \
+        --Sample:ManagementUrl="http://127.0.0.1:$management_port"
 ) >"$results/sample.log" 2>&1 &
 track_pid "$!"
-sample_healthy() {
-    curl -fs "http://127.0.0.1:$http_port/healthz" >/dev/null 2>&1
+# Ready when the management port's readiness answers (the public port does not serve /healthz).
+sample_ready() {
+    curl -fs "http://127.0.0.1:$management_port/healthz" >/dev/null 2>&1
 }
-wait_until 400 0.05 sample_healthy || die "the sample did not answer on $http_port/healthz (log: $results/sample.log)"
+wait_until 400 0.05 sample_ready || die "the sample's readiness did not answer on $management_port/healthz (log: $results/sample.log)"
 base="http://127.0.0.1:$http_port"
 wrk_run() { # name, extra wrk args…
     local name="$1"; shift

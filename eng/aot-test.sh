@@ -61,7 +61,10 @@ binary="${published:-$work/app}/Verification.Samples.WebApi"
 [ -x "$binary" ] || fail "no native binary at $binary"
 
 port="$(free_port)" || fail "no free loopback port"
+management_port="$(free_port)" || fail "no free loopback port"
+[ "$port" != "$management_port" ] || fail "no second free loopback port"
 base="http://127.0.0.1:$port"
+management="http://127.0.0.1:$management_port"
 
 # Configuration by environment variables only: real HS256 keys (no ephemeral key, Production), a project id the
 # tokens must carry, and the pickup directory as the sender the script reads codes from.
@@ -70,6 +73,7 @@ mkdir -p "$work/run" "$work/pickup"
     cd "$work/run"
     exec env -i PATH="$PATH" HOME="$work/run" \
         ASPNETCORE_URLS="$base" \
+        Sample__ManagementUrl="$management" \
         DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production \
         Verification__ProjectId=aot-test \
         Verification__Tokens__Algorithm=HS256 \
@@ -89,6 +93,10 @@ app_answers() {
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/ping" 2>/dev/null || true)" != "000" ]
 }
 wait_until 300 0.1 app_answers || fail "the native app did not answer on $base within 30 s"
+
+# Readiness is served on the management port only.
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")" = "404" ] || fail "the public port serves /healthz"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$management/healthz")" = "200" ] || fail "the management port does not serve /healthz"
 
 post() {
     curl -s -X POST "$base$1" -H 'Content-Type: application/json' -d "$2"

@@ -25,27 +25,6 @@ public sealed class DemoAccounts(TimeProvider timeProvider) : IUserDirectory
 
     public DemoAccount? Find(VerifiedContact contact) => _accounts.GetValueOrDefault(Key(contact.Channel, contact.Contact));
 
-    /// <summary>A contact given beside the token must be the one the token proves (compared on digits for phones).</summary>
-    public static VerificationError? Mismatch(VerifiedContact contact, string? phone, string? email)
-    {
-        var given = contact.Channel == VerificationChannel.Sms ? phone : email;
-        if (string.IsNullOrWhiteSpace(given))
-        {
-            return null;
-        }
-
-        var same = contact.Channel == VerificationChannel.Sms
-            ? new string(given.Where(char.IsAsciiDigit).ToArray()) == contact.Contact.TrimStart('+')
-            : string.Equals(given.Trim(), contact.Contact, StringComparison.OrdinalIgnoreCase);
-        return same
-            ? null
-            : new VerificationError(VerificationErrorCodes.InvalidArgument, "The contact differs from the one the verification token proves.")
-            {
-                Field = contact.Channel == VerificationChannel.Sms ? "phone_number" : "email",
-                Reason = VerificationErrorReasons.Malformed,
-            };
-    }
-
     // Emails compare case-insensitively, as the library's limit keys do.
     private static string Key(VerificationChannel channel, string contact) =>
         channel == VerificationChannel.Email ? contact.ToLowerInvariant() : contact;

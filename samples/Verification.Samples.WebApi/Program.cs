@@ -68,7 +68,10 @@ if (redis)
 }
 
 // GET /healthz runs Verification's health checks (tag "verification"): the store, and each configured provider's
-// reachability, none of which sends a message.
+// reachability, none of which sends a message. Each probe is cached, but it is still a credentialed call to a
+// provider, so readiness is served on the management endpoint only (Sample:ManagementUrl, by default
+// http://127.0.0.1:5081; ManagementEndpoint.cs), never on the public one.
+var managementPort = builder.AddManagementEndpoint();
 var health = builder.Services.AddHealthChecks().AddVerificationStore();
 if (redis)
 {
@@ -112,6 +115,9 @@ var app = builder.Build();
 
 app.UseExceptionHandler(error => error.Run(context =>
     VerificationHttpResults.Error(new VerificationError(VerificationErrorCodes.Internal, "An unexpected error occurred.")).ExecuteAsync(context)));
+
+// /healthz on the management port only; the management port serves nothing else but /ping.
+app.UseManagementEndpoint(managementPort);
 app.UseDefaultFiles();
 app.UseStaticFiles();
 
@@ -135,18 +141,15 @@ if (identityUsers)
 else
 {
     // The host's own sign-up and sign-in, on the same group (prefix, CORS policy, error format): each redeems the
-    // verification_token exactly once, with the library's body reader and answers.
+    // verification_token exactly once, with the library's body reader and answers. The token must fit the call
+    // before it is consumed: its usage (REGISTER to sign up, SIGN_IN to sign in; a code sent without a usage fits
+    // both) and the contact the request names, so a wrong request is refused and never burns the token.
     auth.MapPost("/signup", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
     {
-        var (body, contact, error) = await RedeemAsync(request, service);
+        var (contact, error) = await RedeemAsync(request, service, VerificationUsage.Register);
         if (error is not null)
         {
             return error;
-        }
-
-        if (DemoAccounts.Mismatch(contact!, body!.PhoneNumber, body.Email) is { } mismatch)
-        {
-            return VerificationHttpResults.Error(mismatch);
         }
 
         return accounts.TryCreate(contact!, out var account)
@@ -156,7 +159,7 @@ else
 
     auth.MapPost("/signin", async (HttpRequest request, IVerificationService service, DemoAccounts accounts) =>
     {
-        var (_, contact, error) = await RedeemAsync(request, service);
+        var (contact, error) = await RedeemAsync(request, service, VerificationUsage.SignIn);
         if (error is not null)
         {
             return error;
@@ -168,15 +171,15 @@ else
     }).WithSummary("Sign in with a verification token").WithName("SignIn");
 }
 
-// Health: 200 with {"status":"ok"} when every check is healthy, 200 "degraded", or 503 "unhealthy"; each check's
-// status and description (never an exception's details) under "checks".
+// Readiness (management port only, see above): 200 with {"status":"ok"} when every check is healthy, 200 "degraded",
+// or 503 "unhealthy"; each check's status and description (never an exception's details) under "checks".
 app.MapHealthChecks("/healthz", new HealthCheckOptions
 {
     Predicate = static check => check.Tags.Contains("verification"),
     ResponseWriter = static (context, report) => HealthAnswer.WriteAsync(context, report),
 });
 
-// Liveness: answers at once without running any check (readiness is /healthz). benchmarks/run.sh also uses it as
+// Liveness, public: answers at once without running any check. benchmarks/run.sh also uses it as
 // the trivial JSON endpoint that the send endpoint's requests per second are compared with.
 app.MapGet("/ping", static () => TypedResults.Json(new PingAnswer("ok"), SampleJsonContext.Default.PingAnswer)).ExcludeFromDescription();
 
@@ -185,18 +188,22 @@ app.MapFallback("{*path}", static () => VerificationHttpResults.NotFound()).Excl
 
 app.Run();
 
-// Reads {"verification_token", "phone_number"?, "email"?} whatever the content type and redeems the token once;
-// the error, when there is one, is ready to return.
-static async Task<(RedeemBody? Body, VerifiedContact? Contact, IResult? Error)> RedeemAsync(HttpRequest request, IVerificationService service)
+// Reads {"verification_token", "phone_number"?, "email"?} whatever the content type and redeems the token once,
+// if it was issued for this usage and (when the body names one) this contact: a token that does not fit is refused
+// (invalid_verification_token, reason usage_mismatch or contact_mismatch) and stays redeemable. The error, when there
+// is one, is ready to return.
+static async Task<(VerifiedContact? Contact, IResult? Error)> RedeemAsync(HttpRequest request, IVerificationService service, VerificationUsage usage)
 {
     var body = await VerificationRequestBody.ReadAsync(request, SampleJsonContext.Default.RedeemBody, request.HttpContext.RequestAborted);
     if (!body.Succeeded)
     {
-        return (null, null, VerificationHttpResults.Error(body.Error));
+        return (null, VerificationHttpResults.Error(body.Error));
     }
 
-    var redeemed = await service.RedeemVerificationTokenAsync(body.Value.VerificationToken ?? string.Empty, cancellationToken: request.HttpContext.RequestAborted);
-    return redeemed.Succeeded ? (body.Value, redeemed.Value, null) : (null, null, VerificationHttpResults.Error(redeemed.Error));
+    var expectedContact = !string.IsNullOrWhiteSpace(body.Value.PhoneNumber) ? body.Value.PhoneNumber : body.Value.Email;
+    var redeemed = await service.RedeemVerificationTokenAsync(
+        body.Value.VerificationToken ?? string.Empty, usage, string.IsNullOrWhiteSpace(expectedContact) ? null : expectedContact, request.HttpContext.RequestAborted);
+    return redeemed.Succeeded ? (redeemed.Value, null) : (null, VerificationHttpResults.Error(redeemed.Error));
 }
 
 /// <summary>Lets tests start the sample in-process.</summary>

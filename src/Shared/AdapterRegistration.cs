@@ -43,6 +43,35 @@ internal static class AdapterRegistration
         return true;
     }
 
+    /// <summary>
+    /// The skeleton of every adapter's <c>Add…</c>/<c>Use…</c> method: the null check, the package's options and
+    /// validator (<see cref="TryAdd"/>) with <paramref name="registerOnce"/> the first time (its named client, its
+    /// part), then the caller's <paramref name="configure"/>, which runs after configuration binding.
+    /// </summary>
+    /// <returns><paramref name="builder"/>.</returns>
+    public static IVerificationBuilder Add<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(
+        IVerificationBuilder builder,
+        string sectionName,
+        Action<ConfigurationReader, TOptions> bind,
+        Action<IServiceCollection>? registerOnce,
+        Action<TOptions>? configure)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (TryAdd<TOptions, TValidator>(builder.Services, sectionName, bind))
+        {
+            registerOnce?.Invoke(builder.Services);
+        }
+
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        return builder;
+    }
+
     /// <summary>Binds <typeparamref name="TOptions"/> from <paramref name="section"/> instead of the app's section (several: in order).</summary>
     public static void UseSection<TOptions>(IServiceCollection services, IConfigurationSection section)
         where TOptions : class

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Verification.Shared;
 
 /// <summary>
-/// Binds a package's options from configuration with <see cref="ConfigurationReader"/> and reports what could not be
+/// Binds a package's options from configuration with <c>ConfigurationReader</c> and reports what could not be
 /// read at start, with the package's own validation: the one binding strategy of every Verification package.
 /// </summary>
 internal static class OptionsBinding

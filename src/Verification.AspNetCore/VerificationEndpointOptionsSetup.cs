@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Verification.Shared;
 
 namespace Verification.AspNetCore;
 
@@ -16,6 +18,8 @@ internal sealed class VerificationEndpointOptionsFactory(
     IEnumerable<IValidateOptions<VerificationEndpointOptions>> validations)
     : OptionsFactory<VerificationEndpointOptions>(setups, postConfigures, validations)
 {
+    private static readonly ConditionalWeakTable<VerificationEndpointOptions, IReadOnlyList<string>> ReadErrors = [];
+
     /// <summary>The options of a mapping: this pipeline, then the route prefix and callback of the call, validated again.</summary>
     public static VerificationEndpointOptions Create(IServiceProvider services, string? routePrefix, Action<VerificationEndpointOptions>? configure)
     {
@@ -45,36 +49,28 @@ internal sealed class VerificationEndpointOptionsFactory(
         var options = base.CreateInstance(name);
         if (services.GetService<IConfiguration>()?.GetSection(VerificationEndpointOptions.SectionName) is { } section)
         {
-            Read(section, options);
+            var reader = new ConfigurationReader(section, VerificationEndpointOptions.SectionName);
+            Read(reader, options);
+            if (reader.Errors is { Count: > 0 } errors)
+            {
+                ReadErrors.AddOrUpdate(options, errors);
+            }
         }
 
         return options;
     }
 
-    private static void Read(IConfigurationSection section, VerificationEndpointOptions options)
+    /// <summary>What could not be read from <c>Verification:Http</c> into an instance (reported by its validation).</summary>
+    internal static IReadOnlyList<string> ErrorsOf(VerificationEndpointOptions options) =>
+        ReadErrors.TryGetValue(options, out var errors) ? errors : [];
+
+    /// <summary>Reads <c>Verification:Http</c> strictly: a value that cannot be read and an unknown key are errors naming the key.</summary>
+    private static void Read(ConfigurationReader section, VerificationEndpointOptions options)
     {
-        if (section[nameof(options.RoutePrefix)] is { } prefix)
-        {
-            options.RoutePrefix = prefix.Trim();
-        }
-
-        if (section.GetSection(nameof(options.AllowedOrigins)).GetChildren().Select(c => c.Value?.Trim()).OfType<string>().Where(o => o.Length > 0).ToList() is { Count: > 0 } origins)
-        {
-            options.AllowedOrigins = origins;
-        }
-
-        if (section[nameof(options.ErrorFormat)]?.Trim() is { Length: > 0 } format)
-        {
-            // An unknown name becomes an undefined value, which validation reports with the key.
-            options.ErrorFormat = Enum.TryParse<VerificationErrorFormat>(format, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed : (VerificationErrorFormat)(-1);
-        }
-
-        if (section[nameof(options.JsonNotFound)]?.Trim() is { Length: > 0 } jsonNotFound)
-        {
-            options.JsonNotFound = bool.TryParse(jsonNotFound, out var on)
-                ? on
-                : throw new InvalidOperationException($"{VerificationEndpointOptions.SectionName}:JsonNotFound '{jsonNotFound}' must be true or false.");
-        }
+        options.RoutePrefix = section.String(nameof(options.RoutePrefix)) ?? options.RoutePrefix;
+        options.AllowedOrigins = section.StringList(nameof(options.AllowedOrigins)) is { Count: > 0 } origins ? origins : options.AllowedOrigins;
+        options.ErrorFormat = section.Enum<VerificationErrorFormat>(nameof(options.ErrorFormat), "error format") ?? options.ErrorFormat;
+        options.JsonNotFound = section.Bool(nameof(options.JsonNotFound)) ?? options.JsonNotFound;
     }
 }
 
@@ -83,7 +79,7 @@ internal sealed class VerificationEndpointOptionsValidator : IValidateOptions<Ve
 {
     public ValidateOptionsResult Validate(string? name, VerificationEndpointOptions options)
     {
-        var failures = new List<string>();
+        var failures = new List<string>(VerificationEndpointOptionsFactory.ErrorsOf(options));
         const string key = VerificationEndpointOptions.SectionName;
         if (string.IsNullOrWhiteSpace(options.RoutePrefix) || !options.RoutePrefix.StartsWith('/'))
         {

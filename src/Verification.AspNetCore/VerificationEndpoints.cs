@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
@@ -112,13 +113,23 @@ internal sealed class VerificationEndpoints(IVerificationService service, IImage
             ClientIp = context.Connection.RemoteIpAddress,
             DeviceId = device.Length > 0 ? device : null,
             IdempotencyKey = idempotency.Length > 0 ? idempotency : null,
-            Culture = Culture(request),
+            Culture = Culture(context),
         };
     }
 
-    private static CultureInfo? Culture(HttpRequest request)
+    /// <summary>
+    /// The culture of the request: the app's request localization (<c>UseRequestLocalization</c>) decides when the app
+    /// has it, with its supported cultures and providers; otherwise the library reads <c>Accept-Language</c> itself,
+    /// taking the first culture the machine knows.
+    /// </summary>
+    private static CultureInfo? Culture(HttpContext context)
     {
-        var header = request.Headers.AcceptLanguage;
+        if (context.Features.Get<IRequestCultureFeature>() is { } requestCulture)
+        {
+            return requestCulture.RequestCulture.UICulture;
+        }
+
+        var header = context.Request.Headers.AcceptLanguage;
         if (header.Count == 0 || !StringWithQualityHeaderValue.TryParseList(header, out var languages))
         {
             return null;

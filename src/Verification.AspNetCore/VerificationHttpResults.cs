@@ -21,19 +21,19 @@ public static class VerificationHttpResults
 {
     /// <summary>200 with <c>{"verification_id", "expires_in", "is_user"?}</c>.</summary>
     /// <param name="value">What the send answered.</param>
-    public static IResult Ok(VerificationResponse value) => Json(value, VerificationJsonContext.Default.VerificationResponse);
+    public static IResult Ok(VerificationResponse value) => Json(value, VerificationJsonContext.Readable.VerificationResponse);
 
     /// <summary>200 with <c>{"verification_token", "expires_in"}</c>.</summary>
     /// <param name="value">What the verify answered.</param>
-    public static IResult Ok(VerifyResponse value) => Json(value, VerificationJsonContext.Default.VerifyResponse);
+    public static IResult Ok(VerifyResponse value) => Json(value, VerificationJsonContext.Readable.VerifyResponse);
 
     /// <summary>200 with <c>{"data", "type", "token", "expires_in"}</c>.</summary>
     /// <param name="value">A new image captcha challenge.</param>
-    public static IResult Ok(CaptchaChallenge value) => Json(value, VerificationJsonContext.Default.CaptchaChallenge);
+    public static IResult Ok(CaptchaChallenge value) => Json(value, VerificationJsonContext.Readable.CaptchaChallenge);
 
     /// <summary>200 with <c>{"captcha_token", "expires_in"}</c>.</summary>
     /// <param name="value">A solved challenge.</param>
-    public static IResult Ok(CaptchaSolution value) => Json(value, VerificationJsonContext.Default.CaptchaSolution);
+    public static IResult Ok(CaptchaSolution value) => Json(value, VerificationJsonContext.Readable.CaptchaSolution);
 
     /// <summary>200 with <paramref name="value"/> written by <paramref name="typeInfo"/>, uncached, as the library's successes are.</summary>
     /// <typeparam name="T">The body type.</typeparam>
@@ -156,7 +156,7 @@ public static class VerificationHttpResults
                 return Problem().ExecuteAsync(httpContext);
             }
 
-            return WriteAsync(response, JsonSerializer.SerializeToUtf8Bytes(body, VerificationJsonContext.Default.VerificationErrorBody), "application/json; charset=utf-8");
+            return WriteAsync(response, JsonSerializer.SerializeToUtf8Bytes(body, VerificationJsonContext.Readable.VerificationErrorBody), "application/json; charset=utf-8");
         }
 
         /// <summary>RFC 9457, through the app's IProblemDetailsService when it has one.</summary>

@@ -21,15 +21,8 @@ public static class ImageCaptchaBuilderExtensions
     /// <returns>The builder.</returns>
     public static IVerificationBuilder UseImageCaptchaRenderer(this IVerificationBuilder builder, Action<SkiaCaptchaImageOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        AdapterRegistration.TryAdd<SkiaCaptchaImageOptions, SkiaCaptchaImageOptionsValidator>(services, SkiaCaptchaImageOptions.SectionName, Bind);
-        if (configure is not null)
-        {
-            services.Configure(configure);
-        }
-
-        services.Replace(ServiceDescriptor.Singleton<ICaptchaImageRenderer>(
+        AdapterRegistration.Add<SkiaCaptchaImageOptions, SkiaCaptchaImageOptionsValidator>(builder, SkiaCaptchaImageOptions.SectionName, Bind, null, configure);
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICaptchaImageRenderer>(
             static sp => new SkiaCaptchaImageRenderer(sp.GetRequiredService<IOptions<SkiaCaptchaImageOptions>>().Value)));
         return builder;
     }

@@ -12,13 +12,21 @@ namespace Verification.Captcha.Image;
 /// a keyed hash with a time to live in the <see cref="ICodeStore"/>, like a code. Answers are case-insensitive; a
 /// wrong answer does not burn the challenge, the last of <c>Captcha:MaxTries</c> does. A solved challenge yields a
 /// signed captcha token (its own <c>typ</c>) that this class, as the <see cref="ICaptchaValidator"/>, accepts once.
+/// A send does not use the token up when it checks it (<see cref="ISaveBoundCaptchaValidator"/>): the token's used
+/// mark, a counter of limit 1, is taken by the save of the send's record, so a send refused before its save leaves
+/// the solved captcha usable.
 /// </summary>
-public sealed class ImageCaptchaService : ICaptchaValidator, IImageCaptcha
+public sealed class ImageCaptchaService : ISaveBoundCaptchaValidator, IImageCaptcha
 {
+    /// <summary>The prefix of the counters that mark captcha tokens used.</summary>
+    internal const string UsedMarkPrefix = "captcha-used:";
+
     private const int MaxKeyInputLength = 32;
 
     private readonly ICaptchaImageRenderer _renderer;
-    private readonly SingleUseTokens _tokens;
+    private readonly IRateCounterStore _counters;
+    private readonly StoreGuard _guard;
+    private readonly TimeSpan _clockSkew;
     private readonly TimeProvider _timeProvider;
     private readonly OneTimeSecrets _secrets;
     private readonly CaptchaOptions _options;
@@ -65,7 +73,9 @@ public sealed class ImageCaptchaService : ICaptchaValidator, IImageCaptcha
         var guard = new StoreGuard(logger ?? (ILogger)NullLogger.Instance);
         _options = settings.Captcha;
         _secrets = new OneTimeSecrets(runtime.Keys.Tokens, runtime.Keys.Hasher, store, guard, _timeProvider);
-        _tokens = new SingleUseTokens(store, guard, settings.Tokens.ClockSkew);
+        _counters = store;
+        _guard = guard;
+        _clockSkew = settings.Tokens.ClockSkew;
         _metrics = runtime.Metrics;
     }
 
@@ -171,21 +181,57 @@ public sealed class ImageCaptchaService : ICaptchaValidator, IImageCaptcha
         }
     }
 
+    /// <summary>Checks the token and uses it up, once (for callers other than a send, which leaves the use to its save).</summary>
     /// <inheritdoc />
     public async ValueTask<CaptchaValidationResult> ValidateAsync(string captchaToken, VerificationContext? context, CancellationToken cancellationToken = default)
+    {
+        var (result, usedMark) = await CheckAsync(captchaToken, context, cancellationToken).ConfigureAwait(false);
+        if (usedMark is not { } mark)
+        {
+            return result;
+        }
+
+        // Charge the mark, then read it: only the charge that made it 1 wins, also under concurrency (a race of two
+        // may refuse both, never accept both).
+        var now = _timeProvider.GetUtcNow();
+        var used = await _guard.RunAsync(
+            "captcha token",
+            (counters: _counters, mark, now),
+            static async (s, ct) =>
+            {
+                await s.counters.ChargeAsync([s.mark], s.now, ct).ConfigureAwait(false);
+                return (await s.counters.ReadCountersAsync([s.mark.Key], s.now, ct).ConfigureAwait(false))[0].Count;
+            },
+            StoreGuard.TryLater,
+            cancellationToken).ConfigureAwait(false);
+        return used.Failed ? new(CaptchaValidationStatus.Unavailable, VerificationErrorReasons.StoreUnavailable)
+            : used.Value == 1 ? result
+            : new(CaptchaValidationStatus.Invalid, VerificationErrorReasons.Used);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<CaptchaCheck> CheckAsync(string captchaToken, VerificationContext? context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(captchaToken);
         var now = _timeProvider.GetUtcNow();
         var read = await _secrets.ReadAsync<CaptchaTokenClaims>(captchaToken, now).ConfigureAwait(false);
         if (read.Claims is not { } claims)
         {
-            return new(CaptchaValidationStatus.Invalid, read.Status == ClaimsStatus.Expired ? VerificationErrorReasons.Expired : VerificationErrorReasons.Unknown);
+            return new(new(CaptchaValidationStatus.Invalid, read.Status == ClaimsStatus.Expired ? VerificationErrorReasons.Expired : VerificationErrorReasons.Unknown));
         }
 
-        var first = await _tokens.UseAsync("captcha-used:", claims.TokenId, claims.ExpiresAt, now, "captcha token", cancellationToken).ConfigureAwait(false);
-        return first.Failed ? new(CaptchaValidationStatus.Unavailable, VerificationErrorReasons.StoreUnavailable)
-            : first.Value ? new(CaptchaValidationStatus.Valid)
-            : new(CaptchaValidationStatus.Invalid, VerificationErrorReasons.Used);
+        // The mark lasts while any instance would still accept the token (its expiry plus the clock skew).
+        var window = claims.ExpiresAt + _clockSkew - now;
+        var mark = new RateCharge(UsedMarkPrefix + claims.TokenId, 1, window > TimeSpan.Zero ? window : TimeSpan.FromSeconds(1), 1, RateLimitKind.Hard, VerificationErrorReasons.Used);
+        var counted = await _guard.RunAsync(
+            "captcha token",
+            (counters: _counters, key: mark.Key, now),
+            static async (s, ct) => (await s.counters.ReadCountersAsync([s.key], s.now, ct).ConfigureAwait(false))[0].Count,
+            StoreGuard.TryLater,
+            cancellationToken).ConfigureAwait(false);
+        return counted.Failed ? new(new(CaptchaValidationStatus.Unavailable, VerificationErrorReasons.StoreUnavailable))
+            : counted.Value > 0 ? new(new(CaptchaValidationStatus.Invalid, VerificationErrorReasons.Used))
+            : new(new(CaptchaValidationStatus.Valid), mark);
     }
 
     private static VerificationError Expired() =>

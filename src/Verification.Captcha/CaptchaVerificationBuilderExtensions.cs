@@ -32,11 +32,7 @@ public static class CaptchaVerificationBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder)
-    {
-        AddCore(builder);
-        return builder;
-    }
+    public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder) => AddCore(builder, null);
 
     /// <summary>
     /// Adds the captcha validator named by <c>Verification:Captcha:Provider</c> (or set by <paramref name="configure"/>),
@@ -48,9 +44,7 @@ public static class CaptchaVerificationBuilderExtensions
     public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder, Action<CaptchaProviderOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        AddCore(builder);
-        builder.Services.Configure(configure);
-        return builder;
+        return AddCore(builder, configure);
     }
 
     /// <summary>
@@ -63,7 +57,7 @@ public static class CaptchaVerificationBuilderExtensions
     public static IVerificationBuilder AddCaptcha(this IVerificationBuilder builder, IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        AddCore(builder);
+        AddCore(builder, null);
         AdapterRegistration.UseSection<CaptchaProviderOptions>(builder.Services, section);
         return builder;
     }
@@ -137,8 +131,7 @@ public static class CaptchaVerificationBuilderExtensions
 
     private static IVerificationBuilder AddProvider(IVerificationBuilder builder, Action<CaptchaProviderOptions> setProvider, Action<CaptchaProviderOptions>? configure)
     {
-        AddCore(builder);
-        builder.Services.Configure(setProvider);
+        AddCore(builder, setProvider);
         if (configure is not null)
         {
             builder.Services.Configure(configure);
@@ -147,18 +140,19 @@ public static class CaptchaVerificationBuilderExtensions
         return builder;
     }
 
-    private static void AddCore(IVerificationBuilder builder)
+    private static IVerificationBuilder AddCore(IVerificationBuilder builder, Action<CaptchaProviderOptions>? configure)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        if (AdapterRegistration.TryAdd<CaptchaProviderOptions, CaptchaOptionsValidator>(services, CaptchaProviderOptions.SectionName, CaptchaOptionsBinder.Bind))
-        {
-            services.TryAddSingleton(TimeProvider.System);
-            AdapterHttpClient.Add(services, CaptchaProviderOptions.HttpClientName);
-        }
+        AdapterRegistration.Add<CaptchaProviderOptions, CaptchaOptionsValidator>(builder, CaptchaProviderOptions.SectionName, CaptchaOptionsBinder.Bind, RegisterOnce, configure);
 
         // A singleton that asks IHttpClientFactory for a client per call, rather than a typed client captured for
         // ever by the singleton engine: handler rotation (DNS changes) keeps working.
-        services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(SiteverifyCaptchaValidator.Create));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ICaptchaValidator>(SiteverifyCaptchaValidator.Create));
+        return builder;
+    }
+
+    private static void RegisterOnce(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        AdapterHttpClient.Add(services, CaptchaProviderOptions.HttpClientName);
     }
 }

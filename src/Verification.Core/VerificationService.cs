@@ -116,7 +116,7 @@ public sealed class VerificationService : IVerificationService
             _secrets,
             new SenderChain(VerificationChannel.Sms, SenderChain.Of(sms), settings.Delivery, _secrets, _metrics, _time, _logger),
             new SenderChain(VerificationChannel.Email, SenderChain.Of(email), settings.Delivery, _secrets, _metrics, _time, _logger),
-            messageRenderer ?? new BuiltInMessageRenderer(),
+            messageRenderer ?? new VerificationMessageRenderer(),
             codes ?? CodeSource.Random,
             _metrics,
             _time,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Verification;
+using Verification.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -47,7 +48,7 @@ internal static class EngineFactory
             email,
             Part<IUserDirectory>(services, key),
             Part<ICaptchaValidator>(services, key),
-            Part<IVerificationMessageRenderer>(services, key),
+            Part<IVerificationMessageRenderer>(services, key) ?? Renderer(services, key),
             time,
             services.GetService<ILogger<VerificationService>>(),
             key is null ? services.GetRequiredService<EngineRuntime>() : services.GetRequiredKeyedService<EngineRuntime>(key),
@@ -60,6 +61,10 @@ internal static class EngineFactory
         key is null
             ? services.GetRequiredService<IOptions<VerificationOptions>>()
             : Options.Options.Create(services.GetRequiredService<IOptionsMonitor<VerificationOptions>>().Get(key as string ?? key.ToString()));
+
+    /// <summary>The built-in renderer with the wording the app added: templates set in code first, then localizers in order.</summary>
+    private static VerificationMessageRenderer Renderer(IServiceProvider services, object? key) =>
+        new([.. Parts<MessageLocalizerPart>(services, key).OrderBy(static p => p.IsTemplate ? 0 : 1).Select(static p => p.Localizer)]);
 
     private static List<T> Parts<T>(IServiceProvider services, object? key)
         where T : class =>

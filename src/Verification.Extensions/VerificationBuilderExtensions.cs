@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Localization;
 using Verification;
+using Verification.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -131,6 +133,68 @@ public static class VerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IVerificationMessageRenderer, TRenderer>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds wording to the built-in message renderer from the app's <c>IStringLocalizer&lt;TResource&gt;</c>, usually
+    /// over the app's .resx files (<c>TResource.fr.resx</c> adds French; an entry such as <c>Sms</c> in
+    /// <c>TResource.zh-Hant.resx</c> overrides one template). Entries the app's resources lack come from the built-in
+    /// ones. Needs the app's localization services: <c>services.AddLocalization()</c> (in ASP.NET Core; other apps add
+    /// the Microsoft.Extensions.Localization package).
+    /// </summary>
+    /// <typeparam name="TResource">The type the app's resources are named after.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddMessageLocalizer<TResource>(this IVerificationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(static sp => new MessageLocalizerPart(
+            sp.GetService<IStringLocalizer<TResource>>()
+                ?? throw new InvalidOperationException($"AddMessageLocalizer<{typeof(TResource).Name}>() needs the app's localization services; call services.AddLocalization() (package Microsoft.Extensions.Localization, part of ASP.NET Core)."),
+            IsTemplate: false));
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds wording to the built-in message renderer from <paramref name="localizer"/> (in the message's culture, as
+    /// <see cref="System.Globalization.CultureInfo.CurrentUICulture"/>). Localizers added first win; entries none of
+    /// them has come from the built-in wording. See <see cref="VerificationMessageRenderer"/> for the entry names.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="localizer">The localizer.</param>
+    /// <returns>The builder.</returns>
+    public static IVerificationBuilder AddMessageLocalizer(this IVerificationBuilder builder, IStringLocalizer localizer)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(localizer);
+        builder.Services.AddSingleton(new MessageLocalizerPart(localizer, IsTemplate: false));
+        return builder;
+    }
+
+    /// <summary>
+    /// Overrides one template or word of the built-in message renderer, for one culture (and the cultures under it:
+    /// <c>"zh-Hant"</c> covers <c>zh-TW</c> and <c>zh-HK</c>) or for every culture, ahead of every localizer.
+    /// </summary>
+    /// <example><code>builder.AddMessageTemplate("Sms", "{code} is your Contoso code. Valid for {minutes}.", "en");</code></example>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The entry: <c>Sms</c>, <c>Email.Subject</c>, <c>Email.Lead</c>, <c>Email.Expiry</c>, <c>Email.Warning</c>, their per-usage forms (<c>Sms.SignIn</c>), or a word (<c>Purpose.SignIn</c>, <c>Minutes</c>…); see <see cref="VerificationMessageRenderer.Names"/>.</param>
+    /// <param name="template">The text, with the placeholders <c>{code}</c>, <c>{product}</c>, <c>{purpose}</c> and <c>{minutes}</c>.</param>
+    /// <param name="culture">The culture name, for example <c>"en"</c> or <c>"zh-Hant"</c>; null for every culture.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not an entry, or <paramref name="culture"/> not a culture.</exception>
+    public static IVerificationBuilder AddMessageTemplate(this IVerificationBuilder builder, string name, string template, string? culture = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Select(static d => d.IsKeyedService ? null : d.ImplementationInstance).OfType<MessageLocalizerPart>().FirstOrDefault(static p => p.IsTemplate) is not { Localizer: MessageTemplateLocalizer templates })
+        {
+            templates = new MessageTemplateLocalizer();
+            templates.Set(name, template, culture);
+            builder.Services.AddSingleton(new MessageLocalizerPart(templates, IsTemplate: true));
+            return builder;
+        }
+
+        templates.Set(name, template, culture);
         return builder;
     }
 

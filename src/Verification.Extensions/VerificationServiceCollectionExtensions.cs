@@ -74,17 +74,20 @@ public static class VerificationServiceCollectionExtensions
     /// validated at start: its own <c>ProjectId</c>, keys and limits, so tenants refuse each other's ids and tokens.
     /// </summary>
     /// <remarks>
-    /// <para>Its store is an in-memory store of its own, or the <see cref="ICodeStore"/> registered with the same key
-    /// (for example a Redis store with the tenant's own key prefix). Its senders, user directory and captcha validator
-    /// are the ones registered with the same key (<c>services.AddKeyedSingleton&lt;ISmsSender&gt;("tenant-a", …)</c>)
-    /// when there are any, otherwise the app's unkeyed ones (what the returned builder adds). The unkeyed
-    /// <c>AddVerification()</c> stays the default and is independent of tenants; an app with tenants only does not
-    /// need one.</para>
+    /// <para>The returned builder registers parts for this tenant only: its <c>Add…</c> and <c>Use…</c> methods (senders,
+    /// store, user directory, captcha validator, message renderer and wording, the adapter packages' included) register
+    /// services keyed <paramref name="name"/>, never the default registration's or another tenant's. Its store is an
+    /// in-memory store of its own unless the builder replaces it. Registering keyed services directly
+    /// (<c>services.AddKeyedSingleton&lt;ISmsSender&gt;("tenant-a", …)</c>) does the same. A kind of part the tenant has
+    /// none of (no keyed SMS sender, say) is the app's unkeyed one. Options of adapter packages
+    /// (<c>Verification:Twilio</c>, <c>Verification:Redis</c>…) are the app's, shared by every tenant that uses the
+    /// adapter. The unkeyed <c>AddVerification()</c> stays the default and is independent of tenants; an app with
+    /// tenants only does not need one.</para>
     /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <param name="name">The tenant's name: the service key and the options name, for example <c>"tenant-a"</c>.</param>
     /// <param name="section">The tenant's section, shaped like <c>Verification</c>, for example <c>configuration.GetSection("Tenants:A")</c>.</param>
-    /// <returns>A builder that adds the parts tenants share with the app (unkeyed).</returns>
+    /// <returns>A builder that adds parts for this tenant only.</returns>
     public static IVerificationBuilder AddVerification(this IServiceCollection services, string name, IConfigurationSection section)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -98,10 +101,13 @@ public static class VerificationServiceCollectionExtensions
         AddShared(services);
         services.AddOptions<VerificationOptions>(name).ValidateOnStart();
         OptionsBinding.Bind<VerificationOptions>(services, name, _ => [(section, section.Path)], VerificationOptionsBinder.Bind);
-        services.TryAddKeyedSingleton<ICodeStore>(name, static (sp, key) => new InMemoryCodeStore(EngineFactory.OptionsOf(sp, key).Value.InMemoryStore.MaxEntries));
         services.AddKeyedSingleton(name, static (sp, key) => new EngineRuntime(EngineFactory.OptionsOf(sp, key).Value, sp.GetService<IMeterFactory>()));
         services.AddKeyedSingleton<IVerificationService>(name, static (sp, key) => EngineFactory.CreateService(sp, key));
-        return new VerificationBuilder(services);
+
+        // The tenant's builder registers parts for this tenant only (keyed with its name), its store first.
+        var tenant = new TenantServiceCollection(services, name);
+        tenant.TryAddSingleton<ICodeStore>(sp => new InMemoryCodeStore(EngineFactory.OptionsOf(sp, name).Value.InMemoryStore.MaxEntries));
+        return new VerificationBuilder(tenant);
     }
 
     /// <summary>What the default registration and every tenant share: validation, the Development key, the clock.</summary>

@@ -20,22 +20,7 @@ public static class SmtpVerificationBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddSmtpEmail(this IVerificationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        if (!AdapterRegistration.TryAdd<SmtpEmailOptions, SmtpEmailOptionsValidator>(services, SmtpEmailOptions.SectionName, Bind))
-        {
-            return builder;
-        }
-
-        services.TryAddSingleton(static sp => new SmtpEmailSender(
-            sp.GetRequiredService<IOptions<SmtpEmailOptions>>(),
-            sp.GetService<ILogger<SmtpEmailSender>>(),
-            sp.GetService<TimeProvider>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEmailSender, SmtpEmailSender>(static sp => sp.GetRequiredService<SmtpEmailSender>()));
-        return builder;
-    }
+    public static IVerificationBuilder AddSmtpEmail(this IVerificationBuilder builder) => AddCore(builder, null);
 
     /// <summary>
     /// Adds <see cref="SmtpEmailSender"/> (see <see cref="AddSmtpEmail(IVerificationBuilder)"/>), with options set in
@@ -48,9 +33,7 @@ public static class SmtpVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.AddSmtpEmail();
-        builder.Services.Configure(configure);
-        return builder;
+        return AddCore(builder, configure);
     }
 
     /// <summary>
@@ -90,6 +73,18 @@ public static class SmtpVerificationBuilderExtensions
             failureStatus,
             tags,
             timeout);
+    }
+
+    private static IVerificationBuilder AddCore(IVerificationBuilder builder, Action<SmtpEmailOptions>? configure) =>
+        AdapterRegistration.Add<SmtpEmailOptions, SmtpEmailOptionsValidator>(builder, SmtpEmailOptions.SectionName, Bind, RegisterOnce, configure);
+
+    private static void RegisterOnce(IServiceCollection services)
+    {
+        services.TryAddSingleton(static sp => new SmtpEmailSender(
+            sp.GetRequiredService<IOptions<SmtpEmailOptions>>(),
+            sp.GetService<ILogger<SmtpEmailSender>>(),
+            sp.GetService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IEmailSender, SmtpEmailSender>(static sp => sp.GetRequiredService<SmtpEmailSender>()));
     }
 
     /// <summary>Reads the <c>Verification:Smtp</c> keys.</summary>

@@ -19,13 +19,7 @@ public static class RedisVerificationBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder UseRedisStore(this IVerificationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        AddCore(builder.Services);
-        builder.Services.Replace(ServiceDescriptor.Singleton(new RedisConnectionChoice(null)));
-        return builder;
-    }
+    public static IVerificationBuilder UseRedisStore(this IVerificationBuilder builder) => UseCore(builder, null, null);
 
     /// <summary>
     /// Uses the Redis store (see <see cref="UseRedisStore(IVerificationBuilder)"/>), with options set in code after
@@ -38,9 +32,7 @@ public static class RedisVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.UseRedisStore();
-        builder.Services.Configure(configure);
-        return builder;
+        return UseCore(builder, null, configure);
     }
 
     /// <summary>
@@ -69,9 +61,7 @@ public static class RedisVerificationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(multiplexerFactory);
-        AddCore(builder.Services);
-        builder.Services.Replace(ServiceDescriptor.Singleton(new RedisConnectionChoice(multiplexerFactory)));
-        return builder;
+        return UseCore(builder, multiplexerFactory, null);
     }
 
     /// <summary>
@@ -101,13 +91,17 @@ public static class RedisVerificationBuilderExtensions
             timeout);
     }
 
-    private static void AddCore(IServiceCollection services)
+    /// <summary>The store registered once, the connection chosen by this call (the last call wins).</summary>
+    private static IVerificationBuilder UseCore(
+        IVerificationBuilder builder, Func<IServiceProvider, IConnectionMultiplexer>? multiplexerFactory, Action<RedisStoreOptions>? configure)
     {
-        if (!AdapterRegistration.TryAdd<RedisStoreOptions, RedisStoreOptionsValidator>(services, RedisStoreOptions.SectionName, Bind))
-        {
-            return;
-        }
+        AdapterRegistration.Add<RedisStoreOptions, RedisStoreOptionsValidator>(builder, RedisStoreOptions.SectionName, Bind, RegisterOnce, configure);
+        builder.Services.Replace(ServiceDescriptor.Singleton(new RedisConnectionChoice(multiplexerFactory)));
+        return builder;
+    }
 
+    private static void RegisterOnce(IServiceCollection services)
+    {
         services.TryAddSingleton(static sp => sp.GetRequiredService<RedisConnectionChoice>().Factory is { } factory
             ? RedisConnectionSource.Shared(factory(sp) ?? throw new InvalidOperationException("The multiplexer factory given to UseRedisStore(…) returned null."))
             : RedisConnectionSource.Owned(sp.GetRequiredService<IOptions<RedisStoreOptions>>().Value));

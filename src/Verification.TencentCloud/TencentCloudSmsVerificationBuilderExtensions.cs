@@ -24,11 +24,7 @@ public static class TencentCloudSmsVerificationBuilderExtensions
     /// <summary>Adds the Tencent Cloud SMS sender, configured from the <c>Verification:TencentCloudSms</c> section.</summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddTencentCloudSms(this IVerificationBuilder builder)
-    {
-        AddCore(builder);
-        return builder;
-    }
+    public static IVerificationBuilder AddTencentCloudSms(this IVerificationBuilder builder) => AddCore(builder, null);
 
     /// <summary>
     /// Adds the Tencent Cloud SMS sender, configured from the <c>Verification:TencentCloudSms</c> section and then by
@@ -40,9 +36,7 @@ public static class TencentCloudSmsVerificationBuilderExtensions
     public static IVerificationBuilder AddTencentCloudSms(this IVerificationBuilder builder, Action<TencentCloudSmsOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        AddCore(builder);
-        builder.Services.Configure(configure);
-        return builder;
+        return AddCore(builder, configure);
     }
 
     /// <summary>
@@ -77,15 +71,12 @@ public static class TencentCloudSmsVerificationBuilderExtensions
             timeout);
     }
 
-    private static void AddCore(IVerificationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        if (!AdapterRegistration.TryAdd<TencentCloudSmsOptions, TencentCloudSmsOptionsValidator>(services, TencentCloudSmsOptions.SectionName, TencentCloudSmsOptionsBinder.Bind))
-        {
-            return;
-        }
+    private static IVerificationBuilder AddCore(IVerificationBuilder builder, Action<TencentCloudSmsOptions>? configure) =>
+        AdapterRegistration.Add<TencentCloudSmsOptions, TencentCloudSmsOptionsValidator>(
+            builder, TencentCloudSmsOptions.SectionName, TencentCloudSmsOptionsBinder.Bind, RegisterOnce, configure);
 
+    private static void RegisterOnce(IServiceCollection services)
+    {
         services.TryAddSingleton(TimeProvider.System);
 
         // The factory's loggers are removed (see AdapterRegistration); the signature headers are also redacted in case

@@ -26,11 +26,7 @@ public static class TwilioVerificationBuilderExtensions
     /// <summary>Adds the Twilio SMS sender, configured from the <c>Verification:Twilio</c> section.</summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVerificationBuilder AddTwilioSms(this IVerificationBuilder builder)
-    {
-        AddCore(builder);
-        return builder;
-    }
+    public static IVerificationBuilder AddTwilioSms(this IVerificationBuilder builder) => AddCore(builder, null);
 
     /// <summary>Adds the Twilio SMS sender, configured from the <c>Verification:Twilio</c> section and then by <paramref name="configure"/>.</summary>
     /// <param name="builder">The builder.</param>
@@ -39,9 +35,7 @@ public static class TwilioVerificationBuilderExtensions
     public static IVerificationBuilder AddTwilioSms(this IVerificationBuilder builder, Action<TwilioSmsOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        AddCore(builder);
-        builder.Services.Configure(configure);
-        return builder;
+        return AddCore(builder, configure);
     }
 
     /// <summary>
@@ -76,16 +70,13 @@ public static class TwilioVerificationBuilderExtensions
             timeout);
     }
 
-    private static void AddCore(IVerificationBuilder builder)
+    private static IVerificationBuilder AddCore(IVerificationBuilder builder, Action<TwilioSmsOptions>? configure)
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        if (AdapterRegistration.TryAdd<TwilioSmsOptions, TwilioOptionsValidator>(services, TwilioSmsOptions.SectionName, TwilioOptionsBinder.Bind))
-        {
-            AdapterHttpClient.Add(services, TwilioSmsOptions.HttpClientName);
-        }
+        AdapterRegistration.Add<TwilioSmsOptions, TwilioOptionsValidator>(
+            builder, TwilioSmsOptions.SectionName, TwilioOptionsBinder.Bind, static services => AdapterHttpClient.Add(services, TwilioSmsOptions.HttpClientName), configure);
 
         // A singleton that asks IHttpClientFactory for a client per call: handler rotation (DNS changes) keeps working.
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, TwilioSmsSender>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISmsSender, TwilioSmsSender>());
+        return builder;
     }
 }

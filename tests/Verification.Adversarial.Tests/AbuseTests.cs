@@ -11,7 +11,7 @@ namespace Verification.Adversarial.Tests;
 /// once on Redis: look-alike and folded email spellings, a lockout's exact end, and the like. Each test states the
 /// attack and asserts that it no longer harms the owner of the contact.
 /// </summary>
-public abstract class AbuseTests(ITestOutputHelper output)
+public abstract partial class AbuseTests(ITestOutputHelper output)
 {
     private protected const string Send = "/auth/v1/verification";
     private protected const string Verify = "/auth/v1/verification/verify";
@@ -369,12 +369,22 @@ public abstract class AbuseTests(ITestOutputHelper output)
     }
 
     /// <summary>Starts the app on the store under test, on the test's clock.</summary>
-    private protected Task<TestApp> StartAsync(Action<VerificationOptions>? verification = null, IUserDirectory? directory = null, ICaptchaImageRenderer? renderer = null) =>
+    private protected Task<TestApp> StartAsync(
+        Action<VerificationOptions>? verification = null,
+        IUserDirectory? directory = null,
+        ICaptchaImageRenderer? renderer = null,
+        Action<IServiceCollection>? services = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplication>? beforeEndpoints = null) =>
         TestApp.StartAsync(o =>
         {
+            o.BeforeEndpoints = beforeEndpoints;
             o.Time = _time;
             o.Verification = verification;
-            o.Services = UseStore;
+            o.Services = s =>
+            {
+                UseStore(s);
+                services?.Invoke(s);
+            };
             o.UserDirectory = directory;
             o.CaptchaRenderer = renderer;
         });

@@ -12,10 +12,14 @@ namespace Verification.Adversarial.Tests;
 
 /// <summary>
 /// Health probes as an amplifier: a flood of unauthenticated <c>GET /healthz</c> must not become a flood of
-/// credentialed provider calls. The provider is a Twilio stand-in on loopback that counts every request.
+/// credentialed provider calls. The provider is a Twilio stand-in on loopback that counts every request; the store's
+/// check runs beside it, once on the in-memory store and once on Redis.
 /// </summary>
-public sealed class HealthProbeTests(ITestOutputHelper output)
+public abstract class HealthProbeTests(ITestOutputHelper output)
 {
+    /// <summary>Puts the store under test in place, with its health checks.</summary>
+    protected abstract void UseStore(IVerificationBuilder verification, IHealthChecksBuilder health);
+
     [Fact]
     public async Task Healthz_FloodOfConcurrentRequests_AtMostOneProviderCallPerCachePeriod()
     {
@@ -70,21 +74,23 @@ public sealed class HealthProbeTests(ITestOutputHelper output)
             return response.StatusCode;
         }));
 
-    private static async Task<WebApplication> StartAsync(AccountStandIn provider, TimeProvider time, string? cacheDuration)
+    private async Task<WebApplication> StartAsync(AccountStandIn provider, TimeProvider time, string? cacheDuration)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Verification:HealthChecks:CacheDuration"] = cacheDuration });
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddTwilioSms(t =>
+        var verification = builder.Services.AddVerification(o => o.Tokens.AllowEphemeralKey = true);
+        verification.AddTwilioSms(t =>
         {
             t.AccountSid = AccountStandIn.AccountSid;
             t.AuthToken = "auth-token-0f1e2d3c4b5a6978";
             t.From = "+15005550006";
             t.Endpoint = provider.Endpoint;
         });
-        builder.Services.AddHealthChecks().AddVerificationTwilio();
+        var health = builder.Services.AddHealthChecks().AddVerificationTwilio().AddVerificationStore();
+        UseStore(verification, health);
         var app = builder.Build();
         app.MapHealthChecks("/healthz");
         await app.StartAsync();
@@ -138,5 +144,24 @@ public sealed class HealthProbeTests(ITestOutputHelper output)
             await _app.DisposeAsync();
             _stopping.Dispose();
         }
+    }
+}
+
+public sealed class InMemoryHealthProbeTests(ITestOutputHelper output) : HealthProbeTests(output)
+{
+    protected override void UseStore(IVerificationBuilder verification, IHealthChecksBuilder health)
+    {
+        // The in-memory store is the default.
+    }
+}
+
+[Trait("Requires", "redis")]
+public sealed class RedisHealthProbeTests(ITestOutputHelper output) : HealthProbeTests(output)
+{
+    protected override void UseStore(IVerificationBuilder verification, IHealthChecksBuilder health)
+    {
+        verification.UseRedisStore(RedisTestServers.Single);
+        verification.Services.Configure<RedisStoreOptions>(o => o.KeyPrefix = "adv-health-" + Guid.NewGuid().ToString("N"));
+        health.AddVerificationRedis();
     }
 }

@@ -129,6 +129,24 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task CaptchaToken_SendsAndDirectValidationsRace_AtMostOneAcceptsAndTheTokenEndsUsed()
+    {
+        var service = Service(o => o.Captcha.AlwaysRequire = true);
+        var captcha = _provider.GetRequiredService<ImageCaptchaService>();
+        var challenge = ResultAssert.Succeeded(await captcha.CreateChallengeAsync());
+        var token = ResultAssert.Succeeded(await captcha.VerifyChallengeAsync(challenge.Token, _renderer.Last)).CaptchaToken;
+
+        // Half the racers spend the token on a send (its save takes the mark), half validate it directly (charge, then read).
+        var accepted = await Concurrently.RunAsync(Racers, async i => i % 2 == 0
+            ? (await service.SendAsync(new VerificationRequest(PhoneNumber: $"+86 139{i:D8}", CaptchaToken: token))).Succeeded
+            : (await captcha.ValidateAsync(token, null)).Status == CaptchaValidationStatus.Valid);
+
+        Assert.InRange(accepted.Count(a => a), 0, 1);
+        Assert.InRange(_outbox.Messages.Count, 0, 1);
+        Assert.Equal(new CaptchaValidationResult(CaptchaValidationStatus.Invalid, VerificationErrorReasons.Used), (await captcha.CheckAsync(token, null)).Result);
+    }
+
+    [Fact]
     public async Task CaptchaChallenge_ConcurrentSolutions_OneCaptchaToken()
     {
         Service();

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Verification.AspNetCore.Tests;
 
@@ -49,5 +50,43 @@ public sealed class EndpointOptionsTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(o => o.Endpoints = e => e.RoutePrefix = prefix));
 
         Assert.Contains("Verification:Http:RoutePrefix", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Verification:Http:RoutPrefix", "/api", "Verification:Http:RoutPrefix is not a setting")]
+    [InlineData("Verification:Http:Cors:0", "https://app.example", "Verification:Http:Cors is not a setting")]
+    [InlineData("Verification:Http:JsonNotFound", "yes", "Verification:Http:JsonNotFound 'yes' is not true or false")]
+    [InlineData("Verification:Http:ErrorFormat", "Xml", "Verification:Http:ErrorFormat 'Xml' is not a known error format")]
+    public async Task MapVerificationEndpoints_WithUnreadableOrUnknownHttpKey_ThrowsNamingTheKey(string key, string value, string expected)
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApp.StartAsync(o => o.Configuration[key] = value));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddVerificationEndpoints_WithUnknownHttpKey_FailsAtStartNamingTheKey()
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestApp.StartAsync(o =>
+        {
+            o.Configuration["Verification:Http:AllowedOrigin"] = "https://app.example";
+            o.Services = s => s.AddVerificationEndpoints();
+        }));
+
+        Assert.Contains("Verification:Http:AllowedOrigin is not a setting", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MapVerificationEndpoints_WithOriginsAsOneCommaSeparatedValue_ReadsTheList()
+    {
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.Configuration["Verification:Http:AllowedOrigins"] = "https://a.example, https://b.example";
+            o.Services = s => s.AddVerificationEndpoints();
+        });
+
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<VerificationEndpointOptions>>().Value;
+
+        Assert.Equal(["https://a.example", "https://b.example"], options.AllowedOrigins);
     }
 }

@@ -16,6 +16,20 @@ public sealed class ErrorFormatTests
     private static readonly string PhoneJson = $$"""{"phone_number":"{{TestApp.Phone}}"}""";
 
     [Fact]
+    public async Task Send_WithAnErrorDescriptionHoldingApostrophesAndPlus_WritesThemUnescaped()
+    {
+        await using var app = await TestApp.StartAsync();
+
+        using var refused = await app.PostAsync(Send, """{"phone_number":"15588665555"}""");
+        var raw = await refused.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("must start with '+' and the country code, for example \\\"+86 15588665555\\\"", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u002B", raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Send_InProblemDetailsModeWhenRateLimited_AnswersProblemJsonWithRetryAfterAndTheExtensions()
     {
         // A fake clock that stands still: the whole 60 s of the cooldown remain, however slow the machine.

@@ -70,7 +70,10 @@ public sealed class SampleWebApiTests
         using var missingUnderPrefix = await sample.Client.PostAsync("/auth/v1/nope", new StringContent("{}"));
         await Json.AssertErrorAsync(missingUnderPrefix, HttpStatusCode.NotFound, "not_found", 4040);
 
-        using var health = await sample.Client.GetAsync("/healthz");
+        // Readiness only on the management port; the public port answers 404 for it.
+        using var publicHealth = await sample.Client.GetAsync("/healthz");
+        await Json.AssertErrorAsync(publicHealth, HttpStatusCode.NotFound, "not_found", 4040);
+        using var health = await sample.ManagementClient.GetAsync("/healthz");
         var report = await Json.ReadSuccessAsync(health);
         Assert.Equal("ok", report.GetProperty("status").GetString());
         Assert.Equal("healthy", report.GetProperty("checks").GetProperty("verification-store").GetProperty("status").GetString());

@@ -38,11 +38,9 @@ public sealed class MessageRendererTests
     [Theory]
     [InlineData("zh-CN")]
     [InlineData("zh-Hans")]
-    [InlineData("zh-TW")]
-    [InlineData("zh-Hant")]
-    [InlineData("zh-HK")]
+    [InlineData("zh-SG")]
     [InlineData("zh")]
-    public void Render_SmsInChineseCulture_IsChineseWithCodeAndMinutes(string culture)
+    public void Render_SmsInSimplifiedChineseCulture_IsSimplifiedChineseWithCodeAndMinutes(string culture)
     {
         var message = Render(VerificationChannel.Sms, culture);
 
@@ -51,6 +49,79 @@ public sealed class MessageRendererTests
         Assert.Contains(Code, message.Body, StringComparison.Ordinal);
         Assert.Contains("验证码", message.Body, StringComparison.Ordinal);
         Assert.Contains("10分钟", message.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("zh-TW")]
+    [InlineData("zh-Hant")]
+    [InlineData("zh-HK")]
+    [InlineData("zh-MO")]
+    public void Render_SmsInTraditionalChineseCulture_IsTraditionalChinese(string culture)
+    {
+        var message = Render(VerificationChannel.Sms, culture, VerificationUsage.SignIn, product: "Contoso");
+
+        Assert.Equal($"【Contoso】您的登入驗證碼為：{Code}，10分鐘內有效。請勿洩露給他人。", message.Body);
+    }
+
+    [Fact]
+    public void Render_EmailInTraditionalChinese_IsTraditionalInSubjectTextAndHtml()
+    {
+        var message = Render(VerificationChannel.Email, "zh-TW", VerificationUsage.PasswordReset);
+
+        Assert.Equal("重設密碼驗證碼", message.Subject);
+        Assert.StartsWith("您的重設密碼驗證碼為：", message.Body, StringComparison.Ordinal);
+        Assert.Contains("10分鐘內有效。", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("验证码", message.Body + message.Subject + message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null, "012345 is your sign-in code. It expires in 10 minutes. Do not share it with anyone.")]
+    [InlineData(null, "FA+9qCX9VSu", "012345 is your sign-in code. It expires in 10 minutes. Do not share it with anyone.\n\nFA+9qCX9VSu")]
+    [InlineData("app.example.com", null, "012345 is your sign-in code. It expires in 10 minutes. Do not share it with anyone.\n\n@app.example.com #012345")]
+    [InlineData("app.example.com", "FA+9qCX9VSu", "012345 is your sign-in code. It expires in 10 minutes. Do not share it with anyone.\n\nFA+9qCX9VSu\n\n@app.example.com #012345")]
+    public void Render_SmsWithWebOtpHostOrAppHash_EndsWithTheirLines(string? host, string? hash, string expected)
+    {
+        var message = new VerificationMessageRenderer().Render(
+            new MessageRenderContext(VerificationChannel.Sms, Code, TimeSpan.FromMinutes(10), VerificationUsage.SignIn, CultureInfo.GetCultureInfo("en"), null)
+            {
+                WebOtpHost = host,
+                AndroidAppHash = hash,
+            });
+
+        Assert.Equal(expected, message.Body);
+    }
+
+    [Fact]
+    public void Render_EmailWithWebOtpHost_HasNoWebOtpLine()
+    {
+        var message = new VerificationMessageRenderer().Render(
+            new MessageRenderContext(VerificationChannel.Email, Code, TimeSpan.FromMinutes(10), null, CultureInfo.GetCultureInfo("en"), null) { WebOtpHost = "app.example.com" });
+
+        Assert.DoesNotContain("@app.example.com", message.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_WithALocalizerOverridingOneTemplate_UsesItAndTheBuiltInWordsElsewhere()
+    {
+        var templates = new MessageTemplateLocalizer();
+        templates.Set("Sms.SignIn", "{product}{code}: your {purpose} code, {minutes}.", "en");
+        var renderer = new VerificationMessageRenderer([templates]);
+
+        var signIn = renderer.Render(Context(VerificationChannel.Sms, "en-US", VerificationUsage.SignIn, "Contoso"));
+        var register = renderer.Render(Context(VerificationChannel.Sms, "en-US", VerificationUsage.Register, "Contoso"));
+        var chinese = renderer.Render(Context(VerificationChannel.Sms, "zh-CN", VerificationUsage.SignIn, "Contoso"));
+
+        Assert.Equal($"Contoso {Code}: your sign-in code, 10 minutes.", signIn.Body);
+        Assert.Equal($"{Code} is your Contoso sign-up code. It expires in 10 minutes. Do not share it with anyone.", register.Body);
+        Assert.Equal($"【Contoso】您的登录验证码为：{Code}，10分钟内有效。请勿泄露给他人。", chinese.Body);
+    }
+
+    [Fact]
+    public void Set_UnknownTemplateName_ThrowsNamingTheEntries()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new MessageTemplateLocalizer().Set("Sms.Body", "x", null));
+
+        Assert.Contains("Email.Subject", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -101,7 +172,7 @@ public sealed class MessageRendererTests
 
     [Theory]
     [InlineData("zh-CN")]
-    [InlineData("zh-TW")]
+    [InlineData("zh-Hans")]
     public void Render_EmailInChinese_HasChineseSubjectTextAndHtml(string culture)
     {
         var message = Render(VerificationChannel.Email, culture);
@@ -215,6 +286,81 @@ public sealed class MessageRendererTests
     }
 
     [Fact]
+    public void Render_EmailInEnglishAndChinese_KeepsTheWordingOfTheBuiltInTemplates()
+    {
+        var english = Render(VerificationChannel.Email, "en-US", VerificationUsage.SignIn, "Contoso");
+        var chinese = Render(VerificationChannel.Email, "zh-CN", VerificationUsage.SignIn, "Contoso");
+
+        Assert.Equal("Your Contoso sign-in code", english.Subject);
+        Assert.Equal($"Your Contoso sign-in code is:\n\n    {Code}\n\nIt expires in 10 minutes.\nIf you did not ask for it, ignore this email. Never share the code with anyone.\n", english.Body);
+        Assert.Equal("Contoso登录验证码", chinese.Subject);
+        Assert.Equal($"您的Contoso登录验证码为：\n\n    {Code}\n\n10分钟内有效。\n如果不是您本人操作，请忽略此邮件。请勿将验证码告诉任何人。\n", chinese.Body);
+    }
+
+    [Fact]
+    public async Task SendAsync_WithoutContextCulture_UsesTheCurrentUICultureTheAppSet()
+    {
+        var outbox = new FakeSmsSender();
+        var service = CreateService(outbox, new FakeEmailSender(), o => o.Messages.DefaultCulture = "en");
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(CultureInfo.InstalledUICulture.Name == "zh-TW" ? "zh-HK" : "zh-TW");
+        try
+        {
+            var sent = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
+
+            Assert.True(sent.Succeeded, sent.ToString());
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+
+        Assert.Contains("驗證碼", Assert.Single(outbox.Messages).Body, StringComparison.Ordinal);
+        Assert.StartsWith("zh-", outbox.Messages[0].Culture.Name, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task SendAsync_WithTheMachinesOrTheInvariantUICulture_UsesTheDefaultCulture(bool invariant)
+    {
+        var outbox = new FakeSmsSender();
+        var service = CreateService(outbox, new FakeEmailSender(), o => o.Messages.DefaultCulture = "zh-CN");
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = invariant ? CultureInfo.InvariantCulture : CultureInfo.InstalledUICulture;
+        try
+        {
+            var sent = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
+
+            Assert.True(sent.Succeeded, sent.ToString());
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
+
+        Assert.Equal("zh-CN", Assert.Single(outbox.Messages).Culture.Name);
+        Assert.Contains("验证码", outbox.Messages[0].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SendAsync_WithWebOtpHostAndAppHash_SendsTheirLinesBySms()
+    {
+        var outbox = new FakeSmsSender();
+        var service = CreateService(outbox, new FakeEmailSender(), o =>
+        {
+            o.Messages.WebOtpHost = "app.example.com";
+            o.Messages.AndroidAppHash = "FA+9qCX9VSu";
+        });
+
+        var sent = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"), new VerificationContext { Culture = CultureInfo.GetCultureInfo("en") });
+
+        Assert.True(sent.Succeeded, sent.ToString());
+        var message = Assert.Single(outbox.Messages);
+        Assert.EndsWith($"\n\nFA+9qCX9VSu\n\n@app.example.com #{message.Code}", message.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_CustomRenderer_ReceivesCodeLifetimeUsageCultureAndProduct()
     {
         var outbox = new FakeEmailSender();
@@ -253,8 +399,15 @@ public sealed class MessageRendererTests
         VerificationUsage? usage = null,
         string? product = null,
         TimeSpan? lifetime = null) =>
-        new BuiltInMessageRenderer().Render(new MessageRenderContext(
-            channel, Code, lifetime ?? TimeSpan.FromMinutes(10), usage, CultureInfo.GetCultureInfo(culture), product));
+        new VerificationMessageRenderer().Render(Context(channel, culture, usage, product, lifetime));
+
+    private static MessageRenderContext Context(
+        VerificationChannel channel,
+        string culture,
+        VerificationUsage? usage = null,
+        string? product = null,
+        TimeSpan? lifetime = null) =>
+        new(channel, Code, lifetime ?? TimeSpan.FromMinutes(10), usage, CultureInfo.GetCultureInfo(culture), product);
 
     private static bool HasCjk(string? text) => text is not null && text.Any(c => c is >= '\u3000' and <= '\u9FFF' or >= '\uFF00' and <= '\uFFEF');
 

@@ -225,6 +225,44 @@ public sealed partial class OptionsValidatorTests
         AssertValid(options);
     }
 
+    [Theory]
+    [InlineData("https://app.example.com")]
+    [InlineData("app.example.com:443")]
+    [InlineData("app.example.com/path")]
+    [InlineData("app example.com")]
+    [InlineData(".example.com")]
+    [InlineData("")]
+    public void Validate_BadWebOtpHost_FailsNamingWebOtpHost(string host)
+    {
+        var options = ValidOptions();
+        options.Messages.WebOtpHost = host;
+
+        Assert.Contains("Verification:Messages:WebOtpHost", AssertSingleFailure(options), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("FA+9qCX9VS")]
+    [InlineData("FA+9qCX9VSuX")]
+    [InlineData("FA-9qCX9VSu")]
+    [InlineData("FA 9qCX9VSu")]
+    public void Validate_BadAndroidAppHash_FailsNamingAndroidAppHash(string hash)
+    {
+        var options = ValidOptions();
+        options.Messages.AndroidAppHash = hash;
+
+        Assert.Contains("Verification:Messages:AndroidAppHash", AssertSingleFailure(options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_WebOtpHostAndAppHash_Succeeds()
+    {
+        var options = ValidOptions();
+        options.Messages.WebOtpHost = "app.example.com";
+        options.Messages.AndroidAppHash = "FA+9qCX9VSu";
+
+        AssertValid(options);
+    }
+
     [Fact]
     public void Validate_SeveralMistakes_ReportsEachOne()
     {

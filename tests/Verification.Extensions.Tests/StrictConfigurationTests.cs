@@ -52,6 +52,28 @@ public sealed class StrictConfigurationTests
     }
 
     [Fact]
+    public void Resolve_WebOtpHostAndAppHash_AreBound()
+    {
+        var options = Options(new()
+        {
+            ["Verification:Messages:WebOtpHost"] = "app.example.com",
+            ["Verification:Messages:AndroidAppHash"] = "FA+9qCX9VSu",
+        });
+
+        Assert.Equal(("app.example.com", "FA+9qCX9VSu"), (options.Messages.WebOtpHost, options.Messages.AndroidAppHash));
+    }
+
+    [Theory]
+    [InlineData("Verification:Messages:WebOtpHost", "https://app.example.com")]
+    [InlineData("Verification:Messages:AndroidAppHash", "short")]
+    public void Resolve_BadWebOtpHostOrAppHash_FailsNamingTheKey(string key, string value)
+    {
+        var failures = Failures(new() { [key] = value });
+
+        Assert.Contains(failures, f => f.StartsWith($"{key} '{value}' is not", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Resolve_ValueWhereASectionIsExpected_FailsNamingTheKey()
     {
         var failures = Failures(new() { ["Verification:Code"] = "6" });

@@ -49,17 +49,74 @@ public sealed class TenantTests
     }
 
     [Fact]
-    public async Task Tenant_WithoutKeyedSenders_UsesTheAppsSenders()
+    public async Task Tenant_WithoutSendersOfItsOwn_UsesTheAppsSenders()
     {
         var shared = new FakeSmsSender();
         var services = new ServiceCollection();
-        services.AddVerification("tenant-a", Section(Settings("A", "project-a", 6))).AddSmsSender(shared);
+        services.AddVerification().AddSmsSender(shared);
+        services.AddVerification("tenant-a", Section(Settings("A", "project-a", 6)));
         using var provider = services.BuildServiceProvider();
 
         var sent = await provider.GetRequiredKeyedService<IVerificationService>("tenant-a").SendAsync(new VerificationRequest(PhoneNumber: Phone));
 
         Assert.True(sent.Succeeded, sent.ToString());
         Assert.Single(shared.Messages);
+    }
+
+    [Fact]
+    public async Task TenantBuilders_AddSendersStoresAndWordingForTheirTenantOnly()
+    {
+        var settings = Settings("A", "project-a", 6);
+        foreach (var (key, value) in Settings("B", "project-b", 8))
+        {
+            settings[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var (smsDefault, smsA, smsB) = (new FakeSmsSender("sms-default"), new FakeSmsSender("sms-a"), new FakeSmsSender("sms-b"));
+        var services = new ServiceCollection();
+        services.AddVerification(o =>
+        {
+            o.Tokens.AllowEphemeralKey = true;
+            o.Tokens.Algorithm = "HS256";
+        }).AddSmsSender(smsDefault);
+        services.AddVerification("tenant-a", configuration.GetSection("Tenants:A"))
+            .AddSmsSender(smsA)
+            .UseCodeStore<CountingStore>()
+            .AddMessageTemplate("Sms", "A {code}");
+        services.AddVerification("tenant-b", configuration.GetSection("Tenants:B"))
+            .AddSmsSender(smsB);
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        var byDefault = await provider.GetRequiredService<IVerificationService>().SendAsync(new VerificationRequest(PhoneNumber: Phone));
+        var byA = await provider.GetRequiredKeyedService<IVerificationService>("tenant-a").SendAsync(new VerificationRequest(PhoneNumber: Phone));
+        var byB = await provider.GetRequiredKeyedService<IVerificationService>("tenant-b").SendAsync(new VerificationRequest(PhoneNumber: Phone));
+
+        Assert.True(byDefault.Succeeded && byA.Succeeded && byB.Succeeded, $"{byDefault} {byA} {byB}");
+        Assert.Single(smsDefault.Messages);
+        Assert.Equal("A " + smsA.LastCode, Assert.Single(smsA.Messages).Body);
+        Assert.Contains("is your", Assert.Single(smsB.Messages).Body, StringComparison.Ordinal);
+        Assert.Contains("is your", smsDefault.Messages[0].Body, StringComparison.Ordinal);
+        Assert.IsType<CountingStore>(provider.GetRequiredKeyedService<ICodeStore>("tenant-a"));
+        Assert.IsType<InMemoryCodeStore>(provider.GetRequiredKeyedService<ICodeStore>("tenant-b"));
+        Assert.IsType<InMemoryCodeStore>(provider.GetRequiredService<ICodeStore>());
+        Assert.Single(provider.GetServices<ISmsSender>());
+    }
+
+    [Fact]
+    public void TenantBuilder_SeesOnlyItsOwnParts()
+    {
+        var services = new ServiceCollection();
+        services.AddVerification().AddSmsSender(new FakeSmsSender("default"));
+        var tenant = services.AddVerification("tenant-a", Section(Settings("A", "project-a", 6)));
+
+        Assert.DoesNotContain(tenant.Services, d => d.ServiceType == typeof(ISmsSender));
+        Assert.Single(tenant.Services, d => d.ServiceType == typeof(ICodeStore));
+        tenant.AddSmsSender(new FakeSmsSender("a")).UseCodeStore<CountingStore>();
+        Assert.Single(tenant.Services, d => d.ServiceType == typeof(ISmsSender));
+        Assert.Equal(typeof(CountingStore), Assert.Single(tenant.Services, d => d.ServiceType == typeof(ICodeStore)).ImplementationType);
+        Assert.Equal(2, services.Count(d => d.ServiceType == typeof(ISmsSender)));
+        Assert.Single(services, d => d.ServiceType == typeof(ICodeStore) && !d.IsKeyedService);
     }
 
     [Fact]

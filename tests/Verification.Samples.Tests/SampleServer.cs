@@ -13,15 +13,19 @@ internal sealed class SampleServer : IAsyncDisposable
 
     private readonly ChildProcess _process;
 
-    private SampleServer(ChildProcess process, Uri baseUrl, string pickupDirectory)
+    private SampleServer(ChildProcess process, Uri baseUrl, Uri managementUrl, string pickupDirectory)
     {
         _process = process;
         BaseUrl = baseUrl;
+        ManagementUrl = managementUrl;
         PickupDirectory = pickupDirectory;
     }
 
     /// <summary>For example <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseUrl { get; }
+
+    /// <summary>The management endpoint (<c>Sample:ManagementUrl</c>), where readiness (<c>/healthz</c>) is served.</summary>
+    public Uri ManagementUrl { get; }
 
     /// <summary>The folder the sample writes each message into, as one JSON file.</summary>
     public string PickupDirectory { get; }
@@ -38,9 +42,11 @@ internal sealed class SampleServer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeLoopbackPort();
+            var managementPort = FreeLoopbackPort();
             var baseUrl = new Uri($"http://127.0.0.1:{port}/");
+            var managementUrl = new Uri($"http://127.0.0.1:{managementPort}/");
             var pickup = Directory.CreateTempSubdirectory("verification-pickup-").FullName;
-            string[] arguments = [dll, "--urls", $"http://127.0.0.1:{port}", $"--Verification:PickupDirectory={pickup}", .. settings];
+            string[] arguments = [dll, "--urls", $"http://127.0.0.1:{port}", $"--Sample:ManagementUrl=http://127.0.0.1:{managementPort}", $"--Verification:PickupDirectory={pickup}", .. settings];
 
             // Development: a built (unpublished) web app serves wwwroot from the project folder through its static
             // web assets manifest only in that environment. The working directory is the content root, where
@@ -51,7 +57,7 @@ internal sealed class SampleServer : IAsyncDisposable
                 ["ASPNETCORE_URLS"] = null,
                 ["DOTNET_URLS"] = null,
             });
-            var server = new SampleServer(process, baseUrl, pickup);
+            var server = new SampleServer(process, baseUrl, managementUrl, pickup);
             try
             {
                 await server.WaitUntilHealthyAsync();
@@ -82,7 +88,7 @@ internal sealed class SampleServer : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri(BaseUrl, "healthz"));
+                using var response = await http.GetAsync(new Uri(ManagementUrl, "healthz"));
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;

@@ -79,6 +79,7 @@ public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore, ILive
     private readonly ConcurrentQueue<(CodeRecord Record, RateCharge[] Charges, bool WaiveSoftLimits)> _saves = new();
     private readonly ConcurrentQueue<CodeRecord> _releases = new();
     private volatile bool _down;
+    private Func<ValueTask>? _beforeNextSave;
 
     public ObservableStore()
         : this(new InMemoryCodeStore())
@@ -97,12 +98,24 @@ public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore, ILive
 
     public IReadOnlyList<CodeRecord> Releases => [.. _releases];
 
-    public ValueTask<SaveOutcome> SaveAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, bool waiveSoftLimits, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <summary>Runs once, before the next save reaches the store (another request slipping in, or a throw: the store failing at the save).</summary>
+    public Func<ValueTask>? BeforeNextSave
+    {
+        get => Volatile.Read(ref _beforeNextSave);
+        set => Volatile.Write(ref _beforeNextSave, value);
+    }
+
+    public async ValueTask<SaveOutcome> SaveAsync(CodeRecord record, IReadOnlyList<RateCharge> charges, bool waiveSoftLimits, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ThrowIfDown();
         cancellationToken.ThrowIfCancellationRequested(); // as a networked store does
+        if (Interlocked.Exchange(ref _beforeNextSave, null) is { } before)
+        {
+            await before();
+        }
+
         _saves.Enqueue((record, [.. charges], waiveSoftLimits));
-        return inner.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken);
+        return await inner.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken);
     }
 
     public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 
 namespace Verification.Twilio.Tests;
 
@@ -35,6 +36,29 @@ public sealed partial class EndToEndTests
         Assert.NotEmpty(code);
         var verified = await service.VerifyAsync(new VerifyRequest(sent.Value.VerificationId, code));
         Assert.True(verified.Succeeded, verified.ToString());
+    }
+
+    [Fact]
+    public async Task AddTwilioSms_OnATenantsBuilder_SendsThatTenantsMessagesOnly()
+    {
+        await using var standIn = await TwilioStandIn.StartAsync();
+        var outbox = new FakeSmsSender();
+        var services = new ServiceCollection();
+        services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddSmsSender(outbox);
+        var tenant = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Tenants:A:ProjectId"] = "a", ["Tenants:A:Tokens:AllowEphemeralKey"] = "true" })
+            .Build().GetSection("Tenants:A");
+        services.AddVerification("tenant-a", tenant).AddTwilioSms(o => Configure(o, standIn));
+        await using var provider = services.BuildServiceProvider();
+
+        var byDefault = await provider.GetRequiredService<IVerificationService>().SendAsync(new VerificationRequest(PhoneNumber: Phone));
+        Assert.True(byDefault.Succeeded, byDefault.ToString());
+        Assert.Empty(standIn.Requests);
+        var byTenant = await provider.GetRequiredKeyedService<IVerificationService>("tenant-a").SendAsync(new VerificationRequest(PhoneNumber: Phone));
+
+        Assert.True(byTenant.Succeeded, byTenant.ToString());
+        Assert.Single(standIn.Requests);
+        Assert.Single(outbox.Messages);
     }
 
     [Fact]

@@ -1,9 +1,5 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,11 +45,9 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
         "internal-error", "missing-input-secret", "invalid-input-secret", "sitekey-secret-mismatch", "bad-request", "not-using-dummy-passcode",
     };
 
-    private readonly string _secret;
-    private readonly TimeSpan _timeout;
+    private readonly SiteverifyClient _client;
     private readonly string? _expectedAction;
     private readonly string[] _expectedHostnames;
-    private readonly IHttpClientFactory _httpClientFactory;
     private readonly ICodeStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -67,12 +61,15 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
         ILogger logger)
     {
         Provider = provider;
-        Endpoint = options.Endpoint ?? CaptchaProviderOptions.GetDefaultEndpoint(provider);
-        _secret = options.Secret ?? throw new ArgumentException("The secret is missing.", nameof(options));
-        _timeout = options.Timeout;
+        _client = new SiteverifyClient(
+            options.Endpoint ?? CaptchaProviderOptions.GetDefaultEndpoint(provider),
+            options.Secret ?? throw new ArgumentException("The secret is missing.", nameof(options)),
+            options.Timeout,
+            httpClientFactory,
+            timeProvider,
+            AddFields);
         _expectedAction = options.ExpectedAction;
         _expectedHostnames = [.. options.ExpectedHostnames];
-        _httpClientFactory = httpClientFactory;
         _store = store;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -82,7 +79,7 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
     public CaptchaProvider Provider { get; }
 
     /// <summary>The siteverify URL posted to.</summary>
-    public Uri Endpoint { get; }
+    public Uri Endpoint => _client.Endpoint;
 
     /// <summary>Creates the validator of the configured provider; throws <see cref="OptionsValidationException"/> when the options are invalid.</summary>
     internal static ICaptchaValidator Create(IServiceProvider services)
@@ -172,78 +169,18 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
 
     private static CaptchaValidationResult Unavailable(string reason) => new(CaptchaValidationStatus.Unavailable, reason);
 
-    /// <summary>The client IP as the provider expects it: IPv4-mapped IPv6 addresses as IPv4, no IPv6 scope id.</summary>
-    private static string? FormatRemoteIp(IPAddress? ip)
-    {
-        if (ip is null)
-        {
-            return null;
-        }
-
-        if (ip.IsIPv4MappedToIPv6)
-        {
-            ip = ip.MapToIPv4();
-        }
-        else if (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && ip.ScopeId != 0)
-        {
-            ip = new IPAddress(ip.GetAddressBytes());
-        }
-
-        return ip.ToString();
-    }
-
     private async ValueTask<(SiteverifyAnswer? Answer, CaptchaValidationResult Failure)> AskProviderAsync(
         string token, VerificationContext? context, CancellationToken cancellationToken)
     {
-        var fields = new List<KeyValuePair<string, string>>(4) { new("secret", _secret), new("response", token) };
-        if (FormatRemoteIp(context?.ClientIp) is { } remoteIp)
-        {
-            fields.Add(new("remoteip", remoteIp));
-        }
-
-        AddFields(fields);
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-
-        // The bound runs on the injected clock (a fake clock in tests can trip it) and covers the whole exchange,
-        // the body included; HttpClient.Timeout is the same bound on the real clock, a backstop for a fake clock
-        // that nobody advances.
-        using var timeout = new CancellationTokenSource(_timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var client = _httpClientFactory.CreateClient(CaptchaProviderOptions.HttpClientName);
-        client.Timeout = _timeout;
-
-        string? contentType = null;
+        SiteverifyReply reply;
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                Log.ProviderHttpError(_logger, Provider, (int)response.StatusCode);
-                return (null, Unavailable(CaptchaValidationReasons.HttpError));
-            }
-
-            contentType = response.Content.Headers.ContentType?.MediaType;
-            var body = await BoundedHttpContent.ReadAsync(response.Content, linked.Token).ConfigureAwait(false);
-            if (body is null)
-            {
-                Log.ProviderAnswerUnreadable(_logger, Provider, CaptchaValidationReasons.ResponseTooLarge, contentType);
-                return (null, Unavailable(CaptchaValidationReasons.ResponseTooLarge));
-            }
-
-            if (SiteverifyAnswer.TryParse(body, out var answer))
-            {
-                return (answer, default);
-            }
-
-            Log.ProviderAnswerUnreadable(_logger, Provider, CaptchaValidationReasons.MalformedResponse, contentType);
-            return (null, Unavailable(CaptchaValidationReasons.MalformedResponse));
+            reply = await _client.PostAsync(token, context?.ClientIp, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // Our bound or HttpClient.Timeout; the caller's own cancellation propagates.
-            Log.ProviderTimedOut(_logger, Provider, _timeout);
+            Log.ProviderTimedOut(_logger, Provider, _client.Timeout);
             return (null, Unavailable(CaptchaValidationReasons.Timeout));
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
@@ -251,8 +188,27 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
             Log.ProviderUnreachable(_logger, e, Provider);
             return (null, Unavailable(CaptchaValidationReasons.NetworkError));
         }
-    }
 
+        if (!reply.Succeeded)
+        {
+            Log.ProviderHttpError(_logger, Provider, reply.StatusCode);
+            return (null, Unavailable(CaptchaValidationReasons.HttpError));
+        }
+
+        if (reply.Body is null)
+        {
+            Log.ProviderAnswerUnreadable(_logger, Provider, CaptchaValidationReasons.ResponseTooLarge, reply.ContentType);
+            return (null, Unavailable(CaptchaValidationReasons.ResponseTooLarge));
+        }
+
+        if (SiteverifyAnswer.TryParse(reply.Body, out var answer))
+        {
+            return (answer, default);
+        }
+
+        Log.ProviderAnswerUnreadable(_logger, Provider, CaptchaValidationReasons.MalformedResponse, reply.ContentType);
+        return (null, Unavailable(CaptchaValidationReasons.MalformedResponse));
+    }
 
     /// <summary>
     /// Checks that siteverify is reachable and takes the configured secret, without a real token: a POST of the secret
@@ -264,22 +220,13 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
     /// <exception cref="OperationCanceledException">No answer within the timeout, or the caller cancelled.</exception>
     internal async ValueTask<string?> ProbeAsync(CancellationToken cancellationToken)
     {
-        var fields = new List<KeyValuePair<string, string>>(4) { new("secret", _secret), new("response", "verification-health-check") };
-        AddFields(fields);
-        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var timeout = new CancellationTokenSource(_timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var client = _httpClientFactory.CreateClient(CaptchaProviderOptions.HttpClientName);
-        client.Timeout = _timeout;
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        var reply = await _client.PostAsync("verification-health-check", clientIp: null, cancellationToken).ConfigureAwait(false);
+        if (!reply.Succeeded)
         {
-            return $"{Provider} siteverify answered HTTP {(int)response.StatusCode}.";
+            return $"{Provider} siteverify answered HTTP {reply.StatusCode}.";
         }
 
-        var body = await BoundedHttpContent.ReadAsync(response.Content, linked.Token).ConfigureAwait(false);
-        if (body is null || !SiteverifyAnswer.TryParse(body, out var answer))
+        if (reply.Body is null || !SiteverifyAnswer.TryParse(reply.Body, out var answer))
         {
             return $"{Provider} siteverify answered with a body that is not its JSON.";
         }
@@ -312,101 +259,5 @@ internal abstract class SiteverifyCaptchaValidator : ICaptchaValidator
 
         Log.TokenAccepted(_logger, Provider, answer.Hostname, answer.ChallengeTimestamp, answer.Score);
         return new CaptchaValidationResult(CaptchaValidationStatus.Valid);
-    }
-}
-
-/// <summary>The fields of a siteverify answer that are checked or logged.</summary>
-/// <param name="Success">The provider's verdict.</param>
-/// <param name="ErrorCodes">The <c>error-codes</c> (with the dash), plain codes only.</param>
-/// <param name="Hostname">The host the challenge was solved on.</param>
-/// <param name="ChallengeTimestamp">When the challenge was solved (<c>challenge_ts</c>).</param>
-/// <param name="Action">The widget's action (Turnstile, reCAPTCHA v3).</param>
-/// <param name="Score">reCAPTCHA v3's score, 0.0–1.0.</param>
-internal sealed record SiteverifyAnswer(
-    bool Success,
-    IReadOnlyList<string> ErrorCodes,
-    string? Hostname,
-    DateTimeOffset? ChallengeTimestamp,
-    string? Action,
-    double? Score)
-{
-    private static readonly JsonDocumentOptions JsonOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
-
-    /// <summary>
-    /// Reads an answer. False when the body is not one JSON object with a boolean <c>success</c>, has duplicate
-    /// members, or an <c>error-codes</c> that is not an array.
-    /// </summary>
-    public static bool TryParse(ReadOnlyMemory<byte> body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SiteverifyAnswer? answer)
-    {
-        answer = null;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body, JsonOptions);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("success", out var success)
-                || success.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                return false;
-            }
-
-            var errorCodes = new List<string>();
-            if (root.TryGetProperty("error-codes", out var codes) && codes.ValueKind != JsonValueKind.Null)
-            {
-                if (codes.ValueKind != JsonValueKind.Array)
-                {
-                    return false;
-                }
-
-                foreach (var code in codes.EnumerateArray())
-                {
-                    // The reason reaches the wire (details.reason): only short plain codes pass through.
-                    if (code.ValueKind == JsonValueKind.String && code.GetString() is { } text && IsPlainCode(text))
-                    {
-                        errorCodes.Add(text);
-                    }
-                }
-            }
-
-            answer = new SiteverifyAnswer(
-                success.ValueKind == JsonValueKind.True,
-                errorCodes,
-                String(root, "hostname"),
-                String(root, "challenge_ts") is { } ts
-                    && DateTimeOffset.TryParse(ts, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null,
-                String(root, "action"),
-                root.TryGetProperty("score", out var score) && score.ValueKind == JsonValueKind.Number && score.TryGetDouble(out var value) ? value : null);
-            return true;
-        }
-    }
-
-    private static string? String(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static bool IsPlainCode(string code)
-    {
-        if (code.Length is 0 or > 64)
-        {
-            return false;
-        }
-
-        foreach (var c in code)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -26,6 +26,12 @@ public sealed record MessageRenderContext(
     CultureInfo Culture,
     string? ProductName)
 {
+    /// <summary>The host of the WebOTP line of an SMS (<c>Verification:Messages:WebOtpHost</c>), if configured.</summary>
+    public string? WebOtpHost { get; init; }
+
+    /// <summary>The Android SMS Retriever app hash an SMS carries (<c>Verification:Messages:AndroidAppHash</c>), if configured.</summary>
+    public string? AndroidAppHash { get; init; }
+
     private bool PrintMembers(System.Text.StringBuilder builder)
     {
         builder.Append("Channel = ").Append(Channel).Append(", Code = ***, Usage = ").Append(Usage)

@@ -29,6 +29,9 @@ internal sealed class SendState(VerificationRequest request, VerificationContext
     /// <summary>Set by the captcha step: a valid captcha token waives the soft limits.</summary>
     public bool WaiveSoftLimits { get; set; }
 
+    /// <summary>Set by the captcha step: the charge that marks the captcha token used, taken by the save (null when the validator used it up itself).</summary>
+    public RateCharge? CaptchaMark { get; set; }
+
     /// <summary>Set by the issue step: the code, its pending record, expiry and the charges its save makes.</summary>
     public string Code { get; set; } = string.Empty;
 

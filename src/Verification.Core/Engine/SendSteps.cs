@@ -32,6 +32,8 @@ internal sealed class SendSteps(
     private readonly bool _includeIsUser = settings.IncludeIsUser;
     private readonly string? _productName = settings.Messages.ProductName;
     private readonly CultureInfo _defaultCulture = VerificationOptionsValidator.TryGetCulture(settings.Messages.DefaultCulture, out var culture) ? culture : CultureInfo.InvariantCulture;
+    private readonly string? _webOtpHost = settings.Messages.WebOtpHost;
+    private readonly string? _androidAppHash = settings.Messages.AndroidAppHash;
     private readonly bool _targetsEnabled = settings.Targets.Enabled;
 
     public static SendAnswer? Validate(SendState send) => Stop(RequestRules.CheckSend(send.Request, send.Context));
@@ -128,12 +130,14 @@ internal sealed class SendSteps(
             return null;
         }
 
-        if (await captcha.CheckAsync(send.Request.CaptchaToken!, send.Context, cancellationToken).ConfigureAwait(false) is { } error)
+        var (error, usedMark) = await captcha.CheckAsync(send.Request.CaptchaToken!, send.Context, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
         {
             return Refused(send, error);
         }
 
         send.WaiveSoftLimits = true;
+        send.CaptchaMark = usedMark;
         return null;
     }
 
@@ -144,7 +148,7 @@ internal sealed class SendSteps(
         send.Code = codes.Next(_codeLength);
         send.ExpiresAt = send.Now + _codeLifetime;
         send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt, send.Request.Usage);
-        send.Charges = plan.ForSend(send.Contact, send.Context, reserved: send.Exists == true || send.WaiveSoftLimits, targeted: IsTargeted(send));
+        send.Charges = WithCaptchaMark(plan.ForSend(send.Contact, send.Context, reserved: send.Exists == true || send.WaiveSoftLimits, targeted: IsTargeted(send)), send.CaptchaMark);
         return null;
     }
 
@@ -183,6 +187,9 @@ internal sealed class SendSteps(
         var refusedBy = saved.Value.RefusedBy?.Reason;
         switch (saved.Value.Status)
         {
+            case SaveStatus.RateLimited when send.CaptchaMark is { } mark && saved.Value.RefusedBy?.Key == mark.Key:
+                // Another send saved with this captcha first: single use is decided here, atomically with the record.
+                return Refused(send, CaptchaGate.Invalid(VerificationErrorReasons.Used));
             case SaveStatus.RateLimited:
                 return Refused(send, VerificationError.RateLimited(refusedBy ?? VerificationErrorReasons.ResendCooldown, saved.Value.RetryAfter, ChargePlan.Describe(refusedBy)));
             case SaveStatus.CaptchaRequired:
@@ -207,8 +214,12 @@ internal sealed class SendSteps(
     public SendAnswer? Render(SendState send)
     {
         var (request, contact, lifetime) = (send.Request, send.Contact, _codeLifetime);
-        var culture = send.Context?.Culture ?? _defaultCulture;
-        var rendered = renderer.Render(new MessageRenderContext(contact.Channel, send.Code, lifetime, request.Usage, culture, _productName));
+        var culture = send.Context?.Culture ?? AmbientCulture() ?? _defaultCulture;
+        var rendered = renderer.Render(new MessageRenderContext(contact.Channel, send.Code, lifetime, request.Usage, culture, _productName)
+        {
+            WebOtpHost = _webOtpHost,
+            AndroidAppHash = _androidAppHash,
+        });
         send.Message = new VerificationMessage
         {
             Channel = contact.Channel,
@@ -224,8 +235,25 @@ internal sealed class SendSteps(
         return null;
     }
 
+    /// <summary>
+    /// The app's culture, <see cref="CultureInfo.CurrentUICulture"/>, when the app (or its request localization) set
+    /// it: not the invariant culture and not merely the machine's own (<see cref="CultureInfo.InstalledUICulture"/>),
+    /// which would otherwise override <c>Messages:DefaultCulture</c> on every server with a <c>LANG</c>.
+    /// </summary>
+    private static CultureInfo? AmbientCulture()
+    {
+        var current = CultureInfo.CurrentUICulture;
+        return current.Name.Length == 0 || current.Equals(CultureInfo.InstalledUICulture) ? null : current;
+    }
+
     public async ValueTask<SendAnswer?> DeliverAsync(SendState send, CancellationToken cancellationToken) =>
         Stop(await send.Senders.DeliverAsync(send.Message, send.Masked, send.Secret, send.Charges, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The save's charges plus the captcha's used mark, when the captcha step left it to the save: the token is used
+    /// only by a send that is saved (and given back with the other charges when its delivery fails).
+    /// </summary>
+    private static RateCharge[] WithCaptchaMark(RateCharge[] charges, RateCharge? mark) => mark is { } used ? [.. charges, used] : charges;
 
     private SendAnswer Replay(SendState send, IdempotencyRecord record)
     {

@@ -335,7 +335,26 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
         {
             errors.Add($"Verification:Messages:DefaultCulture '{messages.DefaultCulture}' is not a culture name; use for example \"en\" or \"zh-CN\".");
         }
+
+        if (messages.WebOtpHost is { } host && !IsHostName(host))
+        {
+            errors.Add($"Verification:Messages:WebOtpHost '{host}' is not a host name; write the host of the site that reads the code only, for example \"app.example.com\" (no scheme, port, path or spaces).");
+        }
+
+        if (messages.AndroidAppHash is { } hash && !IsAppHash(hash))
+        {
+            errors.Add($"Verification:Messages:AndroidAppHash '{hash}' is not an SMS Retriever app hash; it is the 11 base64 characters (A-Z, a-z, 0-9, + and /) the app's AppSignatureHelper prints, for example \"FA+9qCX9VSu\".");
+        }
     }
+
+    /// <summary>A DNS host name (<c>localhost</c>, <c>app.example.com</c>, IDN in Unicode or punycode): what WebOTP's <c>@host</c> names.</summary>
+    private static bool IsHostName(string host) =>
+        host.Length is > 0 and <= 253 && host.Trim() == host && !host.Contains(':', StringComparison.Ordinal)
+        && !host.StartsWith('.') && !host.EndsWith('.')
+        && Uri.CheckHostName(host) == UriHostNameType.Dns;
+
+    private static bool IsAppHash(string hash) =>
+        hash.Length == 11 && hash.All(static c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/');
 
     internal static bool TryGetCulture(string? name, out CultureInfo culture)
     {

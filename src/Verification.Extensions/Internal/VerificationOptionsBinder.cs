@@ -45,6 +45,8 @@ internal static class VerificationOptionsBinder
         var messages = section.Section("Messages");
         options.Messages.ProductName = messages.String("ProductName") ?? options.Messages.ProductName;
         options.Messages.DefaultCulture = messages.String("DefaultCulture") ?? options.Messages.DefaultCulture;
+        options.Messages.WebOtpHost = messages.String("WebOtpHost") ?? options.Messages.WebOtpHost;
+        options.Messages.AndroidAppHash = messages.String("AndroidAppHash") ?? options.Messages.AndroidAppHash;
 
         var delivery = section.Section("Delivery");
         options.Delivery.Timeout = delivery.TimeSpan("Timeout") ?? options.Delivery.Timeout;

@@ -56,9 +56,26 @@ public sealed class GateTests
     {
         var gate = new CaptchaGate(new Validator(_ => new CaptchaValidationResult(status, status == CaptchaValidationStatus.Invalid ? "used" : null)), new VerificationMetrics(null), NullLogger.Instance);
 
-        var error = await gate.CheckAsync("token", null, default);
+        var (error, usedMark) = await gate.CheckAsync("token", null, default);
 
         Assert.Equal((code, reason), (error?.Code, error?.Reason));
+        Assert.Null(usedMark);
+    }
+
+    [Theory]
+    [InlineData(CaptchaValidationStatus.Valid, null, true)]
+    [InlineData(CaptchaValidationStatus.Invalid, VerificationErrorCodes.CaptchaInvalid, false)]
+    [InlineData(CaptchaValidationStatus.Unavailable, VerificationErrorCodes.Unavailable, false)]
+    public async Task Captcha_SaveBoundValidator_OnlyCheckedAndItsMarkKeptForTheSaveWhenValid(CaptchaValidationStatus status, string? code, bool marked)
+    {
+        var validator = new SaveBoundValidator(new CaptchaValidationResult(status, status == CaptchaValidationStatus.Invalid ? "used" : null));
+        var gate = new CaptchaGate(validator, new VerificationMetrics(null), NullLogger.Instance);
+
+        var (error, usedMark) = await gate.CheckAsync("token", null, default);
+
+        Assert.Equal(code, error?.Code);
+        Assert.Equal(marked ? SaveBoundValidator.Mark : null, usedMark);
+        Assert.Equal((1, 0), (validator.Checks, validator.Validations));
     }
 
     [Fact]
@@ -66,7 +83,7 @@ public sealed class GateTests
     {
         var gate = new CaptchaGate(new Validator(_ => throw new HttpRequestException()), new VerificationMetrics(null), NullLogger.Instance);
 
-        Assert.Equal(VerificationErrorReasons.CaptchaUnavailable, (await gate.CheckAsync("token", null, default))?.Reason);
+        Assert.Equal(VerificationErrorReasons.CaptchaUnavailable, (await gate.CheckAsync("token", null, default)).Error?.Reason);
     }
 
     [Fact]
@@ -132,5 +149,27 @@ public sealed class GateTests
     {
         public ValueTask<CaptchaValidationResult> ValidateAsync(string captchaToken, VerificationContext? context, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(answer(captchaToken));
+    }
+
+    /// <summary>A validator that leaves the use to the save, counting how it is asked.</summary>
+    private sealed class SaveBoundValidator(CaptchaValidationResult answer) : ISaveBoundCaptchaValidator
+    {
+        public static readonly RateCharge Mark = new("captcha-used:t1", 1, TimeSpan.FromMinutes(5));
+
+        public int Checks { get; private set; }
+
+        public int Validations { get; private set; }
+
+        public ValueTask<CaptchaCheck> CheckAsync(string captchaToken, VerificationContext? context, CancellationToken cancellationToken = default)
+        {
+            Checks++;
+            return ValueTask.FromResult(new CaptchaCheck(answer, answer.Status == CaptchaValidationStatus.Valid ? Mark : null));
+        }
+
+        public ValueTask<CaptchaValidationResult> ValidateAsync(string captchaToken, VerificationContext? context, CancellationToken cancellationToken = default)
+        {
+            Validations++;
+            return ValueTask.FromResult(answer);
+        }
     }
 }

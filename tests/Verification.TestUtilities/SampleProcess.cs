@@ -3,27 +3,35 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Verification.AspNetCore.Tests;
+namespace Verification.TestUtilities;
 
 /// <summary>
 /// The real samples/Verification.Samples.WebApi, started from its build output as a child process on a free
-/// loopback port, with a pickup directory from which the tests read the codes. Killed on dispose.
+/// loopback port, with a pickup directory from which the tests read the codes, and its management endpoint
+/// (readiness, <c>/healthz</c>) on another free loopback port. Killed on dispose.
 /// </summary>
-internal sealed partial class SampleProcess : IDisposable
+public sealed partial class SampleProcess : IDisposable
 {
     private readonly Process _process;
     private readonly HashSet<string> _seenFiles = new(StringComparer.Ordinal);
     private readonly Queue<string> _output = new();
 
-    private SampleProcess(Process process, string pickupDirectory)
+    private SampleProcess(Process process, string pickupDirectory, int managementPort)
     {
         _process = process;
         PickupDirectory = pickupDirectory;
+        ManagementPort = managementPort;
     }
 
     public string PickupDirectory { get; }
 
+    /// <summary>The public endpoint.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    /// <summary>The management endpoint (<c>Sample:ManagementUrl</c>), where readiness is served.</summary>
+    public HttpClient ManagementClient { get; private set; } = null!;
+
+    public int ManagementPort { get; }
 
     public static async Task<SampleProcess> StartAsync(params string[] extraArgs)
     {
@@ -33,6 +41,7 @@ internal sealed partial class SampleProcess : IDisposable
         var pickup = Path.Combine(Path.GetTempPath(), "verification-sample-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(pickup);
 
+        var managementPort = FreeLoopbackPort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             WorkingDirectory = projectDirectory,
@@ -48,6 +57,7 @@ internal sealed partial class SampleProcess : IDisposable
             "--contentRoot", projectDirectory,
             "--environment", "Production",
             "--Verification:PickupDirectory=" + pickup,
+            $"--Sample:ManagementUrl=http://127.0.0.1:{managementPort}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
             .. extraArgs,
@@ -63,7 +73,7 @@ internal sealed partial class SampleProcess : IDisposable
 
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var sample = new SampleProcess(process, pickup);
+        var sample = new SampleProcess(process, pickup, managementPort);
         process.OutputDataReceived += (_, e) => sample.OnOutput(e.Data, listening);
         process.ErrorDataReceived += (_, e) => sample.OnOutput(e.Data, listening);
         process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The sample exited with {process.ExitCode}:\n{sample.Output}"));
@@ -75,6 +85,7 @@ internal sealed partial class SampleProcess : IDisposable
         {
             var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
             sample.Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+            sample.ManagementClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementPort}/"), Timeout = TimeSpan.FromSeconds(30) };
             return sample;
         }
         catch (TimeoutException)
@@ -117,6 +128,7 @@ internal sealed partial class SampleProcess : IDisposable
     public void Dispose()
     {
         Client?.Dispose();
+        ManagementClient?.Dispose();
         try
         {
             if (!_process.HasExited)
@@ -157,10 +169,17 @@ internal sealed partial class SampleProcess : IDisposable
         }
 
         var match = ListeningPattern().Match(line);
-        if (match.Success)
+        if (match.Success && new Uri(match.Groups[1].Value).Port != ManagementPort)
         {
             listening.TrySetResult(new Uri(match.Groups[1].Value));
         }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Metadata(string key) =>
