@@ -3,6 +3,8 @@
 #   1. the BenchmarkDotNet suite (send / verify next to their floors, ASP.NET Core Identity, rejections, Redis),
 #   2. the throughput program (send + verify on all cores next to the floor loop), RS256 and HS256,
 #   3. the in-memory store's bytes per pending record with 1,000,000 live, and after they expire,
+#      the single-slot ceiling (sends + verifies per second one Redis master sustains through the store), the
+#      allocation evidence,
 #   4. an HTTP load run with wrk against the WebApi sample (in-memory store, no-op sender, HS256):
 #      POST /auth/v1/verification next to GET /ping (a constant JSON answer) of the same process.
 # Installs Debian's wrk and redis-server when missing, starts its own Redis and sample on free loopback ports and
@@ -44,6 +46,9 @@ echo "== throughput"
 
 echo "== in-memory store memory"
 "${bench[@]}" memory 1000000 | tee "$results/memory.log"
+
+echo "== single-slot ceiling (one Redis master through the store)"
+"${bench[@]}" redis-ceiling 100000 64 | tee "$results/redis-ceiling.log"
 
 echo "== allocations (evidence for the allocation budgets)"
 "${bench[@]}" allocations | tee "$results/allocations.log"

@@ -63,7 +63,7 @@ dotnet test Verification.sln --configuration Release --logger "console;verbosity
 
 # The benchmarks must never rot (benchmarks/run.sh runs them for real; docs/performance.md): run every BenchmarkDotNet
 # benchmark once in its dry mode, in process, with a few codes per verify iteration, on the test Redis, and the
-# throughput and memory programs on small counts. Nothing here asserts a timing; a benchmark that throws fails.
+# throughput, memory and Redis ceiling programs on small counts. Nothing here asserts a timing; a benchmark that throws fails.
 bench_log="$redis_dir/benchmarks.log"
 bench=(dotnet benchmarks/Verification.Benchmarks/bin/Release/net10.0/Verification.Benchmarks.dll)
 if ! {
@@ -71,7 +71,8 @@ if ! {
     VERIFICATION_BENCH_BATCH=4 VERIFICATION_BENCH_REDIS="$VERIFICATION_TEST_REDIS" \
         "${bench[@]}" --filter '*' --job Dry --inProcess --artifacts "$redis_dir/benchmarks" &&
     "${bench[@]}" throughput 400 HS256 &&
-    "${bench[@]}" memory 20000
+    "${bench[@]}" memory 20000 &&
+    VERIFICATION_BENCH_REDIS="$VERIFICATION_TEST_REDIS" "${bench[@]}" redis-ceiling 500 8
 } >"$bench_log" 2>&1; then
     cat "$bench_log" >&2
     die "the benchmarks' dry run failed (log above)"

@@ -10,6 +10,7 @@ using Verification.Benchmarks;
 // dotnet run -c Release -- throughput [ops] [algorithm]  send + verify on all cores next to the floor loop
 // dotnet run -c Release -- memory [records]              in-memory store bytes per pending record, and after expiry
 // dotnet run -c Release -- allocations                   bytes per send / verify next to the JWT and phone libraries' own
+// dotnet run -c Release -- redis-ceiling [pairs] [callers] sends + verifies per second one Redis master sustains through the store
 // benchmarks/run.sh runs all of them, the HTTP load run and Redis.
 switch (args.FirstOrDefault())
 {
@@ -17,6 +18,10 @@ switch (args.FirstOrDefault())
         return Throughput.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000, args.Length > 2 ? args[2] : "RS256");
     case "allocations":
         return AllocationBreakdown.Run();
+    case "redis-ceiling":
+        return RedisCeiling.Run(
+            args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
+            args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 64);
     case "memory":
         return StoreMemory.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
 }

@@ -119,6 +119,7 @@ public sealed class VerifyBatchAttribute : BenchmarkDotNet.Attributes.JobMutator
 /// one (validly signed by the same keys, but its record is in no store), next to one raw RSA-2048 signature verify.
 /// The forged id must never reach the store: the setup proves it through a counting store.
 /// </summary>
+[ExceptionDiagnoser]
 public class RejectBenchmarks
 {
     private VerificationService _service = null!;

@@ -199,10 +199,10 @@ internal sealed class CountingStore(ICodeStore inner) : ICodeStore
         return inner.GetValueAsync(key, now, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         Calls++;
-        return inner.ReadCountersAsync(keys, now, cancellationToken);
+        return inner.ReadCountersAsync(charges, now, cancellationToken);
     }
 
     public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)

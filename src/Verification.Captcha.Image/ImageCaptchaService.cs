@@ -200,7 +200,7 @@ public sealed class ImageCaptchaService : ISaveBoundCaptchaValidator, IImageCapt
             static async (s, ct) =>
             {
                 await s.counters.ChargeAsync([s.mark], s.now, ct).ConfigureAwait(false);
-                return (await s.counters.ReadCountersAsync([s.mark.Key], s.now, ct).ConfigureAwait(false))[0].Count;
+                return (await s.counters.ReadCountersAsync([s.mark], s.now, ct).ConfigureAwait(false))[0].Count;
             },
             StoreGuard.TryLater,
             cancellationToken).ConfigureAwait(false);
@@ -225,8 +225,8 @@ public sealed class ImageCaptchaService : ISaveBoundCaptchaValidator, IImageCapt
         var mark = new RateCharge(UsedMarkPrefix + claims.TokenId, 1, window > TimeSpan.Zero ? window : TimeSpan.FromSeconds(1), 1, RateLimitKind.Hard, VerificationErrorReasons.Used);
         var counted = await _guard.RunAsync(
             "captcha token",
-            (counters: _counters, key: mark.Key, now),
-            static async (s, ct) => (await s.counters.ReadCountersAsync([s.key], s.now, ct).ConfigureAwait(false))[0].Count,
+            (counters: _counters, mark, now),
+            static async (s, ct) => (await s.counters.ReadCountersAsync([s.mark], s.now, ct).ConfigureAwait(false))[0].Count,
             StoreGuard.TryLater,
             cancellationToken).ConfigureAwait(false);
         return counted.Failed ? new(new(CaptchaValidationStatus.Unavailable, VerificationErrorReasons.StoreUnavailable))

@@ -90,11 +90,23 @@ internal static class RedisScripts
           local b = 7 + (i - 1) * 4
           return KEYS[2 + i], tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), ARGV[b + 4]
         end
+        -- Each counter is read once (a key may back several charges: a hard and a soft row of one budget), and what
+        -- the script adds is kept in step, so checking and charging read no key twice.
+        local seen = {}
+        local function read(key)
+          local c = seen[key]
+          if not c then
+            local count, e = counter_count(key, now)
+            c = { count, e }
+            seen[key] = c
+          end
+          return c[1], c[2]
+        end
         local function first_refused(kind)
           for i = 1, n do
             local key, limit, window, amount, k = charge(i)
             if k == kind then
-              local count, e = counter_count(key, now)
+              local count, e = read(key)
               if refused(count, limit, amount) then
                 local retry = 0
                 if e then retry = e - now end
@@ -113,7 +125,17 @@ internal static class RedisScripts
         end
         for j = 1, n do
           local key, limit, window, amount = charge(j)
-          counter_add(key, now, window, amount)
+          if amount > 0 then
+            local count, e = read(key)
+            if e then
+              redis.call('HINCRBY', key, 'n', int(amount))
+              seen[key] = { count + amount, e }
+            else
+              redis.call('HSET', key, 'n', int(amount), 'e', int(now + window))
+              redis.call('PEXPIRE', key, int(window))
+              seen[key] = { amount, now + window }
+            end
+          end
         end
         local previous = redis.call('GET', KEYS[2])
         local superseded = ''

@@ -100,7 +100,7 @@ public abstract partial class CodeStoreConformanceTests
         var longest = TimeSpan.FromDays(1);
 
         var after = last + longest;
-        Assert.Contains((await store.AttemptAsync(a.Id, RightHash, MaxAttempts, AmpleBudget with { Key = "f2" }, after)).Status, new[] { AttemptStatus.NotFound, AttemptStatus.Expired });
+        Assert.Contains((await store.AttemptAsync(a.Id, RightHash, MaxAttempts, new RateCharge("f2", AmpleBudget.Limit, AmpleBudget.Window), after)).Status, new[] { AttemptStatus.NotFound, AttemptStatus.Expired });
         Assert.True(await store.TryUseOnceAsync("redeemed:x", after.AddMinutes(1), after));
         Assert.Null(await store.GetValueAsync("idem:x", after));
         Assert.Equal(SaveStatus.Saved, (await store.SaveAsync(NewRecord(after), charges, false, after)).Status);

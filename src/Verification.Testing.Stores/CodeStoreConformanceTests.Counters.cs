@@ -13,13 +13,33 @@ public abstract partial class CodeStoreConformanceTests
         await SaveAsync(store, charges: [daily]);
         await store.ChargeAsync([lookups, daily], T0.AddMinutes(5));
 
-        var read = await store.ReadCountersAsync([daily.Key, lookups.Key, "never:charged"], T0.AddMinutes(6));
-        var again = await store.ReadCountersAsync([daily.Key, lookups.Key, "never:charged"], T0.AddMinutes(6));
+        var never = new RateCharge("never:charged", 1, TimeSpan.FromHours(1));
+        var read = await store.ReadCountersAsync([daily, lookups, never], T0.AddMinutes(6));
+        var again = await store.ReadCountersAsync([daily, lookups, never], T0.AddMinutes(6));
 
         Assert.Equal(
             [new RateCounter(2, TimeSpan.FromMinutes(54)), new RateCounter(2, TimeSpan.FromMinutes(9)), new RateCounter(0, TimeSpan.Zero)],
             read);
         Assert.Equal(read, again);
+    }
+
+    /// <summary>A charge names its counter by its joined key: split into prefix and subject anywhere, it is one counter.</summary>
+    [Fact]
+    public async Task Charge_KeySplitIntoParts_SameCounterAsTheWholeKey()
+    {
+        var store = CreateStore();
+        var whole = new RateCharge("daily:" + Contact, 3, TimeSpan.FromHours(1));
+        var split = RateCharge.FromParts("daily:", Contact.AsMemory(), 3, TimeSpan.FromHours(1), 1, RateLimitKind.Hard, null);
+        var elsewhere = RateCharge.FromParts("daily:" + Contact[..4], ("xx" + Contact[4..]).AsMemory(2, Contact.Length - 4), 3, TimeSpan.FromHours(1), 1, RateLimitKind.Hard, null);
+
+        await store.ChargeAsync([whole, split], T0);
+        var saved = await SaveChargedAsync(store, elsewhere, T0.AddMinutes(1));
+        var full = await SaveChargedAsync(store, split, T0.AddMinutes(2));
+
+        Assert.Equal(SaveStatus.Saved, saved.Status);
+        Assert.Equal(SaveStatus.RateLimited, full.Status);
+        Assert.Equal(new RateCounter(3, TimeSpan.FromMinutes(58)), (await store.ReadCountersAsync([whole], T0.AddMinutes(2)))[0]);
+        Assert.Equal(new RateCounter(3, TimeSpan.FromMinutes(58)), (await store.ReadCountersAsync([elsewhere], T0.AddMinutes(2)))[0]);
     }
 
     /// <summary>A charge checks no limit but counts against the limits saves check; its window ends like a save's.</summary>
@@ -31,9 +51,9 @@ public abstract partial class CodeStoreConformanceTests
 
         await store.ChargeAsync([window, window, window], T0);
 
-        Assert.Equal(new RateCounter(3, TimeSpan.FromMinutes(10)), (await store.ReadCountersAsync([window.Key], T0))[0]);
+        Assert.Equal(new RateCounter(3, TimeSpan.FromMinutes(10)), (await store.ReadCountersAsync([window], T0))[0]);
         Assert.Equal(SaveStatus.CaptchaRequired, (await SaveChargedAsync(store, window, T0.AddMinutes(1))).Status);
-        Assert.Equal(new RateCounter(0, TimeSpan.Zero), (await store.ReadCountersAsync([window.Key], T0.AddMinutes(10)))[0]);
+        Assert.Equal(new RateCounter(0, TimeSpan.Zero), (await store.ReadCountersAsync([window], T0.AddMinutes(10)))[0]);
         Assert.Equal(SaveStatus.Saved, (await SaveChargedAsync(store, window, T0.AddMinutes(10))).Status);
     }
 

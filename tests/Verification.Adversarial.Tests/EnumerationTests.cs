@@ -159,10 +159,10 @@ public sealed class EnumerationTests
             return _inner.RemoveValueAsync(key, value, now, cancellationToken);
         }
 
-        public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+        public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
         {
-            Calls.Add("read " + string.Join(' ', keys.Select(k => k.Split(':')[0])));
-            return _inner.ReadCountersAsync(keys, now, cancellationToken);
+            Calls.Add("read " + string.Join(' ', charges.Select(c => c.Key.Split(':')[0])));
+            return _inner.ReadCountersAsync(charges, now, cancellationToken);
         }
 
         public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)

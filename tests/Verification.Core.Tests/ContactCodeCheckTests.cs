@@ -197,7 +197,7 @@ public sealed class ContactCodeCheckTests
 
         public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default) => _inner.RemoveValueAsync(key, value, now, cancellationToken);
 
-        public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default) => _inner.ReadCountersAsync(keys, now, cancellationToken);
+        public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default) => _inner.ReadCountersAsync(charges, now, cancellationToken);
 
         public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default) => _inner.ChargeAsync(charges, now, cancellationToken);
     }

@@ -71,4 +71,52 @@ public sealed partial class InMemoryCodeStoreTests
         Assert.Equal(AttemptStatus.NotFound, (await _store.AttemptAsync(burst[0].Id, RightHash, MaxAttempts, AmpleBudget, later)).Status);
         Assert.Equal(AttemptStatus.Verified, (await _store.AttemptAsync(fresh.Id, RightHash, MaxAttempts, AmpleBudget, later)).Status);
     }
+
+    /// <summary>Phone numbers are held packed into a number, other contact keys as strings: no two keys may share a live record.</summary>
+    [Fact]
+    public async Task FindLiveRecordAsync_NumbersAndOtherKeysThatLookAlike_EachItsOwnLiveRecord()
+    {
+        string[] contacts =
+        [
+            "+8615588665555", "+861558866555", "+86155886655550", "+08615588665555", "8615588665555", "+86 15588665555",
+            "+123456789012345678", "+1234567890123456789", "+12345678901234567890", "+1", "+", "alice@example.com",
+        ];
+        var ids = new List<Guid>();
+        foreach (var contact in contacts)
+        {
+            var record = NewRecord(contact: contact);
+            Assert.Equal(SaveStatus.Saved, (await _store.SaveAsync(record, [], waiveSoftLimits: false, T0)).Status);
+            ids.Add(record.Id);
+        }
+
+        var live = new List<Guid?>();
+        foreach (var contact in contacts)
+        {
+            live.Add(await _store.FindLiveRecordAsync(contact, T0));
+        }
+
+        Assert.Equal(ids.Cast<Guid?>(), live);
+        Assert.Null(await _store.FindLiveRecordAsync("+8615588665556", T0));
+    }
+
+    /// <summary>The keyed hash is held as a digest; hashes that differ anywhere, structured or not, still do not match.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(31)]
+    public async Task AttemptAsync_HashDifferingInOneByteOrInAMirroredPair_Mismatch(int index)
+    {
+        var record = NewRecord();
+        await _store.SaveAsync(record, [], waiveSoftLimits: false, T0);
+        var oneByte = (byte[])RightHash.Clone();
+        oneByte[index] ^= 0x5a;
+        var pair = (byte[])oneByte.Clone();
+        pair[(index + 16) % 32] ^= 0x5a;
+
+        Assert.Equal(AttemptStatus.Mismatch, (await _store.AttemptAsync(record.Id, oneByte, MaxAttempts, AmpleBudget, T0)).Status);
+        Assert.Equal(AttemptStatus.Mismatch, (await _store.AttemptAsync(record.Id, pair, MaxAttempts, AmpleBudget, T0)).Status);
+        Assert.Equal(AttemptStatus.Mismatch, (await _store.AttemptAsync(record.Id, RightHash[..16], MaxAttempts, AmpleBudget, T0)).Status);
+        Assert.Equal(AttemptStatus.Verified, (await _store.AttemptAsync(record.Id, RightHash, MaxAttempts, AmpleBudget, T0)).Status);
+    }
 }

@@ -30,8 +30,8 @@ public abstract class DelegatingCodeStore(ICodeStore inner) : ICodeStore
     public virtual ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         Inner.RemoveValueAsync(key, value, now, cancellationToken);
 
-    public virtual ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        Inner.ReadCountersAsync(keys, now, cancellationToken);
+    public virtual ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        Inner.ReadCountersAsync(charges, now, cancellationToken);
 
     public virtual ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         Inner.ChargeAsync(charges, now, cancellationToken);

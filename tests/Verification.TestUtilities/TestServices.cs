@@ -118,11 +118,11 @@ public sealed class ObservableStore(InMemoryCodeStore inner) : ICodeStore, ILive
         return await inner.SaveAsync(record, charges, waiveSoftLimits, now, cancellationToken);
     }
 
-    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ThrowIfDown();
         cancellationToken.ThrowIfCancellationRequested();
-        return inner.ReadCountersAsync(keys, now, cancellationToken);
+        return inner.ReadCountersAsync(charges, now, cancellationToken);
     }
 
     public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)

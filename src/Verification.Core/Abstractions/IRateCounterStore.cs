@@ -14,12 +14,12 @@ namespace Verification;
 /// </remarks>
 public interface IRateCounterStore
 {
-    /// <summary>Reads counters without charging them.</summary>
-    /// <param name="keys">The counters' keys.</param>
+    /// <summary>Reads the counters <paramref name="charges"/> name (their keys), without charging them.</summary>
+    /// <param name="charges">The charges whose counters to read; only their keys matter.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>One counter per key, in order: its count and the time left in its window (0 and zero when none is open).</returns>
-    ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>One counter per charge, in order: its count and the time left in its window (0 and zero when none is open).</returns>
+    ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Adds every charge's amount (opening its window when none is open) without checking any limit.</summary>
     /// <param name="charges">The counters to add to.</param>

@@ -51,7 +51,7 @@ internal sealed class SenderChain
     /// code was released and its charges refunded, and the error says why (<c>invalid_phone_number</c> /
     /// <c>invalid_argument</c> when a provider refused the recipient, <c>unavailable</c> otherwise).
     /// </summary>
-    public async ValueTask<VerificationError?> DeliverAsync(VerificationMessage message, MaskedContact masked, PendingSecret code, RateCharge[] charges, CancellationToken cancellationToken)
+    public async ValueTask<VerificationError?> DeliverAsync(VerificationMessage message, MaskedContact masked, PendingSecret code, IReadOnlyList<RateCharge> charges, CancellationToken cancellationToken)
     {
         var invalidRecipient = false;
         try

@@ -8,8 +8,17 @@ namespace Verification;
 /// </summary>
 internal sealed class ChargePlan
 {
-    private readonly ChargeRule[] _sendRules;
-    private readonly ChargeRule[] _lookupRules;
+    /// <summary>The subject of a row that counts one thing for everyone (a global budget): the prefix is the whole key.</summary>
+    private static readonly ReadOnlyMemory<char>? Whole = ReadOnlyMemory<char>.Empty;
+
+    /// <summary>No subject: the row does not apply. (A bare <c>null</c> would convert to an empty memory, through its conversion from string.)</summary>
+    private static readonly ReadOnlyMemory<char>? None = null;
+
+    private readonly ChargeRule[] _rules;
+    private readonly int _sendRows;
+    private readonly bool _usesIp;
+    private readonly bool _usesSlash56;
+    private readonly bool _usesSlash48;
     private readonly int _failureBackstop;
     private readonly TimeSpan _failureWindow;
 
@@ -29,38 +38,49 @@ internal sealed class ChargePlan
         // captcha); the captcha share of an hourly global budget is a soft row on the same counter.
         ChargeRule[] table =
         [
-            //  on                          counter key                                                   limit                                          window                    amount kind                 reason
-            new(true,                       s => "failures:" + s.ContactKey,                              _ => t.FailedAttemptsBackstop,                 t.FailedAttemptsWindow,   0,     RateLimitKind.Hard,  VerificationErrorReasons.FailureBudget),
-            new(true,                       s => "daily:" + s.ContactKey,                                 _ => t.DailyLimitPerContact,                   TimeSpan.FromDays(1),     1,     RateLimitKind.Hard,  VerificationErrorReasons.DailyLimit),
-            new(t.GlobalSmsPerDay > 0,      s => s.IsSms ? "global-sms-day" : null,                       s => Open(t.GlobalSmsPerDay, reserved, s),     TimeSpan.FromDays(1),     1,     RateLimitKind.Hard,  VerificationErrorReasons.GlobalBudget),
-            new(t.GlobalEmailPerDay > 0,    s => s.IsSms ? null : "global-email-day",                     s => Open(t.GlobalEmailPerDay, reserved, s),   TimeSpan.FromDays(1),     1,     RateLimitKind.Hard,  VerificationErrorReasons.GlobalBudget),
-            new(t.GlobalSmsPerHour > 0,     s => s.IsSms ? "global-sms-hour" : null,                      s => Open(t.GlobalSmsPerHour, reserved, s),    TimeSpan.FromHours(1),    1,     RateLimitKind.Hard,  VerificationErrorReasons.GlobalBudget),
-            new(t.GlobalEmailPerHour > 0,   s => s.IsSms ? null : "global-email-hour",                    s => Open(t.GlobalEmailPerHour, reserved, s),  TimeSpan.FromHours(1),    1,     RateLimitKind.Hard,  VerificationErrorReasons.GlobalBudget),
-            new(t.GlobalSmsPerRegionPerHour > 0, s => s.IsSms && s.Region is { } r ? "global-sms-region:" + r : null, s => Open(t.GlobalSmsPerRegionPerHour, reserved, s), TimeSpan.FromHours(1), 1, RateLimitKind.Hard, VerificationErrorReasons.GlobalBudget),
-            new(t.SmsPerPrefixPerHour > 0,  s => s.IsSms && NumberPrefix(s.ContactKey) is { } p ? "prefix-budget:" + p : null, _ => t.SmsPerPrefixPerHour, TimeSpan.FromHours(1), 1, RateLimitKind.Hard, VerificationErrorReasons.PrefixBudget),
-            new(t.ResendCooldown > TimeSpan.Zero, s => "cooldown:" + s.ContactKey,                        _ => 1,                                        t.ResendCooldown,         1,     RateLimitKind.Hard,  VerificationErrorReasons.ResendCooldown),
+            //  on                          key prefix               subject (None: the row does not apply)                limit                                          window                    amount kind                 reason
+            new(true,                       "failures:",             s => s.Contact.AsMemory(),                            _ => t.FailedAttemptsBackstop,                 t.FailedAttemptsWindow,   0,     RateLimitKind.Hard,  VerificationErrorReasons.FailureBudget),
+            new(true,                       "daily:",                s => s.Contact.AsMemory(),                            _ => t.DailyLimitPerContact,                   TimeSpan.FromDays(1),     1,     RateLimitKind.Hard,  VerificationErrorReasons.DailyLimit),
+            new(t.GlobalSmsPerDay > 0,      "global-sms-day",        s => s.IsSms ? Whole : None,                          s => Open(t.GlobalSmsPerDay, reserved, s),     TimeSpan.FromDays(1),     1,     RateLimitKind.Hard,  VerificationErrorReasons.GlobalBudget),
+            new(t.GlobalEmailPerDay > 0,    "global-email-day",      s => s.IsSms ? None : Whole,                          s => Open(t.GlobalEmailPerDay, reserved, s),   TimeSpan.FromDays(1),     1,     RateLimitKind.Hard,  VerificationErrorReasons.GlobalBudget),
+            new(t.GlobalSmsPerHour > 0,     "global-sms-hour",       s => s.IsSms ? Whole : None,                          s => Open(t.GlobalSmsPerHour, reserved, s),    TimeSpan.FromHours(1),    1,     RateLimitKind.Hard,  VerificationErrorReasons.GlobalBudget),
+            new(t.GlobalEmailPerHour > 0,   "global-email-hour",     s => s.IsSms ? None : Whole,                          s => Open(t.GlobalEmailPerHour, reserved, s),  TimeSpan.FromHours(1),    1,     RateLimitKind.Hard,  VerificationErrorReasons.GlobalBudget),
+            new(t.GlobalSmsPerRegionPerHour > 0, "global-sms-region:", s => s.IsSms ? Text(s.Region) : None,                 s => Open(t.GlobalSmsPerRegionPerHour, reserved, s), TimeSpan.FromHours(1), 1, RateLimitKind.Hard, VerificationErrorReasons.GlobalBudget),
+            new(t.SmsPerPrefixPerHour > 0,  "prefix-budget:",        s => s.IsSms ? NumberPrefix(s.Contact) : None,        _ => t.SmsPerPrefixPerHour,                    TimeSpan.FromHours(1),    1,     RateLimitKind.Hard,  VerificationErrorReasons.PrefixBudget),
+            new(t.ResendCooldown > TimeSpan.Zero, "cooldown:",       s => s.Contact.AsMemory(),                            _ => 1,                                        t.ResendCooldown,         1,     RateLimitKind.Hard,  VerificationErrorReasons.ResendCooldown),
 
             // A window that is always full: without a valid captcha token every send is refused.
-            new(alwaysRequireCaptcha,       _ => "always",                                                _ => 0,                                        TimeSpan.FromMinutes(1),  0,     RateLimitKind.Soft,  VerificationErrorReasons.Always),
-            new(true,                       s => "failures:" + s.ContactKey,                              _ => t.FailedAttemptsPerContact,               t.FailedAttemptsWindow,   0,     RateLimitKind.Soft,  VerificationErrorReasons.FailureBudget),
-            new(t.GlobalSmsPerHour > 0 && captchaShare < 1, s => s.IsSms ? "global-sms-hour" : null,      _ => Share(t.GlobalSmsPerHour, captchaShare),  TimeSpan.FromHours(1),    0,     RateLimitKind.Soft,  VerificationErrorReasons.GlobalThreshold),
-            new(t.GlobalEmailPerHour > 0 && captchaShare < 1, s => s.IsSms ? null : "global-email-hour",  _ => Share(t.GlobalEmailPerHour, captchaShare), TimeSpan.FromHours(1),   0,     RateLimitKind.Soft,  VerificationErrorReasons.GlobalThreshold),
-            new(t.PerIp.Limit > 0,          s => s.ClientIp is { } ip ? "ip:" + ClientKeys.IpBucket(ip) : null, _ => t.PerIp.Limit,                 t.PerIp.Window,           1,     RateLimitKind.Soft,  VerificationErrorReasons.IpLimit),
-            new(t.PerIpv6Slash56.Limit > 0, s => s.ClientIp is { } ip && ClientKeys.Ipv6Block(ip, 56) is { } b ? "ip:" + b : null, _ => t.PerIpv6Slash56.Limit, t.PerIpv6Slash56.Window, 1, RateLimitKind.Soft, VerificationErrorReasons.IpLimit),
-            new(t.PerIpv6Slash48.Limit > 0, s => s.ClientIp is { } ip && ClientKeys.Ipv6Block(ip, 48) is { } b ? "ip:" + b : null, _ => t.PerIpv6Slash48.Limit, t.PerIpv6Slash48.Window, 1, RateLimitKind.Soft, VerificationErrorReasons.IpLimit),
-            new(t.PerDevice.Limit > 0,      s => s.DeviceId is { Length: > 0 } d ? "device:" + d : null,  _ => t.PerDevice.Limit,                        t.PerDevice.Window,       1,     RateLimitKind.Soft,  VerificationErrorReasons.DeviceLimit),
-            new(t.PerNumberPrefix.Limit > 0, s => s.IsSms && NumberPrefix(s.ContactKey) is { } p ? "prefix:" + p : null, _ => t.PerNumberPrefix.Limit, t.PerNumberPrefix.Window, 1, RateLimitKind.Soft, VerificationErrorReasons.PrefixVelocity),
-            new(t.ContactBurst.Limit > 0,   s => "burst:" + s.ContactKey,                                 _ => t.ContactBurst.Limit,                     t.ContactBurst.Window,    1,     RateLimitKind.Soft,  VerificationErrorReasons.ContactBurst),
+            new(alwaysRequireCaptcha,       "always",                _ => Whole,                                           _ => 0,                                        TimeSpan.FromMinutes(1),  0,     RateLimitKind.Soft,  VerificationErrorReasons.Always),
+            new(true,                       "failures:",             s => s.Contact.AsMemory(),                            _ => t.FailedAttemptsPerContact,               t.FailedAttemptsWindow,   0,     RateLimitKind.Soft,  VerificationErrorReasons.FailureBudget),
+            new(t.GlobalSmsPerHour > 0 && captchaShare < 1, "global-sms-hour", s => s.IsSms ? Whole : None,                          _ => Share(t.GlobalSmsPerHour, captchaShare),  TimeSpan.FromHours(1),    0,     RateLimitKind.Soft,  VerificationErrorReasons.GlobalThreshold),
+            new(t.GlobalEmailPerHour > 0 && captchaShare < 1, "global-email-hour", s => s.IsSms ? None : Whole,                          _ => Share(t.GlobalEmailPerHour, captchaShare), TimeSpan.FromHours(1),   0,     RateLimitKind.Soft,  VerificationErrorReasons.GlobalThreshold),
+            new(t.PerIp.Limit > 0,          "ip:",                   s => Text(s.IpBucket),                                _ => t.PerIp.Limit,                            t.PerIp.Window,           1,     RateLimitKind.Soft,  VerificationErrorReasons.IpLimit),
+            new(t.PerIpv6Slash56.Limit > 0, "ip:",                   s => Text(s.Ipv6Block56),                             _ => t.PerIpv6Slash56.Limit,                   t.PerIpv6Slash56.Window,  1,     RateLimitKind.Soft,  VerificationErrorReasons.IpLimit),
+            new(t.PerIpv6Slash48.Limit > 0, "ip:",                   s => Text(s.Ipv6Block48),                             _ => t.PerIpv6Slash48.Limit,                   t.PerIpv6Slash48.Window,  1,     RateLimitKind.Soft,  VerificationErrorReasons.IpLimit),
+            new(t.PerDevice.Limit > 0,      "device:",               s => Text(s.DeviceId),                                _ => t.PerDevice.Limit,                        t.PerDevice.Window,       1,     RateLimitKind.Soft,  VerificationErrorReasons.DeviceLimit),
+            new(t.PerNumberPrefix.Limit > 0, "prefix:",              s => s.IsSms ? NumberPrefix(s.Contact) : None,        _ => t.PerNumberPrefix.Limit,                  t.PerNumberPrefix.Window, 1,     RateLimitKind.Soft,  VerificationErrorReasons.PrefixVelocity),
+            new(t.ContactBurst.Limit > 0,   "burst:",                s => s.Contact.AsMemory(),                            _ => t.ContactBurst.Limit,                     t.ContactBurst.Window,    1,     RateLimitKind.Soft,  VerificationErrorReasons.ContactBurst),
         ];
-        _sendRules = [.. table.Where(r => r.On)];
 
         // USER/NOT_USER lookups that did not match: counted per client, checked (not charged) by every targeted send.
         ChargeRule[] lookups =
         [
-            new(t.LookupsPerIp.Limit > 0,     s => s.ClientIp is { } ip ? "lookup-ip:" + ClientKeys.IpBucket(ip) : null, _ => t.LookupsPerIp.Limit, t.LookupsPerIp.Window, 1, RateLimitKind.Soft, VerificationErrorReasons.LookupLimit),
-            new(t.LookupsPerDevice.Limit > 0, s => s.DeviceId is { Length: > 0 } d ? "lookup-device:" + d : null, _ => t.LookupsPerDevice.Limit, t.LookupsPerDevice.Window, 1, RateLimitKind.Soft, VerificationErrorReasons.LookupLimit),
+            new(t.LookupsPerIp.Limit > 0,     "lookup-ip:",          s => Text(s.IpBucket),                                _ => t.LookupsPerIp.Limit,                     t.LookupsPerIp.Window,    1,     RateLimitKind.Soft,  VerificationErrorReasons.LookupLimit),
+            new(t.LookupsPerDevice.Limit > 0, "lookup-device:",      s => Text(s.DeviceId),                                _ => t.LookupsPerDevice.Limit,                 t.LookupsPerDevice.Window, 1,    RateLimitKind.Soft,  VerificationErrorReasons.LookupLimit),
         ];
-        _lookupRules = [.. lookups.Where(r => r.On)];
+
+        // One table, send rows first: a set of charges is this table and a bit per row that applies.
+        ChargeRule[] send = [.. table.Where(r => r.On)];
+        _sendRows = send.Length;
+        _rules = [.. send, .. lookups.Where(r => r.On)];
+        if (_rules.Length > ChargeSet.MaxRules)
+        {
+            throw new InvalidOperationException($"A charge plan holds at most {ChargeSet.MaxRules} rows.");
+        }
+
+        _usesIp = t.PerIp.Limit > 0 || t.LookupsPerIp.Limit > 0;
+        _usesSlash56 = t.PerIpv6Slash56.Limit > 0;
+        _usesSlash48 = t.PerIpv6Slash48.Limit > 0;
     }
 
     /// <summary>
@@ -68,27 +88,56 @@ internal sealed class ChargePlan
     /// share of the global budgets (the contact has an account, or the request passed a captcha). <paramref name="targeted"/>:
     /// the send asks for <c>USER</c>/<c>NOT_USER</c>, so the client's lookup windows are checked too.
     /// </summary>
-    public RateCharge[] ForSend(ParsedContact contact, VerificationContext? context, bool reserved = false, bool targeted = false)
+    public ChargeSet ForSend(ParsedContact contact, VerificationContext? context, bool reserved = false, bool targeted = false)
     {
-        var subject = new ChargeSubject(contact.Channel == VerificationChannel.Sms, contact.Key, contact.Region, context?.ClientIp, context?.DeviceId, reserved);
-        var charges = new List<RateCharge>(_sendRules.Length + _lookupRules.Length);
-        Add(charges, _sendRules, subject, amountOverride: null);
+        var subject = Subject(contact.Channel == VerificationChannel.Sms, contact.Key, contact.Region, context, reserved);
+        var applies = Applying(subject, 0, _sendRows);
+        var checkOnly = 0UL;
         if (targeted)
         {
             // Checked with every targeted send (amount 0), charged only by a mismatch (ForLookupMismatch).
-            Add(charges, _lookupRules, subject, amountOverride: 0);
+            checkOnly = Applying(subject, _sendRows, _rules.Length);
+            applies |= checkOnly;
         }
 
-        return [.. charges];
+        return new ChargeSet(_rules, subject, applies, checkOnly);
     }
 
     /// <summary>The charges of a <c>USER</c>/<c>NOT_USER</c> lookup that did not match, for the client's lookup windows.</summary>
-    public RateCharge[] ForLookupMismatch(VerificationContext? context)
+    public ChargeSet ForLookupMismatch(VerificationContext? context)
     {
-        var subject = new ChargeSubject(false, string.Empty, null, context?.ClientIp, context?.DeviceId, false);
-        var charges = new List<RateCharge>(_lookupRules.Length);
-        Add(charges, _lookupRules, subject, amountOverride: null);
-        return [.. charges];
+        var subject = Subject(false, string.Empty, null, context, false);
+        return new ChargeSet(_rules, subject, Applying(subject, _sendRows, _rules.Length), 0);
+    }
+
+    /// <summary>The subject of a set of charges: every key part its rows may use, each made once.</summary>
+    private ChargeSubject Subject(bool isSms, string contactKey, string? region, VerificationContext? context, bool reserved)
+    {
+        var ip = context?.ClientIp;
+        return new ChargeSubject(
+            isSms,
+            contactKey,
+            region,
+            _usesIp && ip is not null ? ClientKeys.IpBucket(ip) : null,
+            _usesSlash56 && ip is not null ? ClientKeys.Ipv6Block(ip, 56) : null,
+            _usesSlash48 && ip is not null ? ClientKeys.Ipv6Block(ip, 48) : null,
+            context?.DeviceId is { Length: > 0 } device ? device : null,
+            reserved);
+    }
+
+    /// <summary>A bit per row in [<paramref name="from"/>, <paramref name="to"/>) whose subject gives a key.</summary>
+    private ulong Applying(in ChargeSubject subject, int from, int to)
+    {
+        var rows = 0UL;
+        for (var i = from; i < to; i++)
+        {
+            if (_rules[i].Subject(subject) is not null)
+            {
+                rows |= 1UL << i;
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>Whether <paramref name="charge"/> is a global budget (hourly, daily or per region), whose half is watched.</summary>
@@ -101,17 +150,6 @@ internal sealed class ChargePlan
     /// <summary><paramref name="share"/> of <paramref name="budget"/>, rounded down.</summary>
     private static long Share(long budget, double share) => (long)Math.Floor(budget * share);
 
-    private static void Add(List<RateCharge> charges, ChargeRule[] rules, ChargeSubject subject, long? amountOverride)
-    {
-        foreach (var rule in rules)
-        {
-            if (rule.Key(subject) is { } key)
-            {
-                charges.Add(new RateCharge(key, rule.Limit(subject), rule.Window, amountOverride ?? rule.Amount, rule.Kind, rule.Reason));
-            }
-        }
-    }
-
     /// <summary>How many digits the number-prefix guard drops: numbers that differ only in these share one counter.</summary>
     public const int PrefixDroppedDigits = 4;
 
@@ -119,7 +157,7 @@ internal sealed class ChargePlan
     /// The number-prefix key of an E.164 number: the number without its last <see cref="PrefixDroppedDigits"/>
     /// digits, so that a sweep through one block of numbers counts as one; null for numbers too short to group.
     /// </summary>
-    public static string? NumberPrefix(string e164) => e164.Length > 8 ? e164[..^PrefixDroppedDigits] : null;
+    public static ReadOnlyMemory<char>? NumberPrefix(string e164) => e164.Length > 8 ? e164.AsMemory(0, e164.Length - PrefixDroppedDigits) : None;
 
     /// <summary>
     /// The charge of one verify attempt: the contact's failure backstop, checked before and charged on a mismatch. (The
@@ -127,7 +165,7 @@ internal sealed class ChargePlan
     /// never refused by it.)
     /// </summary>
     public RateCharge ForVerify(string contactKey) =>
-        new("failures:" + contactKey, _failureBackstop, _failureWindow, 1, RateLimitKind.Hard, VerificationErrorReasons.FailureBudget);
+        RateCharge.FromParts("failures:", contactKey.AsMemory(), _failureBackstop, _failureWindow, 1, RateLimitKind.Hard, VerificationErrorReasons.FailureBudget);
 
     /// <summary>The description of a hard-limit refusal, by its reason.</summary>
     public static string Describe(string? reason) => reason switch
@@ -139,9 +177,20 @@ internal sealed class ChargePlan
         _ => "A code was sent to this contact moments ago; wait before asking again.",
     };
 
-    /// <summary>What a key function may look at.</summary>
-    private readonly record struct ChargeSubject(bool IsSms, string ContactKey, string? Region, IPAddress? ClientIp, string? DeviceId, bool Reserved);
+    /// <summary>What a row's subject and limit functions may look at: every part of a key, made once per set of charges.</summary>
+    internal readonly record struct ChargeSubject(
+        bool IsSms,
+        string Contact,
+        string? Region,
+        string? IpBucket,
+        string? Ipv6Block56,
+        string? Ipv6Block48,
+        string? DeviceId,
+        bool Reserved);
 
-    /// <summary>One row of the table.</summary>
-    private sealed record ChargeRule(bool On, Func<ChargeSubject, string?> Key, Func<ChargeSubject, long> Limit, TimeSpan Window, long Amount, RateLimitKind Kind, string Reason);
+    /// <summary>A part of the subject as a key's subject; none when the part is absent.</summary>
+    private static ReadOnlyMemory<char>? Text(string? part) => part is null ? None : part.AsMemory();
+
+    /// <summary>One row of the table: its counter's key is <see cref="Prefix"/> followed by what <see cref="Subject"/> gives (null: the row does not apply).</summary>
+    internal sealed record ChargeRule(bool On, string Prefix, Func<ChargeSubject, ReadOnlyMemory<char>?> Subject, Func<ChargeSubject, long> Limit, TimeSpan Window, long Amount, RateLimitKind Kind, string Reason);
 }

@@ -11,18 +11,12 @@ namespace Verification;
 internal sealed class LimitGate(IRateCounterStore store, StoreGuard guard, VerificationMetrics metrics, TimeProvider timeProvider, ILogger logger, double captchaShare)
 {
     /// <summary>Null when the send may go on; otherwise the refusal (or <c>unavailable</c> when the store failed).</summary>
-    public async ValueTask<VerificationError?> CheckAsync(RateCharge[] charges, bool bringsCaptcha, CancellationToken cancellationToken)
+    public async ValueTask<VerificationError?> CheckAsync(IReadOnlyList<RateCharge> charges, bool bringsCaptcha, CancellationToken cancellationToken)
     {
-        var keys = new string[charges.Length];
-        for (var i = 0; i < charges.Length; i++)
-        {
-            keys[i] = charges[i].Key;
-        }
-
         var read = await guard.RunAsync(
             "limits",
-            (store, keys, now: timeProvider.GetUtcNow()),
-            static (s, ct) => s.store.ReadCountersAsync(s.keys, s.now, ct),
+            (store, charges, now: timeProvider.GetUtcNow()),
+            static (s, ct) => s.store.ReadCountersAsync(s.charges, s.now, ct),
             StoreGuard.NothingSent,
             cancellationToken).ConfigureAwait(false);
         if (read.Failed)
@@ -31,18 +25,19 @@ internal sealed class LimitGate(IRateCounterStore store, StoreGuard guard, Verif
         }
 
         var counters = read.Value;
-        if (counters is null || counters.Count != charges.Length)
+        if (counters is null || counters.Count != charges.Count)
         {
             // A store that reads nothing useful gives no advice: the save decides alone.
             return null;
         }
 
         WatchBudgets(charges, counters);
-        for (var i = 0; i < charges.Length; i++)
+        for (var i = 0; i < charges.Count; i++)
         {
-            if (charges[i].Kind == RateLimitKind.Hard && charges[i].IsRefusedAt(counters[i].Count))
+            var charge = charges[i];
+            if (charge.Kind == RateLimitKind.Hard && charge.IsRefusedAt(counters[i].Count))
             {
-                return VerificationError.RateLimited(charges[i].Reason ?? VerificationErrorReasons.ResendCooldown, counters[i].RetryAfter, ChargePlan.Describe(charges[i].Reason));
+                return VerificationError.RateLimited(charge.Reason ?? VerificationErrorReasons.ResendCooldown, counters[i].RetryAfter, ChargePlan.Describe(charge.Reason));
             }
         }
 
@@ -51,14 +46,15 @@ internal sealed class LimitGate(IRateCounterStore store, StoreGuard guard, Verif
             return null;
         }
 
-        for (var i = 0; i < charges.Length; i++)
+        for (var i = 0; i < charges.Count; i++)
         {
-            if (charges[i].Kind == RateLimitKind.Soft && charges[i].IsRefusedAt(counters[i].Count))
+            var charge = charges[i];
+            if (charge.Kind == RateLimitKind.Soft && charge.IsRefusedAt(counters[i].Count))
             {
                 // RetryAfter only when the window will lift by itself; an always-full one (AlwaysRequire) never does.
                 return new VerificationError(VerificationErrorCodes.CaptchaRequired, "Solve a captcha and send its token with the request.")
                 {
-                    Reason = charges[i].Reason,
+                    Reason = charge.Reason,
                     RetryAfter = counters[i].RetryAfter > TimeSpan.Zero ? counters[i].RetryAfter : null,
                 };
             }
@@ -68,9 +64,9 @@ internal sealed class LimitGate(IRateCounterStore store, StoreGuard guard, Verif
     }
 
     /// <summary>Counts a <c>USER</c>/<c>NOT_USER</c> lookup that did not match; null, or <c>unavailable</c> (failing closed: the answer would tell without being counted).</summary>
-    public async ValueTask<VerificationError?> CountLookupAsync(RateCharge[] charges, CancellationToken cancellationToken)
+    public async ValueTask<VerificationError?> CountLookupAsync(IReadOnlyList<RateCharge> charges, CancellationToken cancellationToken)
     {
-        if (charges.Length == 0)
+        if (charges.Count == 0)
         {
             return null;
         }
@@ -89,26 +85,27 @@ internal sealed class LimitGate(IRateCounterStore store, StoreGuard guard, Verif
     }
 
     /// <summary>A log event and a metric when this send takes a global budget's window past half of its full size.</summary>
-    private void WatchBudgets(RateCharge[] charges, IReadOnlyList<RateCounter> counters)
+    private void WatchBudgets(IReadOnlyList<RateCharge> charges, IReadOnlyList<RateCounter> counters)
     {
-        for (var i = 0; i < charges.Length; i++)
+        for (var i = 0; i < charges.Count; i++)
         {
-            if (!ChargePlan.IsGlobalBudget(charges[i]))
+            var charge = charges[i];
+            if (!ChargePlan.IsGlobalBudget(charge))
             {
                 continue;
             }
 
-            var half = (charges[i].Limit + 1) / 2;
+            var half = (charge.Limit + 1) / 2;
             var count = counters[i].Count;
-            if (count < half && count + charges[i].Amount >= half)
+            if (count < half && count + charge.Amount >= half)
             {
-                var budget = BudgetName(charges[i].Key);
-                Log.BudgetHalfSpent(logger, budget, charges[i].Limit, captchaShare);
+                var budget = BudgetName(charge.KeyPrefix);
+                Log.BudgetHalfSpent(logger, budget, charge.Limit, captchaShare);
                 metrics.BudgetHalfSpent(budget);
             }
         }
     }
 
-    /// <summary>The budget's name without a region (a fixed set of tag values).</summary>
-    private static string BudgetName(string key) => key.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? key[..colon] : key;
+    /// <summary>The budget's name without a region (a fixed set of tag values): its key prefix up to any colon.</summary>
+    private static string BudgetName(string prefix) => prefix.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? prefix[..colon] : prefix;
 }

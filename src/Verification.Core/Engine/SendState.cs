@@ -41,7 +41,8 @@ internal sealed class SendState(VerificationRequest request, VerificationContext
 
     public DateTimeOffset ExpiresAt { get; set; }
 
-    public RateCharge[] Charges { get; set; } = [];
+    /// <summary>Set by the limits step (every counter, the reserved share open), narrowed by the issue step for the save.</summary>
+    public ChargeSet? Charges { get; set; }
 
     /// <summary>The <c>Idempotency-Key</c> this send holds (withdrawn when the send does not go out).</summary>
     public IdempotencyLedger.Reservation Reservation { get; set; }

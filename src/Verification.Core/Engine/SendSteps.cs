@@ -90,8 +90,9 @@ internal sealed class SendSteps(
     /// </summary>
     public async ValueTask<SendAnswer?> CheckLimitsAsync(SendState send, CancellationToken cancellationToken)
     {
-        var charges = plan.ForSend(send.Contact, send.Context, reserved: true, targeted: IsTargeted(send));
-        var error = await limits.CheckAsync(charges, captcha.Applies(send.Request.CaptchaToken), cancellationToken).ConfigureAwait(false);
+        // Made once per send: the save charges the same set, its global limits narrowed unless the send may use the reserved share.
+        send.Charges = plan.ForSend(send.Contact, send.Context, reserved: true, targeted: IsTargeted(send));
+        var error = await limits.CheckAsync(send.Charges, captcha.Applies(send.Request.CaptchaToken), cancellationToken).ConfigureAwait(false);
         if (error is null)
         {
             return null;
@@ -141,14 +142,20 @@ internal sealed class SendSteps(
         return null;
     }
 
-    /// <summary>Draws the code and prepares its pending record and the charges of its save (nothing is stored yet).</summary>
+    /// <summary>
+    /// Draws the code and prepares its pending record and the charges of its save (nothing is stored yet): the send's
+    /// charge set, its global limits as this send may use them, plus the captcha's used mark when the captcha step left
+    /// it to the save (the token is used only by a send that is saved, and given back with the other charges when its
+    /// delivery fails).
+    /// </summary>
     public SendAnswer? IssueCode(SendState send)
     {
         send.Now = timeProvider.GetUtcNow();
         send.Code = codes.Next(_codeLength);
         send.ExpiresAt = send.Now + _codeLifetime;
         send.Secret = secrets.Issue(send.Code, send.Contact.Key, send.ExpiresAt, send.Request.Usage);
-        send.Charges = WithCaptchaMark(plan.ForSend(send.Contact, send.Context, reserved: send.Exists == true || send.WaiveSoftLimits, targeted: IsTargeted(send)), send.CaptchaMark);
+        var charges = send.Charges ?? plan.ForSend(send.Contact, send.Context, targeted: IsTargeted(send));
+        send.Charges = charges.WithReserved(send.Exists == true || send.WaiveSoftLimits).WithExtra(send.CaptchaMark);
         return null;
     }
 
@@ -178,7 +185,7 @@ internal sealed class SendSteps(
     /// <summary>Stores the pending code while checking and charging every counter of the plan, atomically.</summary>
     public async ValueTask<SendAnswer?> SaveWithChargesAsync(SendState send, CancellationToken cancellationToken)
     {
-        var saved = await secrets.SaveAsync(send.Secret, send.Charges, send.WaiveSoftLimits, send.Now, "send", StoreGuard.NothingSent, cancellationToken).ConfigureAwait(false);
+        var saved = await secrets.SaveAsync(send.Secret, send.Charges!, send.WaiveSoftLimits, send.Now, "send", StoreGuard.NothingSent, cancellationToken).ConfigureAwait(false);
         if (saved.Failed)
         {
             return saved.Error!;
@@ -247,13 +254,7 @@ internal sealed class SendSteps(
     }
 
     public async ValueTask<SendAnswer?> DeliverAsync(SendState send, CancellationToken cancellationToken) =>
-        Stop(await send.Senders.DeliverAsync(send.Message, send.Masked, send.Secret, send.Charges, cancellationToken).ConfigureAwait(false));
-
-    /// <summary>
-    /// The save's charges plus the captcha's used mark, when the captcha step left it to the save: the token is used
-    /// only by a send that is saved (and given back with the other charges when its delivery fails).
-    /// </summary>
-    private static RateCharge[] WithCaptchaMark(RateCharge[] charges, RateCharge? mark) => mark is { } used ? [.. charges, used] : charges;
+        Stop(await send.Senders.DeliverAsync(send.Message, send.Masked, send.Secret, send.Charges!, cancellationToken).ConfigureAwait(false));
 
     private SendAnswer Replay(SendState send, IdempotencyRecord record)
     {

@@ -55,7 +55,7 @@ internal sealed class OneTimeSecrets(TokenService tokens, CodeHasher hasher, IPe
     /// <summary>Saves an issued secret with its charges; a store failure is <c>unavailable</c> (<paramref name="description"/>).</summary>
     public ValueTask<Guarded<SaveOutcome>> SaveAsync(
         PendingSecret secret,
-        RateCharge[] charges,
+        IReadOnlyList<RateCharge> charges,
         bool waiveSoftLimits,
         DateTimeOffset now,
         string operation,
@@ -73,7 +73,7 @@ internal sealed class OneTimeSecrets(TokenService tokens, CodeHasher hasher, IPe
         where TClaims : class, ITokenClaims<TClaims> => claims.Sign(tokens);
 
     /// <summary>Undoes a save whose use failed (a delivery no sender made): deletes the record and refunds its charges. Never fails.</summary>
-    public ValueTask ReleaseAsync(PendingSecret secret, RateCharge[] charges) =>
+    public ValueTask ReleaseAsync(PendingSecret secret, IReadOnlyList<RateCharge> charges) =>
         guard.BestEffortAsync(
             (store, secret.Record, charges, now: timeProvider.GetUtcNow()),
             static s => s.store.ReleaseAsync(s.Record, s.charges, s.now, CancellationToken.None),

@@ -17,7 +17,8 @@ public sealed partial class InMemoryCodeStore
             {
                 _records.Remove(id);
                 _otherHashes.Remove(id);
-                Unlink(id, entry.ContactKey);
+                _superseded.Remove(id);
+                Unlink(id, entry.Contact);
             }
         }
 
@@ -75,6 +76,7 @@ public sealed partial class InMemoryCodeStore
         _records.TrimExcess();
         _otherHashes.TrimExcess();
         _live.TrimExcess();
+        _superseded.TrimExcess();
         _counters.TrimExcess();
         _marks.TrimExcess();
         _values.TrimExcess();
@@ -93,24 +95,4 @@ public sealed partial class InMemoryCodeStore
     private readonly record struct Expiry(ExpiryKind Kind, string Key);
 
     private readonly record struct Counter(long Count, long WindowEnd);
-
-    /// <summary>A pending record, held inline in its table entry: no objects of its own beyond the contact key.</summary>
-    private struct Slot
-    {
-        public HashBytes Hash;
-        public long ExpiresAt;
-        public string ContactKey;
-
-        /// <summary>The record this one superseded when it was saved, given back if this one is released.</summary>
-        public Guid Superseded;
-        public int Attempts;
-        public State State;
-    }
-
-    /// <summary>The 32 bytes of an HMAC-SHA256, inline.</summary>
-    [InlineArray(CodeHasher.HashLength)]
-    private struct HashBytes
-    {
-        private byte _first;
-    }
 }

@@ -13,8 +13,9 @@ namespace Verification;
 /// <remarks>
 /// Several processes of one deployment need a shared store (Verification.Redis); with this one each process
 /// counts its own limits and knows only its own codes.
-/// A pending record costs about 250 bytes (its contact key, an inline 32-byte keyed hash, two table entries and its
-/// expiry); the rate-limit counters of a send are extra (see docs/performance.md).
+/// A pending record costs under 200 bytes: two table entries (the record inline — a 16-byte digest of its keyed hash,
+/// expiry, attempts, state and contact — and the contact's live pointer, a phone number packed into a number rather
+/// than its string) and its expiry; the rate-limit counters of a send are extra (see docs/performance.md).
 /// </remarks>
 public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
 {
@@ -29,7 +30,10 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
 
     // Hashes that are not 32 bytes long (HMAC-SHA256 always is; other callers of the public API may differ).
     private readonly Dictionary<Guid, byte[]> _otherHashes = [];
-    private readonly Dictionary<string, Guid> _live = new(StringComparer.Ordinal);
+    private readonly Dictionary<ContactRef, Guid> _live = [];
+
+    // The record a pending save superseded, kept only for saves that superseded one (given back if the save is released).
+    private readonly Dictionary<Guid, Guid> _superseded = [];
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _marks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Value, long Until)> _values = new(StringComparer.Ordinal);
@@ -113,13 +117,11 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             }
 
             EnsureRoom(1 + NewCounters(charges, ticks));
-            foreach (var charge in charges)
-            {
-                Add(charge, ticks);
-            }
+            AddAll(charges, ticks);
 
             var superseded = Guid.Empty;
-            if (_live.TryGetValue(record.ContactKey, out var previous))
+            var contact = ContactRef.Of(record.ContactKey);
+            if (_live.TryGetValue(contact, out var previous))
             {
                 ref var old = ref CollectionsMarshal.GetValueRefOrNullRef(_records, previous);
                 if (!Unsafe.IsNullRef(ref old) && old.State == State.Pending)
@@ -129,10 +131,19 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
                 }
             }
 
-            var slot = new Slot { ContactKey = record.ContactKey, ExpiresAt = record.ExpiresAt.UtcTicks, Superseded = superseded };
+            var slot = new Slot { Contact = contact, ExpiresAt = record.ExpiresAt.UtcTicks };
+            if (superseded != Guid.Empty)
+            {
+                _superseded[record.Id] = superseded;
+            }
+            else
+            {
+                _superseded.Remove(record.Id);
+            }
+
             if (record.CodeHash.Length == CodeHasher.HashLength)
             {
-                record.CodeHash.Span.CopyTo(slot.Hash);
+                Digest(record.CodeHash.Span, slot.Hash);
                 _otherHashes.Remove(record.Id);
             }
             else
@@ -141,56 +152,11 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             }
 
             _records[record.Id] = slot;
-            _live[record.ContactKey] = record.Id;
+            _live[contact] = record.Id;
             _recordExpiries.Enqueue(record.Id, slot.ExpiresAt);
         }
 
         return ValueTask.FromResult(SaveOutcome.Saved);
-    }
-
-    /// <inheritdoc />
-    /// <param name="keys">The counters' keys.</param>
-    /// <param name="now">The current time.</param>
-    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
-    /// <returns>One counter per key, in order.</returns>
-    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var ticks = now.UtcTicks;
-        var counters = new RateCounter[keys.Count];
-        lock (_gate)
-        {
-            for (var i = 0; i < keys.Count; i++)
-            {
-                var counter = Current(keys[i], ticks);
-                counters[i] = new RateCounter(counter.Count, counter.WindowEnd == 0 ? TimeSpan.Zero : RetryAfter(counter, ticks));
-            }
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<RateCounter>>(counters);
-    }
-
-    /// <inheritdoc />
-    /// <param name="charges">The counters to add to.</param>
-    /// <param name="now">The current time.</param>
-    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
-    /// <returns>A completed task.</returns>
-    /// <exception cref="InvalidOperationException">The new counters would pass the entry cap.</exception>
-    public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(charges);
-        var ticks = now.UtcTicks;
-        lock (_gate)
-        {
-            Sweep(ticks);
-            EnsureRoom(NewCounters(charges, ticks));
-            foreach (var charge in charges)
-            {
-                Add(charge, ticks);
-            }
-        }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -200,7 +166,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
         lock (_gate)
         {
             Sweep(ticks);
-            var failures = Current(failureCharge.Key, ticks);
+            var failures = Current(failureCharge, ticks);
             if (failureCharge.IsRefusedAt(failures.Count))
             {
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.RateLimited, RetryAfter: RetryAfter(failures, ticks)));
@@ -229,11 +195,10 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
                 return ValueTask.FromResult(new AttemptOutcome(settled));
             }
 
-            ReadOnlySpan<byte> stored = _otherHashes.TryGetValue(recordId, out var other) ? other : entry.Hash;
-            if (CryptographicOperations.FixedTimeEquals(stored, presentedHash.Span))
+            if (Matches(recordId, entry.Hash, presentedHash.Span))
             {
                 entry.State = State.Used;
-                Unlink(recordId, entry.ContactKey);
+                Unlink(recordId, entry.Contact);
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.Verified));
             }
 
@@ -242,7 +207,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             if (entry.Attempts >= maxAttempts)
             {
                 entry.State = State.Burned;
-                Unlink(recordId, entry.ContactKey);
+                Unlink(recordId, entry.Contact);
                 return ValueTask.FromResult(new AttemptOutcome(AttemptStatus.Exhausted));
             }
 
@@ -259,7 +224,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
         {
             Sweep(ticks);
             return ValueTask.FromResult<Guid?>(
-                _live.TryGetValue(contactKey, out var id) && _records.TryGetValue(id, out var entry)
+                _live.TryGetValue(ContactRef.Of(contactKey), out var id) && _records.TryGetValue(id, out var entry)
                 && entry.State == State.Pending && entry.ExpiresAt > ticks
                     ? id
                     : null);
@@ -277,137 +242,26 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
             if (_records.Remove(record.Id, out var removed))
             {
                 _otherHashes.Remove(record.Id);
-                var wasLive = _live.TryGetValue(removed.ContactKey, out var live) && live == record.Id;
-                Unlink(record.Id, removed.ContactKey);
+                var wasLive = _live.TryGetValue(removed.Contact, out var live) && live == record.Id;
+                Unlink(record.Id, removed.Contact);
+                _superseded.Remove(record.Id, out var superseded);
 
                 // Supersede only on success: the code this save superseded was delivered and is still good, so a
                 // failed resend gives it back (unless a later send has replaced this one meanwhile).
-                ref var previous = ref CollectionsMarshal.GetValueRefOrNullRef(_records, removed.Superseded);
+                ref var previous = ref CollectionsMarshal.GetValueRefOrNullRef(_records, superseded);
                 if (wasLive && !Unsafe.IsNullRef(ref previous) && previous.State == State.Superseded && previous.ExpiresAt > ticks)
                 {
                     previous.State = State.Pending;
-                    _live[removed.ContactKey] = removed.Superseded;
+                    _live[removed.Contact] = superseded;
                 }
             }
 
-            foreach (var charge in charges)
-            {
-                if (charge.Amount > 0 && _counters.TryGetValue(charge.Key, out var counter) && counter.WindowEnd > ticks)
-                {
-                    _counters[charge.Key] = counter with { Count = Math.Max(0, counter.Count - charge.Amount) };
-                }
-            }
+            Refund(charges, ticks);
 
             Sweep(ticks);
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask<bool> TryUseOnceAsync(string key, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var ticks = now.UtcTicks;
-        lock (_gate)
-        {
-            Sweep(ticks);
-            if (_marks.TryGetValue(key, out var until) && until > ticks)
-            {
-                return ValueTask.FromResult(false);
-            }
-
-            EnsureRoom(_marks.ContainsKey(key) ? 0 : 1);
-
-            // Keep the mark at least a moment, so that two racing uses of an expiring token still see each other.
-            var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
-            _marks[key] = end;
-            _expiries.Enqueue(new Expiry(ExpiryKind.Mark, key), end);
-            return ValueTask.FromResult(true);
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask<string> GetOrAddValueAsync(string key, string value, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(value);
-        var ticks = now.UtcTicks;
-        lock (_gate)
-        {
-            Sweep(ticks);
-            if (_values.TryGetValue(key, out var existing) && existing.Until > ticks)
-            {
-                return ValueTask.FromResult(existing.Value);
-            }
-
-            EnsureRoom(_values.ContainsKey(key) ? 0 : 1);
-            var end = Math.Max(expiresAt.UtcTicks, ticks + TimeSpan.TicksPerSecond);
-            _values[key] = (value, end);
-            _expiries.Enqueue(new Expiry(ExpiryKind.Value, key), end);
-            return ValueTask.FromResult(value);
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask<string?> GetValueAsync(string key, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var ticks = now.UtcTicks;
-        lock (_gate)
-        {
-            Sweep(ticks);
-            return ValueTask.FromResult(_values.TryGetValue(key, out var existing) && existing.Until > ticks ? existing.Value : null);
-        }
-    }
-
-    /// <inheritdoc />
-    public ValueTask RemoveValueAsync(string key, string value, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(value);
-        lock (_gate)
-        {
-            if (_values.TryGetValue(key, out var existing) && string.Equals(existing.Value, value, StringComparison.Ordinal))
-            {
-                _values.Remove(key);
-            }
-
-            Sweep(now.UtcTicks);
-        }
-
-        return ValueTask.CompletedTask;
-    }
-
-    private (RateCharge Charge, TimeSpan RetryAfter)? FirstRefused(IReadOnlyList<RateCharge> charges, RateLimitKind kind, long ticks)
-    {
-        foreach (var charge in charges)
-        {
-            if (charge.Kind != kind)
-            {
-                continue;
-            }
-
-            var counter = Current(charge.Key, ticks);
-            if (charge.IsRefusedAt(counter.Count))
-            {
-                return (charge, RetryAfter(counter, ticks));
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>How many of <paramref name="charges"/> would open a counter that is not held yet.</summary>
-    private int NewCounters(IReadOnlyList<RateCharge> charges, long ticks)
-    {
-        var added = 0;
-        foreach (var charge in charges)
-        {
-            added += charge.Amount > 0 && Current(charge.Key, ticks).WindowEnd == 0 ? 1 : 0;
-        }
-
-        return added;
     }
 
     /// <summary>Throws when <paramref name="added"/> more entries would pass the cap (after the sweep reclaimed what expired).</summary>
@@ -420,34 +274,29 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
         }
     }
 
-    private Counter Current(string key, long ticks) =>
-        _counters.TryGetValue(key, out var counter) && counter.WindowEnd > ticks ? counter : default;
-
-    private static TimeSpan RetryAfter(Counter counter, long ticks) => TimeSpan.FromTicks(Math.Max(0, counter.WindowEnd - ticks));
-
-    private void Add(RateCharge charge, long ticks)
+    /// <summary>Whether <paramref name="presented"/> is the record's hash: compared with its 32 bytes, or by digest with the 16 held inline.</summary>
+    private bool Matches(Guid recordId, ReadOnlySpan<byte> held, ReadOnlySpan<byte> presented)
     {
-        if (charge.Amount <= 0)
+        if (_otherHashes.TryGetValue(recordId, out var other))
         {
-            return;
+            return CryptographicOperations.FixedTimeEquals(other, presented);
         }
 
-        if (_counters.TryGetValue(charge.Key, out var counter) && counter.WindowEnd > ticks)
+        if (presented.Length != CodeHasher.HashLength)
         {
-            _counters[charge.Key] = counter with { Count = counter.Count + charge.Amount };
-            return;
+            return false;
         }
 
-        var end = ticks + charge.Window.Ticks;
-        _counters[charge.Key] = new Counter(charge.Amount, end);
-        _expiries.Enqueue(new Expiry(ExpiryKind.Counter, charge.Key), end);
+        Span<byte> digest = stackalloc byte[DigestLength];
+        Digest(presented, digest);
+        return CryptographicOperations.FixedTimeEquals(held, digest);
     }
 
-    private void Unlink(Guid recordId, string contactKey)
+    private void Unlink(Guid recordId, ContactRef contact)
     {
-        if (_live.TryGetValue(contactKey, out var id) && id == recordId)
+        if (_live.TryGetValue(contact, out var id) && id == recordId)
         {
-            _live.Remove(contactKey);
+            _live.Remove(contact);
         }
     }
 }

@@ -177,15 +177,15 @@ public sealed class LimitGateTests
 
         public void Set(string key, long count, TimeSpan retryAfter = default) => _counters[key] = new RateCounter(count, retryAfter);
 
-        public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+        public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
         {
             if (Fail is not null)
             {
                 throw Fail;
             }
 
-            (ReadKeys, ReadAt) = ([.. keys], now);
-            var counters = keys.Select(k => _counters.GetValueOrDefault(k)).ToList();
+            (ReadKeys, ReadAt) = ([.. charges.Select(c => c.Key)], now);
+            var counters = charges.Select(c => _counters.GetValueOrDefault(c.Key)).ToList();
             return ValueTask.FromResult<IReadOnlyList<RateCounter>>(Truncate ? counters.Take(counters.Count - 1).ToList() : counters);
         }
 

@@ -1,0 +1,150 @@
+namespace Verification;
+
+/// <content>
+/// Rate-limit counters: read, charged on their own, and checked and charged by a save. A charge names its counter in
+/// two parts (<see cref="RateCharge.KeyPrefix"/>, <see cref="RateCharge.KeySubject"/>); they are joined in a stack
+/// buffer and looked up as a span, so a string is made only when a counter is created.
+/// </content>
+public sealed partial class InMemoryCodeStore
+{
+    /// <summary>Keys up to this long are joined on the stack; longer ones (rare, from custom callers) as a string.</summary>
+    private const int StackKeyLength = 256;
+
+    /// <inheritdoc />
+    /// <param name="charges">The charges whose counters to read.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
+    /// <returns>One counter per charge, in order.</returns>
+    public ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        var ticks = now.UtcTicks;
+        var counters = new RateCounter[charges.Count];
+        lock (_gate)
+        {
+            for (var i = 0; i < counters.Length; i++)
+            {
+                var counter = Current(charges[i], ticks);
+                counters[i] = new RateCounter(counter.Count, counter.WindowEnd == 0 ? TimeSpan.Zero : RetryAfter(counter, ticks));
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<RateCounter>>(counters);
+    }
+
+    /// <inheritdoc />
+    /// <param name="charges">The counters to add to.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Unused: the operation does not wait.</param>
+    /// <returns>A completed task.</returns>
+    /// <exception cref="InvalidOperationException">The new counters would pass the entry cap.</exception>
+    public ValueTask ChargeAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        var ticks = now.UtcTicks;
+        lock (_gate)
+        {
+            Sweep(ticks);
+            EnsureRoom(NewCounters(charges, ticks));
+            AddAll(charges, ticks);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The first charge of <paramref name="kind"/> its counter refuses, and when that window ends.</summary>
+    private (RateCharge Charge, TimeSpan RetryAfter)? FirstRefused(IReadOnlyList<RateCharge> charges, RateLimitKind kind, long ticks)
+    {
+        for (var i = 0; i < charges.Count; i++)
+        {
+            var charge = charges[i];
+            if (charge.Kind != kind)
+            {
+                continue;
+            }
+
+            var counter = Current(charge, ticks);
+            if (charge.IsRefusedAt(counter.Count))
+            {
+                return (charge, RetryAfter(counter, ticks));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How many of <paramref name="charges"/> would open a counter that is not held yet.</summary>
+    private int NewCounters(IReadOnlyList<RateCharge> charges, long ticks)
+    {
+        var added = 0;
+        for (var i = 0; i < charges.Count; i++)
+        {
+            var charge = charges[i];
+            added += charge.Amount > 0 && Current(charge, ticks).WindowEnd == 0 ? 1 : 0;
+        }
+
+        return added;
+    }
+
+    private void AddAll(IReadOnlyList<RateCharge> charges, long ticks)
+    {
+        for (var i = 0; i < charges.Count; i++)
+        {
+            Add(charges[i], ticks);
+        }
+    }
+
+    /// <summary>Gives back what <paramref name="charges"/> added to windows that are still open.</summary>
+    private void Refund(IReadOnlyList<RateCharge> charges, long ticks)
+    {
+        Span<char> buffer = stackalloc char[StackKeyLength];
+        var counters = _counters.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var i = 0; i < charges.Count; i++)
+        {
+            var charge = charges[i];
+            var key = KeyOf(charge, buffer);
+            if (charge.Amount > 0 && counters.TryGetValue(key, out var counter) && counter.WindowEnd > ticks)
+            {
+                counters[key] = counter with { Count = Math.Max(0, counter.Count - charge.Amount) };
+            }
+        }
+    }
+
+    private Counter Current(in RateCharge charge, long ticks)
+    {
+        Span<char> buffer = stackalloc char[StackKeyLength];
+        return _counters.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(KeyOf(charge, buffer), out var counter) && counter.WindowEnd > ticks ? counter : default;
+    }
+
+    private static TimeSpan RetryAfter(Counter counter, long ticks) => TimeSpan.FromTicks(Math.Max(0, counter.WindowEnd - ticks));
+
+    private void Add(in RateCharge charge, long ticks)
+    {
+        if (charge.Amount <= 0)
+        {
+            return;
+        }
+
+        Span<char> buffer = stackalloc char[StackKeyLength];
+        var key = KeyOf(charge, buffer);
+        var counters = _counters.GetAlternateLookup<ReadOnlySpan<char>>();
+        var held = counters.TryGetValue(key, out var name, out var counter);
+        if (held && counter.WindowEnd > ticks)
+        {
+            counters[key] = counter with { Count = counter.Count + charge.Amount };
+            return;
+        }
+
+        // A new window: the key's string is made once, for the table and the expiry heap (a restarted window reuses it).
+        name = held ? name! : key.ToString();
+        var end = ticks + charge.Window.Ticks;
+        _counters[name] = new Counter(charge.Amount, end);
+        _expiries.Enqueue(new Expiry(ExpiryKind.Counter, name), end);
+    }
+
+    /// <summary>The charge's key, joined in <paramref name="buffer"/> when it fits (a key without a subject is its prefix as is).</summary>
+    private static ReadOnlySpan<char> KeyOf(in RateCharge charge, Span<char> buffer) =>
+        charge.KeySubject.IsEmpty ? charge.KeyPrefix
+        : charge.KeyLength <= buffer.Length ? charge.CopyKeyTo(buffer)
+        : charge.Key;
+}
