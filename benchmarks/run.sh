@@ -11,44 +11,20 @@
 # stops them (by pid) on exit. Results go to benchmarks/results/ (BenchmarkDotNet artifacts, logs, summary.md).
 # Extra arguments go to BenchmarkDotNet, e.g. benchmarks/run.sh --filter '*Send*'.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/../eng/lib.sh"
+lib_init benchmarks/run.sh
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1
-export DOTNET_NOLOGO=1
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
-        echo "benchmarks/run.sh: '$*' needs root and sudo is missing" >&2; return 1; fi
-}
 for tool in wrk redis-server; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "benchmarks/run.sh: installing Debian's $tool"
-        as_root apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+        say "installing Debian's $tool"
+        apt_install "$tool"
     fi
 done
 
 results="$PWD/benchmarks/results"
 rm -rf "$results"
 mkdir -p "$results"
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-    local port
-    while true; do
-        port=$((20000 + RANDOM % 30000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-    done
-}
+work_dir
 
 echo "== load: $(uptime)" | tee "$results/load.txt"
 
@@ -58,10 +34,7 @@ bench=(dotnet benchmarks/Verification.Benchmarks/bin/Release/net10.0/Verificatio
 
 # Redis for RedisBenchmarks: its own server, no persistence.
 redis_port="$(free_port)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --save '' --appendonly no \
-    --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis.log"
-for _ in $(seq 200); do redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && break; sleep 0.05; done
-pids+=("$(cat "$work/redis.pid")")
+start_redis "$work" "$redis_port"
 export VERIFICATION_BENCH_REDIS="127.0.0.1:$redis_port"
 
 echo "== BenchmarkDotNet suite"
@@ -98,10 +71,12 @@ management_port="$(free_port)"
         dotnet bin/Release/net10.0/Verification.Samples.WebApi.dll --urls "http://127.0.0.1:$http_port" \
         --Sample:ManagementUrl="http://127.0.0.1:$management_port"
 ) >"$results/sample.log" 2>&1 &
-pids+=("$!")
+track_pid "$!"
 # Ready when the management port's readiness answers (the public port does not serve /healthz).
-for _ in $(seq 400); do curl -fs "http://127.0.0.1:$management_port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
-curl -fs "http://127.0.0.1:$management_port/healthz" >/dev/null
+sample_ready() {
+    curl -fs "http://127.0.0.1:$management_port/healthz" >/dev/null 2>&1
+}
+wait_until 400 0.05 sample_ready || die "the sample's readiness did not answer on $management_port/healthz (log: $results/sample.log)"
 base="http://127.0.0.1:$http_port"
 wrk_run() { # name, extra wrk args…
     local name="$1"; shift

@@ -6,47 +6,24 @@
 # Called by eng/test.sh; runs alone too: ./eng/aot-test.sh, or ./eng/aot-test.sh --published DIR to run the HTTP
 # flow against a binary published before into DIR (the publish takes minutes).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1
-export DOTNET_NOLOGO=1
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        echo "eng/aot-test.sh: '$*' needs root and sudo is missing" >&2
-        return 1
-    fi
-}
+. "$(dirname "$0")/lib.sh"
+lib_init eng/aot-test.sh
 
 if ! command -v clang >/dev/null 2>&1 || [ ! -e /usr/include/zlib.h ]; then
-    echo "eng/aot-test.sh: installing Debian's clang and zlib1g-dev (for Native AOT)"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang zlib1g-dev >/dev/null
+    say "installing Debian's clang and zlib1g-dev (for Native AOT)"
+    apt_install clang zlib1g-dev
 fi
 
 case "$(uname -m)" in
     x86_64) rid=linux-x64 ;;
     aarch64 | arm64) rid=linux-arm64 ;;
-    *) echo "eng/aot-test.sh: no Native AOT runtime identifier for $(uname -m)" >&2; exit 1 ;;
+    *) die "no Native AOT runtime identifier for $(uname -m)" ;;
 esac
 
-work="$(mktemp -d)"
-app_pid=""
-cleanup() {
-    if [ -n "$app_pid" ]; then
-        kill "$app_pid" 2>/dev/null || true
-        wait "$app_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+work_dir
 
 fail() {
-    echo "eng/aot-test.sh: $*" >&2
+    echo "$lib_name: $*" >&2
     if [ -f "$work/app.log" ]; then
         echo "--- the native app's output:" >&2
         tail -n 60 "$work/app.log" >&2
@@ -61,7 +38,7 @@ fi
 
 # Warnings are collected rather than stopping the publish at the first one, so that all of them are shown.
 if [ -z "$published" ]; then
-    echo "eng/aot-test.sh: publishing samples/Verification.Samples.WebApi with PublishAot=true ($rid)"
+    say "publishing samples/Verification.Samples.WebApi with PublishAot=true ($rid)"
     if ! dotnet publish samples/Verification.Samples.WebApi --configuration Release --runtime "$rid" \
         -p:PublishAot=true -p:TreatWarningsAsErrors=false -nologo --output "$work/app" >"$work/publish.log" 2>&1; then
         cat "$work/publish.log" >&2
@@ -75,7 +52,7 @@ if [ -z "$published" ]; then
         fail "the library's packages cause trim/AOT warnings (above); they must publish without any"
     fi
     if [ -n "$warnings" ]; then
-        echo "eng/aot-test.sh: trim/AOT warnings outside the library's packages (the sample or a dependency):"
+        say "trim/AOT warnings outside the library's packages (the sample or a dependency):"
         printf '%s\n' "$warnings"
     fi
 fi
@@ -83,17 +60,6 @@ fi
 binary="${published:-$work/app}/Verification.Samples.WebApi"
 [ -x "$binary" ] || fail "no native binary at $binary"
 
-free_port() {
-    local candidate
-    for _ in $(seq 50); do
-        candidate=$((20000 + RANDOM % 30000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-            echo "$candidate"
-            return 0
-        fi
-    done
-    return 1
-}
 port="$(free_port)" || fail "no free loopback port"
 management_port="$(free_port)" || fail "no free loopback port"
 [ "$port" != "$management_port" ] || fail "no second free loopback port"
@@ -119,20 +85,14 @@ mkdir -p "$work/run" "$work/pickup"
         "$binary"
 ) >"$work/app.log" 2>&1 &
 app_pid=$!
+track_pid "$app_pid"
 
-up=""
-for _ in $(seq 300); do
-    if ! kill -0 "$app_pid" 2>/dev/null; then
-        app_pid=""
-        fail "the native app exited at start"
-    fi
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/ping" 2>/dev/null || true)" != "000" ]; then
-        up=yes
-        break
-    fi
-    sleep 0.1
-done
-[ -n "$up" ] || fail "the native app did not answer on $base within 30 s"
+# Up when it answers anything on /ping; fails at once when the app has exited.
+app_answers() {
+    kill -0 "$app_pid" 2>/dev/null || fail "the native app exited at start"
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/ping" 2>/dev/null || true)" != "000" ]
+}
+wait_until 300 0.1 app_answers || fail "the native app did not answer on $base within 30 s"
 
 # Readiness is served on the management port only.
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")" = "404" ] || fail "the public port serves /healthz"
@@ -156,13 +116,11 @@ while [ $(( ${#payload} % 4 )) -ne 0 ]; do payload="$payload="; done
 printf '%s' "$payload" | base64 -d 2>/dev/null | grep -q '"pj":"aot-test"' \
     || fail "the verification id does not carry the ProjectId set by Verification__ProjectId"
 
-code=""
-for _ in $(seq 50); do
+pickup_code() {
     code="$(cat "$work"/pickup/*.json 2>/dev/null | field code || true)"
-    [ -n "$code" ] && break
-    sleep 0.1
-done
-[ -n "$code" ] || fail "no message with a code appeared in the pickup directory"
+    [ -n "$code" ]
+}
+wait_until 50 0.1 pickup_code || fail "no message with a code appeared in the pickup directory"
 
 verified="$(post /auth/v1/verification/verify "{\"verification_id\": \"$verification_id\", \"verification_code\": \"$code\"}")"
 token="$(printf '%s' "$verified" | field verification_token)"
@@ -174,4 +132,4 @@ printf '%s' "$redeemed" | grep -q '"signed_up"' || fail "redeeming the token (si
 again="$(post /auth/v1/signup "{\"verification_token\": \"$token\"}")"
 printf '%s' "$again" | grep -q 'invalid_verification_token' || fail "a second redeem of the token was not refused: $again"
 
-echo "eng/aot-test.sh: the Native AOT sample sent, verified and redeemed over HTTP, configured by environment variables only"
+say "the Native AOT sample sent, verified and redeemed over HTTP, configured by environment variables only"

@@ -11,27 +11,16 @@
 #      extracts and verifies them, directly and over MapVerificationEndpoints(). Exits non-zero on any failure.
 # eng/test.sh runs it after the tests; on its own: eng/consumer-test.sh [--keep] (--keep leaves the folders).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-repo="$(pwd)"
+. "$(dirname "$0")/lib.sh"
+lib_init eng/consumer-test.sh
 
-export DOTNET_CLI_TELEMETRY_OPTOUT=1
-export DOTNET_NOLOGO=1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-keep=false
 if [ "${1:-}" = "--keep" ]; then
-    keep=true
+    lib_keep=true
 fi
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/verification-consumer.XXXXXX")"
-cleanup() {
-    if $keep; then
-        echo "eng/consumer-test.sh: left $work"
-    else
-        rm -rf "$work"
-    fi
-}
-trap cleanup EXIT
+work_dir "${TMPDIR:-/tmp}/verification-consumer.XXXXXX"
 feed="$work/feed"
 app="$work/app"
 mkdir -p "$feed" "$app" "$work/packages"
@@ -45,7 +34,7 @@ projects=(src/*/*.csproj)
 dotnet new sln --name Packages --output "$work" >/dev/null
 solution="$(echo "$work"/Packages.sln*)"   # .slnx from the .NET 10 SDK on
 dotnet sln "$solution" add "${projects[@]}" >/dev/null
-echo "eng/consumer-test.sh: packing ${#projects[@]} projects as $version"
+say "packing ${#projects[@]} projects as $version"
 dotnet pack "$solution" --configuration Release -p:PackageVersion="$version" -p:PackageOutputPath="$feed/" \
     -consoleLoggerParameters:NoSummary -verbosity:quiet
 
@@ -55,15 +44,13 @@ for package in "$feed"/*.nupkg; do
     ids+=("$name")
 done
 if [ "${#ids[@]}" -ne "${#projects[@]}" ]; then
-    echo "eng/consumer-test.sh: ${#projects[@]} projects gave ${#ids[@]} packages: ${ids[*]}" >&2
-    exit 1
+    die "${#projects[@]} projects gave ${#ids[@]} packages: ${ids[*]}"
 fi
 
 # 2. The app. The repository's feeds: every <add key=… value=…/> of its nuget.config's <packageSources>.
 feeds="$(sed -n '/<packageSources>/,/<\/packageSources>/p' nuget.config | grep -o '<add [^>]*>' || true)"
 if [ -z "$feeds" ]; then
-    echo "eng/consumer-test.sh: no package source in nuget.config" >&2
-    exit 1
+    die "no package source in nuget.config"
 fi
 global_packages="${NUGET_PACKAGES:-$(dotnet nuget locals global-packages --list | sed -E 's/^global-packages: //')}"
 mkdir -p "$global_packages"
@@ -105,13 +92,12 @@ cp eng/consumer/Verification.ConsumerTest.csproj eng/consumer/Program.cs "$app/"
 
 # 3. Restore into the private folder, build, run.
 export NUGET_PACKAGES="$work/packages"
-echo "eng/consumer-test.sh: restoring ${ids[*]} from the local folder only"
+say "restoring ${ids[*]} from the local folder only"
 (cd "$app" && dotnet build --configuration Release -consoleLoggerParameters:NoSummary -verbosity:quiet)
 for id in "${ids[@]}"; do
     lower="$(echo "$id" | tr '[:upper:]' '[:lower:]')"
     if [ ! -f "$NUGET_PACKAGES/$lower/$version/$lower.$version.nupkg" ]; then
-        echo "eng/consumer-test.sh: $id $version was not restored from the local folder" >&2
-        exit 1
+        die "$id $version was not restored from the local folder"
     fi
 done
 dotnet "$app/bin/Release/net10.0/Verification.ConsumerTest.dll" "$feed" "$version"

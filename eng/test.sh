@@ -10,93 +10,37 @@
 # zlib1g-dev when missing) and runs its HTTP flow. Last, eng/consumer-test.sh packs every src/ project and proves the packages install and work
 # in a fresh app.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-export DOTNET_CLI_TELEMETRY_OPTOUT=1
-export DOTNET_NOLOGO=1
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo "$@"
-    else
-        echo "eng/test.sh: '$*' needs root and sudo is missing" >&2
-        return 1
-    fi
-}
+. "$(dirname "$0")/lib.sh"
+lib_init eng/test.sh
 
 if [ ! -x /usr/bin/chromium ]; then
-    echo "eng/test.sh: installing Debian's chromium (for the browser tests)"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    say "installing Debian's chromium (for the browser tests)"
+    apt_install chromium
 fi
 
 if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-    echo "eng/test.sh: installing Debian's redis-server and redis-tools (for the Redis store tests)"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools >/dev/null
+    say "installing Debian's redis-server and redis-tools (for the Redis store tests)"
+    apt_install redis-server redis-tools
 fi
 
 if [ ! -d tests/cloudbase-compat/node_modules ]; then
-    echo "eng/test.sh: npm ci in tests/cloudbase-compat (for the CloudBase client test)"
+    say "npm ci in tests/cloudbase-compat (for the CloudBase client test)"
     (cd tests/cloudbase-compat && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-# Redis for the store tests: every server on its own free loopback port, data in a temporary folder, no
-# persistence, all stopped (by pid) when this script exits.
-redis_dir="$(mktemp -d)"
-redis_pids=()
-stop_redis() {
-    for pid in "${redis_pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${redis_pids[@]}"; do
-        for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-    done
-    rm -rf "$redis_dir"
-}
-trap stop_redis EXIT
+# Redis for the store tests: every server on its own free loopback port (for the cluster, its bus port free too), data
+# in a temporary folder, no persistence, all stopped (by pid) when this script exits.
+work_dir
+redis_dir="$work"
 
-# free_port: a loopback port nothing listens on (and, for the cluster bus, nothing on port + 10000 either).
-free_port() {
-    local port
-    while true; do
-        port=$((20000 + RANDOM % 30000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && ! (exec 3<>"/dev/tcp/127.0.0.1/$((port + 10000))") 2>/dev/null; then
-            echo "$port"
-            return
-        fi
-    done
-}
-
-# start_redis PORT [extra redis-server arguments…]: starts a daemon and waits until it answers PING.
-start_redis() {
-    local port="$1"
-    shift
-    mkdir -p "$redis_dir/$port"
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$redis_dir/$port" --save '' --appendonly no \
-        --daemonize yes --pidfile "$redis_dir/$port/redis.pid" --logfile "$redis_dir/$port/redis.log" "$@"
-    for _ in $(seq 200); do
-        if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
-            redis_pids+=("$(cat "$redis_dir/$port/redis.pid")")
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "eng/test.sh: redis-server did not start on port $port" >&2
-    cat "$redis_dir/$port/redis.log" >&2 || true
-    return 1
-}
-
-single_port="$(free_port)"
-start_redis "$single_port"
+single_port="$(free_port --bus)"
+start_redis "$redis_dir" "$single_port"
 export VERIFICATION_TEST_REDIS="127.0.0.1:$single_port"
 
 cluster_nodes=()
 for _ in 1 2 3; do
-    port="$(free_port)"
-    start_redis "$port" --cluster-enabled yes --cluster-config-file "$redis_dir/$port/nodes.conf" --cluster-node-timeout 5000
+    port="$(free_port --bus)"
+    start_redis "$redis_dir" "$port" --cluster-enabled yes --cluster-config-file "$redis_dir/$port/nodes.conf" --cluster-node-timeout 5000
     cluster_nodes+=("127.0.0.1:$port")
 done
 redis-cli --cluster create "${cluster_nodes[@]}" --cluster-replicas 0 --cluster-yes >"$redis_dir/cluster-create.log" 2>&1 || {
@@ -104,16 +48,10 @@ redis-cli --cluster create "${cluster_nodes[@]}" --cluster-replicas 0 --cluster-
     exit 1
 }
 first_cluster_port="${cluster_nodes[0]##*:}"
-for _ in $(seq 200); do
-    if redis-cli -p "$first_cluster_port" cluster info | grep -q 'cluster_state:ok'; then
-        break
-    fi
-    sleep 0.05
-done
-if ! redis-cli -p "$first_cluster_port" cluster info | grep -q 'cluster_state:ok'; then
-    echo "eng/test.sh: the Redis Cluster did not become ready" >&2
-    exit 1
-fi
+cluster_ready() {
+    redis-cli -p "$first_cluster_port" cluster info | grep -q 'cluster_state:ok'
+}
+wait_until 200 0.05 cluster_ready || die "the Redis Cluster did not become ready"
 VERIFICATION_TEST_REDIS_CLUSTER="$(IFS=,; echo "${cluster_nodes[*]}")"
 export VERIFICATION_TEST_REDIS_CLUSTER
 
@@ -137,8 +75,7 @@ if ! {
     VERIFICATION_BENCH_REDIS="$VERIFICATION_TEST_REDIS" "${bench[@]}" redis-ceiling 500 8
 } >"$bench_log" 2>&1; then
     cat "$bench_log" >&2
-    echo "eng/test.sh: the benchmarks' dry run failed (log above)" >&2
-    exit 1
+    die "the benchmarks' dry run failed (log above)"
 fi
 
 # Native AOT: the WebApi sample published with PublishAot=true (no trim/AOT warning from the library's packages) and

@@ -34,7 +34,7 @@ public abstract partial class AbuseTests
     [Fact]
     public async Task Send_PumpingManyMailboxes_GlobalEmailBudgetDegradesAndExistingUsersAndCaptchaSolversStillSignIn()
     {
-        var renderer = new LastKeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         await using var app = await StartAsync(
             v =>
             {

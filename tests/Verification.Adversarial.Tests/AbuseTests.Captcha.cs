@@ -10,7 +10,7 @@ public abstract partial class AbuseTests
     [Fact]
     public async Task Send_CaptchaPassedThenRefusedOrFailedBeforeTheSave_TheSolvedCaptchaStaysUsableOnce()
     {
-        var renderer = new LastKeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         var saves = new SaveHook();
         await using var app = await StartAsync(v => v.Captcha.AlwaysRequire = true, renderer: renderer, services: saves.Decorate);
         var captcha = await SolveCaptchaAsync(app, renderer);
@@ -52,7 +52,7 @@ public abstract partial class AbuseTests
     public async Task Send_ManySendsRaceWithOneSolvedCaptcha_AtMostOneIsSavedAndSent()
     {
         const int Racers = 16;
-        var renderer = new LastKeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         await using var app = await StartAsync(v => v.Captcha.AlwaysRequire = true, renderer: renderer);
         var captcha = await SolveCaptchaAsync(app, renderer);
 

@@ -192,7 +192,7 @@ public abstract partial class AbuseTests(ITestOutputHelper output)
     [Fact]
     public async Task VerifyAndSend_GuessingAttackOnTheOwnersNumber_OwnerSignsInWithACaptchaAndIsNeverRefusedForHours()
     {
-        var renderer = new LastKeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         await using var app = await StartAsync(renderer: renderer);
 
         // The attacker asks for codes and guesses wrong: 10 failures spend the soft budget.
@@ -228,7 +228,7 @@ public abstract partial class AbuseTests(ITestOutputHelper output)
     [Fact]
     public async Task Send_GlobalBudgetsOpenShareExhausted_ExistingUsersAndCaptchaSolversStillSignIn()
     {
-        var renderer = new LastKeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         await using var app = await StartAsync(
             v =>
             {
@@ -265,7 +265,7 @@ public abstract partial class AbuseTests(ITestOutputHelper output)
     [Fact]
     public async Task Send_RefusedIdempotentSendAndCaptchaOnACooldown_NoSignatureAndTheCaptchaIsNotSpent()
     {
-        var renderer = new LastKeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         await using var app = await StartAsync(renderer: renderer);
         using var signatures = new SignatureCounter(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         await SendAsync(app, """{"phone_number":"+86 15588665555"}""", idempotencyKey: "k-1");
@@ -325,7 +325,7 @@ public abstract partial class AbuseTests(ITestOutputHelper output)
         }
     }
 
-    private async Task OwnerSignsInAsync(TestApp app, LastKeyRenderer renderer)
+    private async Task OwnerSignsInAsync(TestApp app, RecordingCaptchaRenderer renderer)
     {
         _time.Advance(TimeSpan.FromSeconds(61));
         var id = await SendWithCaptchaAsync(app, renderer);
@@ -333,7 +333,7 @@ public abstract partial class AbuseTests(ITestOutputHelper output)
         await Json.ReadSuccessAsync(verified);
     }
 
-    private static async Task<string> SendWithCaptchaAsync(TestApp app, LastKeyRenderer renderer)
+    private static async Task<string> SendWithCaptchaAsync(TestApp app, RecordingCaptchaRenderer renderer)
     {
         using var response = await SendAsync(app, """{"phone_number":"+86 15588665555"}""", captcha: await SolveCaptchaAsync(app, renderer));
         return (await Json.ReadSuccessAsync(response)).GetProperty("verification_id").GetString()!;
@@ -360,7 +360,7 @@ public abstract partial class AbuseTests(ITestOutputHelper output)
         return await app.Client.SendAsync(request);
     }
 
-    private static async Task<string> SolveCaptchaAsync(TestApp app, LastKeyRenderer renderer)
+    private static async Task<string> SolveCaptchaAsync(TestApp app, RecordingCaptchaRenderer renderer)
     {
         using var data = await app.PostAsync("/auth/v1/captcha/data", "{}");
         var challenge = (await Json.ReadSuccessAsync(data)).GetProperty("token").GetString()!;
@@ -388,183 +388,4 @@ public abstract partial class AbuseTests(ITestOutputHelper output)
             o.UserDirectory = directory;
             o.CaptchaRenderer = renderer;
         });
-}
-
-public sealed class InMemoryAbuseTests(ITestOutputHelper output) : AbuseTests(output)
-{
-    protected override void UseStore(IServiceCollection services)
-    {
-        // The in-memory store is the default.
-    }
-
-    [Fact]
-    public async Task Send_FloodOfDistinctContacts_StoreAnswersUnavailableAtItsCapAndTheOwnersCodeStillVerifies()
-    {
-        await using var app = await StartAsync(v =>
-        {
-            v.InMemoryStore.MaxEntries = 1000;
-            v.Throttling.PerIp = new RateWindow(0, TimeSpan.FromHours(1));
-        });
-        var ownerId = await app.SendAsync("""{"email":"owner@example.com"}""");
-        var ownerCode = app.EmailSender.LastCode!;
-
-        var sent = 1;
-        HttpStatusCode last = HttpStatusCode.OK;
-        string? reason = null;
-        for (var i = 0; i < 1000 && last == HttpStatusCode.OK; i++)
-        {
-            using var response = await app.PostAsync(Send, $$"""{"email":"flood{{i}}@example.com"}""");
-            last = response.StatusCode;
-            if (last == HttpStatusCode.OK)
-            {
-                sent++;
-                continue;
-            }
-
-            reason = Json.Detail(await Json.ReadAsync(response), "reason");
-        }
-
-        var store = Assert.IsType<InMemoryCodeStore>(app.Services.GetRequiredService<ICodeStore>());
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, last);
-        Assert.Equal("store_unavailable", reason);
-        Assert.InRange(store.Count, 1, 1000);
-        using var verified = await app.PostAsync(Verify, $$"""{"verification_id":"{{ownerId}}","verification_code":"{{ownerCode}}"}""");
-        await Json.ReadSuccessAsync(verified);
-        Output.WriteLine($"{sent} sends before the cap of 1000 entries; the store holds {store.Count}");
-    }
-}
-
-[Trait("Requires", "redis")]
-public sealed class RedisAbuseTests(ITestOutputHelper output) : AbuseTests(output)
-{
-    private readonly string _prefix = "adv-" + Guid.NewGuid().ToString("N");
-
-    protected override void UseStore(IServiceCollection services)
-    {
-        services.AddVerification().UseRedisStore(RedisTestServers.Single);
-        services.Configure<RedisStoreOptions>(o => o.KeyPrefix = _prefix);
-    }
-
-    [Fact]
-    public async Task FullFlow_RedisKeyNames_HoldNoContactAddressDeviceOrKeyInClear()
-    {
-        await using var app = await StartAsync();
-        using (var request = new HttpRequestMessage(HttpMethod.Post, Send))
-        {
-            request.Content = new StringContent("""{"phone_number":"+86 15588665555"}""", System.Text.Encoding.UTF8, "application/json");
-            request.Headers.Add("x-device-id", "device-7f3a9c");
-            request.Headers.Add("Idempotency-Key", "signin-15588665555");
-            using var response = await app.Client.SendAsync(request);
-            await Json.ReadSuccessAsync(response);
-        }
-
-        var id = await app.SendAsync("""{"email":"someone@example.com"}""");
-        using (await app.PostAsync(Verify, $$"""{"verification_id":"{{id}}","verification_code":"{{ServiceHarness.WrongCode(app.EmailSender.LastCode!)}}"}"""))
-        {
-        }
-
-        var keys = await RedisTestServers.KeysAsync(RedisTestServers.Single, "{" + _prefix + "}:");
-
-        Assert.True(keys.Count >= 8, $"only {keys.Count} keys");
-        foreach (var secret in new[] { "15588665555", "someone", "example.com", "device-7f3a9c", "signin-", "127.0.0.1" })
-        {
-            Assert.DoesNotContain(keys, k => k.Key.Contains(secret, StringComparison.OrdinalIgnoreCase));
-        }
-
-        Output.WriteLine(string.Join(Environment.NewLine, keys.Select(k => k.Key).Order(StringComparer.Ordinal)));
-    }
-
-    [Fact]
-    public async Task Send_TwoProjectsOnOneRedisWithDefaultPrefixes_NeverShareCounters()
-    {
-        var project = Guid.NewGuid().ToString("N")[..12];
-        await using var first = await TestApp.StartAsync(o =>
-        {
-            o.Verification = v => v.ProjectId = "a-" + project;
-            o.Services = s => s.AddVerification().UseRedisStore(RedisTestServers.Single);
-        });
-        await using var second = await TestApp.StartAsync(o =>
-        {
-            o.Verification = v => v.ProjectId = "b-" + project;
-            o.Services = s => s.AddVerification().UseRedisStore(RedisTestServers.Single);
-        });
-
-        await first.SendAsync("""{"phone_number":"+86 15588665555"}""");
-        await second.SendAsync("""{"phone_number":"+86 15588665555"}""");
-
-        Assert.NotEmpty(await RedisTestServers.KeysAsync(RedisTestServers.Single, "{verification-a-" + project + "}:"));
-        Assert.NotEmpty(await RedisTestServers.KeysAsync(RedisTestServers.Single, "{verification-b-" + project + "}:"));
-        Assert.Single(first.Messages);
-        Assert.Single(second.Messages);
-    }
-}
-
-/// <summary>An SMS sender that delivers, or fails for good while <see cref="Down"/>.</summary>
-internal sealed class SwitchableSender : ISmsSender
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<VerificationMessage> _messages = new();
-
-    public string Name => "switchable";
-
-    public bool Down { get; set; }
-
-    public VerificationMessage Last => _messages.Last();
-
-    public ValueTask SendAsync(VerificationMessage message, CancellationToken cancellationToken = default)
-    {
-        if (Down)
-        {
-            throw new DeliveryException(DeliveryFailureKind.Permanent, "The provider refused the message.");
-        }
-
-        _messages.Enqueue(message);
-        return ValueTask.CompletedTask;
-    }
-}
-
-/// <summary>Draws nothing; remembers the last captcha key, so a test can solve its own challenge.</summary>
-internal sealed class LastKeyRenderer : ICaptchaImageRenderer
-{
-    private volatile string _last = string.Empty;
-
-    public string Last => _last;
-
-    public byte[] RenderPng(string text)
-    {
-        _last = text;
-        return [0x89, 0x50, 0x4E, 0x47];
-    }
-}
-
-/// <summary>Counts the verification ids one app's engine signs, through its <c>verification.tokens.signed</c> counter.</summary>
-internal sealed class SignatureCounter : IDisposable
-{
-    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
-    private long _count;
-
-    public SignatureCounter(System.Diagnostics.Metrics.IMeterFactory appMeters)
-    {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == "Verification" && instrument.Name == "verification.tokens.signed" && ReferenceEquals(instrument.Meter.Scope, appMeters))
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag is { Key: "verification.token.kind", Value: "verification_id" })
-                {
-                    Interlocked.Add(ref _count, value);
-                }
-            }
-        });
-        _listener.Start();
-    }
-
-    public long Count => Interlocked.Read(ref _count);
-
-    public void Dispose() => _listener.Dispose();
 }

@@ -19,7 +19,7 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
     private ServiceProvider _provider = null!;
     private readonly FakeSmsSender _outbox = new();
     private readonly FakeTimeProvider _time = new(ServiceHarness.Start);
-    private readonly RecordingRenderer _renderer = new();
+    private readonly RecordingCaptchaRenderer _renderer = new();
     private bool _built;
 
     public void Dispose()
@@ -177,19 +177,6 @@ public abstract class RaceTests(ITestOutputHelper output) : IDisposable
         _provider = services.BuildServiceProvider();
         _built = true;
         return _provider.GetRequiredService<IVerificationService>();
-    }
-
-    private sealed class RecordingRenderer : ICaptchaImageRenderer
-    {
-        private volatile string _last = string.Empty;
-
-        public string Last => _last;
-
-        public byte[] RenderPng(string text)
-        {
-            _last = text;
-            return [0x89, 0x50, 0x4E, 0x47];
-        }
     }
 }
 

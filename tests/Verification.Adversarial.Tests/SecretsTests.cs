@@ -20,7 +20,7 @@ public sealed class SecretsTests
         var deliveries = new DeliveryLog();
         await using var provider = await ProviderStandIn.StartAsync(deliveries);
         var hashKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var renderer = new KeyRenderer();
+        var renderer = new RecordingCaptchaRenderer();
         await using var app = await TestApp.StartAsync(o =>
         {
             o.Sms = false;
@@ -99,18 +99,5 @@ public sealed class SecretsTests
 
         Assert.Contains(texts, t => t.Contains("+86 155****5555", StringComparison.Ordinal));
         Assert.Contains(texts, t => t.Contains("s***@example.com", StringComparison.Ordinal));
-    }
-
-    private sealed class KeyRenderer : ICaptchaImageRenderer
-    {
-        private volatile string _last = string.Empty;
-
-        public string Last => _last;
-
-        public byte[] RenderPng(string text)
-        {
-            _last = text;
-            return [0x89, 0x50, 0x4E, 0x47];
-        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class TokenForgeryTests : IAsyncLifetime
         _app = await TestApp.StartAsync(o =>
         {
             o.Time = _time;
-            o.CaptchaRenderer = new KeyRecordingRenderer();
+            o.CaptchaRenderer = new RecordingCaptchaRenderer();
             o.Verification = v =>
             {
                 v.ProjectId = ProjectId;
@@ -287,7 +287,7 @@ public sealed class TokenForgeryTests : IAsyncLifetime
     {
         using var data = await _app.PostAsync("/auth/v1/captcha/data", "{}");
         var challenge = (await Json.ReadSuccessAsync(data)).GetProperty("token").GetString()!;
-        var renderer = (KeyRecordingRenderer)_app.Services.GetRequiredService<ICaptchaImageRenderer>();
+        var renderer = (RecordingCaptchaRenderer)_app.Services.GetRequiredService<ICaptchaImageRenderer>();
         using var verify = await _app.PostAsync("/auth/v1/captcha/data/verify", $$"""{"token":"{{challenge}}","key":"{{renderer.Last}}"}""");
         return (await Json.ReadSuccessAsync(verify)).GetProperty("captcha_token").GetString()!;
     }
@@ -308,17 +308,4 @@ public sealed class TokenForgeryTests : IAsyncLifetime
     private static JsonObject Decode(string segment) => JsonNode.Parse(Base64UrlEncoder.Decode(segment))!.AsObject();
 
     private static string Segment(JsonObject json) => Base64UrlEncoder.Encode(json.ToJsonString());
-
-    private sealed class KeyRecordingRenderer : ICaptchaImageRenderer
-    {
-        private volatile string _last = string.Empty;
-
-        public string Last => _last;
-
-        public byte[] RenderPng(string text)
-        {
-            _last = text;
-            return [0x89, 0x50, 0x4E, 0x47];
-        }
-    }
 }

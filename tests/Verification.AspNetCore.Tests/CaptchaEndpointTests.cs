@@ -118,7 +118,7 @@ public sealed class CaptchaEndpointTests
         await using var app = await StartAsync(renderer);
         var token = await ChallengeAsync(app);
 
-        using var response = await VerifyAsync(app, token, WrongKey(renderer.Last));
+        using var response = await VerifyAsync(app, token, RecordingCaptchaRenderer.WrongKey(renderer.Last));
 
         var body = await Json.AssertErrorAsync(response, HttpStatusCode.BadRequest, "invalid_captcha", 4020);
         Assert.Equal("wrong", Json.Detail(body, "reason"));
@@ -329,31 +329,5 @@ public sealed class CaptchaEndpointTests
         {
             return await app.Client.SendAsync(request);
         }
-    }
-
-    /// <summary>A key of the alphabet that differs from <paramref name="key"/> in its first character.</summary>
-    private static string WrongKey(string key)
-    {
-        var alphabet = ImageCaptchaAlphabet.Characters;
-        var other = alphabet[(alphabet.IndexOf(key[0], StringComparison.Ordinal) + 1) % alphabet.Length];
-        return other + key[1..];
-    }
-}
-
-/// <summary>A renderer that draws nothing: it returns fixed bytes and records the text it was asked to draw.</summary>
-internal sealed class RecordingCaptchaRenderer : ICaptchaImageRenderer
-{
-    public static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x01, 0x02, 0x03];
-
-    private readonly ConcurrentQueue<string> _texts = new();
-
-    public IReadOnlyList<string> Texts => [.. _texts];
-
-    public string Last => _texts.Last();
-
-    public byte[] RenderPng(string text)
-    {
-        _texts.Enqueue(text);
-        return [.. Png];
     }
 }

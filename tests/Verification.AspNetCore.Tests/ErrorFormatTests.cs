@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Verification.AspNetCore.Tests;
 
@@ -31,7 +32,12 @@ public sealed class ErrorFormatTests
     [Fact]
     public async Task Send_InProblemDetailsModeWhenRateLimited_AnswersProblemJsonWithRetryAfterAndTheExtensions()
     {
-        await using var app = await TestApp.StartAsync(o => o.Configuration["Verification:Http:ErrorFormat"] = "ProblemDetails");
+        // A fake clock that stands still: the whole 60 s of the cooldown remain, however slow the machine.
+        await using var app = await TestApp.StartAsync(o =>
+        {
+            o.Configuration["Verification:Http:ErrorFormat"] = "ProblemDetails";
+            o.Time = new FakeTimeProvider(ServiceHarness.Start);
+        });
 
         await app.SendAsync(PhoneJson);
         using var refused = await app.PostAsync(Send, PhoneJson);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
@@ -60,11 +59,7 @@ public sealed class LoggingAuditTests
         foreach (var assembly in Packages)
         {
             var name = assembly.GetName().Name!;
-            var methods = assembly.GetTypes()
-                .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-                .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
-                .Where(x => x.Attribute is not null)
-                .ToList();
+            var methods = LogEventIds.Of(assembly);
             if (methods.Count == 0)
             {
                 continue;
@@ -77,7 +72,7 @@ public sealed class LoggingAuditTests
             foreach (var (method, attribute) in methods)
             {
                 var where = $"{name} {method.DeclaringType!.FullName}.{method.Name}";
-                Assert.InRange(attribute!.EventId, range.Min, range.Max);
+                Assert.InRange(attribute.EventId, range.Min, range.Max);
                 Assert.True(seen.TryAdd(attribute.EventId, where), $"Event id {attribute.EventId} of {where} is also used by {seen.GetValueOrDefault(attribute.EventId)}.");
                 Assert.False(string.IsNullOrWhiteSpace(attribute.Message), where + " has no message.");
             }
@@ -154,7 +149,7 @@ public sealed class LoggingAuditTests
 
         var challenge = (await Json.ReadSuccessAsync(await app.PostAsync("/auth/v1/captcha/data", "{}"))).GetProperty("token").GetString()!;
         var key = renderer.Last;
-        using (var wrongKey = await app.PostAsync("/auth/v1/captcha/data/verify", JsonSerializer.Serialize(new { token = challenge, key = WrongKey(key) })))
+        using (var wrongKey = await app.PostAsync("/auth/v1/captcha/data/verify", JsonSerializer.Serialize(new { token = challenge, key = RecordingCaptchaRenderer.WrongKey(key) })))
         {
             Assert.Equal(HttpStatusCode.BadRequest, wrongKey.StatusCode);
         }
@@ -222,17 +217,6 @@ public sealed class LoggingAuditTests
 
     private static string Wrong(string code) => string.Concat(code.AsSpan(0, code.Length - 1), ((code[^1] - '0' + 1) % 10).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private static string WrongKey(string key)
-    {
-        var alphabet = ImageCaptchaAlphabet.Characters;
-        return alphabet[(alphabet.IndexOf(key[0], StringComparison.Ordinal) + 1) % alphabet.Length] + key[1..];
-    }
-
     /// <summary>A loopback URL on which nothing listens.</summary>
-    private static Uri ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
-    }
+    private static Uri ClosedPort() => Loopback.ClosedPortUri();
 }

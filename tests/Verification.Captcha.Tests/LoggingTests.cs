@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -78,16 +77,7 @@ public sealed class LoggingTests
     [Fact]
     public void LogMessages_HaveUniqueEventIdsFrom3000To3099()
     {
-        var log = typeof(CaptchaSiteverify).Assembly.GetType("Verification.Captcha.Log", throwOnError: true)!;
-        var ids = log.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
-            .Select(m => m.GetCustomAttribute<LoggerMessageAttribute>())
-            .OfType<LoggerMessageAttribute>()
-            .Select(a => a.EventId)
-            .ToList();
-
-        Assert.NotEmpty(ids);
-        Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.All(ids, id => Assert.InRange(id, 3000, 3099));
+        LogEventIds.AssertUniqueInRange(typeof(CaptchaSiteverify).Assembly, 3000, 3099);
     }
 
     [Fact]

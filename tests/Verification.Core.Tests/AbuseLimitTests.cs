@@ -29,13 +29,7 @@ public sealed partial class AbuseLimitTests
     [Fact]
     public async Task SendAsync_GlobalSmsPerHourSpent_RateLimitedGlobalBudgetWithRetryAfter()
     {
-        var h = new ServiceHarness(o =>
-        {
-            o.Throttling.GlobalCaptchaShare = 1; // the hard cap under test, without its soft tier and reserved share
-            o.Throttling.GlobalReservedShare = 0;
-            o.Throttling.GlobalSmsPerHour = 3;
-            o.Throttling.GlobalSmsPerDay = 0;
-        });
+        var h = HardGlobalSmsBudget(perHour: 3, perDay: 0);
         for (var i = 1; i <= 3; i++)
         {
             ResultAssert.Succeeded(await SendPhone(h, Number(i)));
@@ -51,13 +45,7 @@ public sealed partial class AbuseLimitTests
     [Fact]
     public async Task SendAsync_GlobalSmsPerHourWindowEnds_SendsAgain()
     {
-        var h = new ServiceHarness(o =>
-        {
-            o.Throttling.GlobalCaptchaShare = 1; // the hard cap under test, without its soft tier and reserved share
-            o.Throttling.GlobalReservedShare = 0;
-            o.Throttling.GlobalSmsPerHour = 2;
-            o.Throttling.GlobalSmsPerDay = 0;
-        });
+        var h = HardGlobalSmsBudget(perHour: 2, perDay: 0);
         ResultAssert.Succeeded(await SendPhone(h, Number(1)));
         ResultAssert.Succeeded(await SendPhone(h, Number(2)));
 
@@ -101,13 +89,7 @@ public sealed partial class AbuseLimitTests
     [Fact]
     public async Task SendAsync_Emails_DoNotCountAgainstTheGlobalSmsBudget()
     {
-        var h = new ServiceHarness(o =>
-        {
-            o.Throttling.GlobalCaptchaShare = 1; // the hard cap under test, without its soft tier and reserved share
-            o.Throttling.GlobalReservedShare = 0;
-            o.Throttling.GlobalSmsPerHour = 2;
-            o.Throttling.GlobalSmsPerDay = 2;
-        });
+        var h = HardGlobalSmsBudget(perHour: 2, perDay: 2);
         for (var i = 0; i < 3; i++)
         {
             ResultAssert.Succeeded(await SendEmail(h, $"user{i}@example.com"));
@@ -238,4 +220,16 @@ public sealed partial class AbuseLimitTests
 
         public void Dispose() => _provider.Dispose();
     }
+
+    /// <summary>
+    /// A harness whose global SMS budget is only the hard cap under test (no soft captcha tier, no reserved share):
+    /// <paramref name="perHour"/> and <paramref name="perDay"/> sends (0 turns a window off).
+    /// </summary>
+    private static ServiceHarness HardGlobalSmsBudget(int perHour, int perDay) => new(o =>
+    {
+        o.Throttling.GlobalCaptchaShare = 1;
+        o.Throttling.GlobalReservedShare = 0;
+        o.Throttling.GlobalSmsPerHour = perHour;
+        o.Throttling.GlobalSmsPerDay = perDay;
+    });
 }

@@ -326,9 +326,7 @@ public sealed class CodeTests
     {
         // HS256 with a fresh secret: cheap keys that belong to this test alone.
         var options = new VerificationOptions();
-        options.Tokens.Algorithm = "HS256";
-        options.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = "hs-test", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        options.Tokens.HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        TestKeys.UseFreshHs256(options.Tokens);
         configure?.Invoke(options);
         var store = new InMemoryCodeStore();
         var outbox = new FakeSmsSender();

@@ -113,7 +113,7 @@ public sealed partial class ImageCaptchaServiceTests
         var h = new CaptchaHarness();
         var (challenge, key) = await h.ChallengeAsync();
 
-        var error = ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, WrongKey(key)), VerificationErrorCodes.InvalidCaptcha, VerificationErrorReasons.Wrong);
+        var error = ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, RecordingCaptchaRenderer.WrongKey(key)), VerificationErrorCodes.InvalidCaptcha, VerificationErrorReasons.Wrong);
 
         Assert.Equal(4, error.AttemptsRemaining);
         Assert.Equal(4020, error.Number);
@@ -124,7 +124,7 @@ public sealed partial class ImageCaptchaServiceTests
     {
         var h = new CaptchaHarness();
         var (challenge, key) = await h.ChallengeAsync();
-        ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, WrongKey(key)), VerificationErrorCodes.InvalidCaptcha, VerificationErrorReasons.Wrong);
+        ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, RecordingCaptchaRenderer.WrongKey(key)), VerificationErrorCodes.InvalidCaptcha, VerificationErrorReasons.Wrong);
         ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, "0OQ1"), VerificationErrorCodes.InvalidCaptcha, VerificationErrorReasons.Wrong);
 
         var solution = ResultAssert.Succeeded(await h.Captcha.VerifyChallengeAsync(challenge.Token, key));
@@ -142,11 +142,11 @@ public sealed partial class ImageCaptchaServiceTests
         var (challenge, key) = await h.ChallengeAsync();
         for (var i = 1; i < maxTries; i++)
         {
-            var wrong = ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, WrongKey(key)), VerificationErrorCodes.InvalidCaptcha, VerificationErrorReasons.Wrong);
+            var wrong = ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, RecordingCaptchaRenderer.WrongKey(key)), VerificationErrorCodes.InvalidCaptcha, VerificationErrorReasons.Wrong);
             Assert.Equal(maxTries - i, wrong.AttemptsRemaining);
         }
 
-        var last = ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, WrongKey(key)), VerificationErrorCodes.InvalidCaptcha, VerificationErrorReasons.Exhausted);
+        var last = ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, RecordingCaptchaRenderer.WrongKey(key)), VerificationErrorCodes.InvalidCaptcha, VerificationErrorReasons.Exhausted);
         Assert.Equal(0, last.AttemptsRemaining);
 
         var error = ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, key), VerificationErrorCodes.CaptchaUsed);
@@ -161,7 +161,7 @@ public sealed partial class ImageCaptchaServiceTests
         ResultAssert.Succeeded(await h.Captcha.VerifyChallengeAsync(challenge.Token, key));
 
         ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, key), VerificationErrorCodes.CaptchaUsed, VerificationErrorReasons.Used);
-        ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, WrongKey(key)), VerificationErrorCodes.CaptchaUsed, VerificationErrorReasons.Used);
+        ResultAssert.Failed(await h.Captcha.VerifyChallengeAsync(challenge.Token, RecordingCaptchaRenderer.WrongKey(key)), VerificationErrorCodes.CaptchaUsed, VerificationErrorReasons.Used);
     }
 
     [Theory]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -415,9 +414,7 @@ public sealed class MessageRendererTests
     private static VerificationService CreateService(FakeSmsSender sms, FakeEmailSender email, Action<VerificationOptions> configure, IVerificationMessageRenderer? renderer = null)
     {
         var options = new VerificationOptions();
-        options.Tokens.Algorithm = "HS256";
-        options.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = "hs-test", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        options.Tokens.HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        TestKeys.UseFreshHs256(options.Tokens);
         configure(options);
         return new VerificationService(
             Options.Create(options),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -11,24 +10,21 @@ public sealed class SenderTests : IDisposable
     private static readonly DateTimeOffset Now = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
 
     // Each test gets its own folder; Dispose deletes it.
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"verification-tests-{Guid.NewGuid():N}");
+    private readonly PickupFolder _pickup = new();
 
     public void Dispose()
     {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
+        _pickup.Dispose();
     }
 
     [Fact]
     public async Task PickupDirectorySender_SmsMessage_WritesOneJsonFileWithExactlyTheDocumentedFields()
     {
-        var sender = new PickupDirectorySender(_folder, new FakeTimeProvider(Now));
+        var sender = new PickupDirectorySender(_pickup.Path, new FakeTimeProvider(Now));
 
         await sender.SendAsync(Message(VerificationChannel.Sms, "+8615588665555", subject: null, body: "012345 is your code."));
 
-        var file = Assert.Single(Directory.GetFiles(_folder));
+        var file = Assert.Single(Directory.GetFiles(_pickup.Path));
         Assert.EndsWith(".json", file, StringComparison.Ordinal);
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
         var root = json.RootElement;
@@ -44,11 +40,11 @@ public sealed class SenderTests : IDisposable
     [Fact]
     public async Task PickupDirectorySender_ChineseTextAndPunctuation_AreWrittenAsReadableUtf8()
     {
-        var sender = new PickupDirectorySender(_folder, new FakeTimeProvider(Now));
+        var sender = new PickupDirectorySender(_pickup.Path, new FakeTimeProvider(Now));
 
         await sender.SendAsync(Message(VerificationChannel.Sms, "+8615588665555", subject: null, body: "【示例】您的验证码是 012345，请勿告诉他人 <'+'>"));
 
-        var text = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_folder)), System.Text.Encoding.UTF8);
+        var text = await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_pickup.Path)), System.Text.Encoding.UTF8);
         Assert.Contains("【示例】您的验证码是 012345，请勿告诉他人 <'+'>", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\\u", text, StringComparison.Ordinal);
     }
@@ -56,11 +52,11 @@ public sealed class SenderTests : IDisposable
     [Fact]
     public async Task PickupDirectorySender_EmailMessage_WritesChannelEmailAndSubject()
     {
-        var sender = new PickupDirectorySender(_folder, new FakeTimeProvider(Now));
+        var sender = new PickupDirectorySender(_pickup.Path, new FakeTimeProvider(Now));
 
         await sender.SendAsync(Message(VerificationChannel.Email, "Alice@example.com", "Your code", "Your code is: 012345"));
 
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_folder))));
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(_pickup.Path))));
         var root = json.RootElement;
         Assert.Equal(new[] { "body", "channel", "code", "created_at", "subject", "to" }, root.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal("email", root.GetProperty("channel").GetString());
@@ -72,23 +68,23 @@ public sealed class SenderTests : IDisposable
     [Fact]
     public async Task PickupDirectorySender_ThreeMessagesAtTheSameInstant_WritesThreeFilesAndNoTemporaryOnes()
     {
-        var sender = new PickupDirectorySender(_folder, new FakeTimeProvider(Now));
+        var sender = new PickupDirectorySender(_pickup.Path, new FakeTimeProvider(Now));
 
         for (var i = 0; i < 3; i++)
         {
             await sender.SendAsync(Message(VerificationChannel.Sms, "+8615588665555", null, $"message {i}"));
         }
 
-        var files = Directory.GetFiles(_folder);
+        var files = Directory.GetFiles(_pickup.Path);
         Assert.Equal(3, files.Length);
         Assert.All(files, f => Assert.EndsWith(".json", f, StringComparison.Ordinal));
-        Assert.Equal(new[] { "message 0", "message 1", "message 2" }, ReadPickupFiles().Select(f => f.Body).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "message 0", "message 1", "message 2" }, _pickup.ReadFiles().Select(f => f.Body).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task PickupDirectorySender_FolderMissing_CreatesIt()
     {
-        var nested = Path.Combine(_folder, "a", "b");
+        var nested = Path.Combine(_pickup.Path, "a", "b");
         var sender = new PickupDirectorySender(nested, new FakeTimeProvider(Now));
         Assert.False(Directory.Exists(nested));
 
@@ -101,8 +97,8 @@ public sealed class SenderTests : IDisposable
     [Fact]
     public async Task PickupDirectorySender_PathIsAFile_ThrowsTransientDeliveryException()
     {
-        Directory.CreateDirectory(_folder);
-        var file = Path.Combine(_folder, "not-a-folder");
+        Directory.CreateDirectory(_pickup.Path);
+        var file = Path.Combine(_pickup.Path, "not-a-folder");
         await File.WriteAllTextAsync(file, "x");
         var sender = new PickupDirectorySender(file, new FakeTimeProvider(Now));
 
@@ -165,12 +161,12 @@ public sealed class SenderTests : IDisposable
     {
         // The pickup-directory fallback is a registration decision of AddVerification() (tested in
         // Verification.Extensions.Tests); the constructor delivers only through the senders it is given.
-        var service = CreateService(o => o.PickupDirectory = _folder, smsSenders: [], emailSenders: []);
+        var service = CreateService(o => o.PickupDirectory = _pickup.Path, smsSenders: [], emailSenders: []);
 
         var email = await service.SendAsync(new VerificationRequest(Email: "alice@example.com"));
 
         Assert.Equal(VerificationErrorReasons.ChannelDisabled, email.Error?.Reason);
-        Assert.False(Directory.Exists(_folder) && Directory.EnumerateFiles(_folder).Any());
+        Assert.False(_pickup.HasFiles);
     }
 
     [Fact]
@@ -200,30 +196,11 @@ public sealed class SenderTests : IDisposable
         Culture = CultureInfo.GetCultureInfo("en-US"),
     };
 
-    private List<PickupFile> ReadPickupFiles() =>
-        Directory.GetFiles(_folder, "*.json")
-            .Select(f =>
-            {
-                using var json = JsonDocument.Parse(File.ReadAllText(f));
-                var root = json.RootElement;
-                return new PickupFile(
-                    root.GetProperty("channel").GetString()!,
-                    root.GetProperty("to").GetString()!,
-                    root.GetProperty("subject").GetString(),
-                    root.GetProperty("body").GetString()!,
-                    root.GetProperty("created_at").GetString()!);
-            })
-            .ToList();
-
     private static VerificationService CreateService(Action<VerificationOptions> configure, ISmsSender[] smsSenders, IEmailSender[] emailSenders)
     {
         var options = new VerificationOptions();
-        options.Tokens.Algorithm = "HS256";
-        options.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = "hs-test", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        options.Tokens.HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        TestKeys.UseFreshHs256(options.Tokens);
         configure(options);
         return new VerificationService(Options.Create(options), new InMemoryCodeStore(), smsSenders, emailSenders, timeProvider: new FakeTimeProvider(Now));
     }
-
-    private sealed record PickupFile(string Channel, string To, string? Subject, string Body, string CreatedAt);
 }

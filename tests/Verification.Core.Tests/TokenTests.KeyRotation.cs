@@ -8,17 +8,7 @@ public sealed partial class TokenTests
     [Fact]
     public async Task VerifyAsync_IdSignedByOldKeyAfterRotation_Verifies()
     {
-        var store = new InMemoryCodeStore();
-        var time = new FakeTimeProvider(Start);
-        var before = CreateHarness(o => o.Tokens.SigningKeys = [new SigningKeyOptions { KeyId = OldKeyId, Pem = OtherPem.Value }], store, time);
-        var after = CreateHarness(
-            o => o.Tokens.SigningKeys =
-            [
-                new SigningKeyOptions { KeyId = KeyId, Pem = SigningPem.Value },
-                new SigningKeyOptions { KeyId = OldKeyId, Pem = OtherPem.Value },
-            ],
-            store,
-            time);
+        var (before, after) = Rotate(oldKeyAfter: OtherPem.Value);
         var (oldId, code) = await SendAsync(before);
         Assert.Equal(OldKeyId, Header(oldId)["kid"]!.GetValue<string>());
 
@@ -33,17 +23,7 @@ public sealed partial class TokenTests
     [Fact]
     public async Task RedeemVerificationTokenAsync_TokenSignedByOldKeyAfterRotation_Redeems()
     {
-        var store = new InMemoryCodeStore();
-        var time = new FakeTimeProvider(Start);
-        var before = CreateHarness(o => o.Tokens.SigningKeys = [new SigningKeyOptions { KeyId = OldKeyId, Pem = OtherPem.Value }], store, time);
-        var after = CreateHarness(
-            o => o.Tokens.SigningKeys =
-            [
-                new SigningKeyOptions { KeyId = KeyId, Pem = SigningPem.Value },
-                new SigningKeyOptions { KeyId = OldKeyId, Pem = OtherPem.Value },
-            ],
-            store,
-            time);
+        var (before, after) = Rotate(oldKeyAfter: OtherPem.Value);
         var token = await VerificationTokenAsync(before);
 
         var redeemed = await after.Service.RedeemVerificationTokenAsync(token);
@@ -56,18 +36,7 @@ public sealed partial class TokenTests
     {
         using var old = RSA.Create();
         old.ImportFromPem(OtherPem.Value);
-        var publicPem = old.ExportSubjectPublicKeyInfoPem();
-        var store = new InMemoryCodeStore();
-        var time = new FakeTimeProvider(Start);
-        var before = CreateHarness(o => o.Tokens.SigningKeys = [new SigningKeyOptions { KeyId = OldKeyId, Pem = OtherPem.Value }], store, time);
-        var after = CreateHarness(
-            o => o.Tokens.SigningKeys =
-            [
-                new SigningKeyOptions { KeyId = KeyId, Pem = SigningPem.Value },
-                new SigningKeyOptions { KeyId = OldKeyId, Pem = publicPem },
-            ],
-            store,
-            time);
+        var (before, after) = Rotate(oldKeyAfter: old.ExportSubjectPublicKeyInfoPem());
         var (oldId, code) = await SendAsync(before);
 
         await AssertVerifiesAsync(after, oldId, code);
@@ -76,12 +45,32 @@ public sealed partial class TokenTests
     [Fact]
     public async Task VerifyAsync_IdSignedByRetiredKey_IsUnknown()
     {
-        var store = new InMemoryCodeStore();
-        var time = new FakeTimeProvider(Start);
-        var before = CreateHarness(o => o.Tokens.SigningKeys = [new SigningKeyOptions { KeyId = OldKeyId, Pem = OtherPem.Value }], store, time);
-        var retired = CreateHarness(store: store, time: time);
+        var (before, retired) = Rotate(oldKeyAfter: null);
         var (oldId, code) = await SendAsync(before);
 
         await AssertVerifyRefusedAsync(retired, oldId, code, VerificationErrorReasons.Unknown);
+    }
+
+    /// <summary>
+    /// One deployment before and after a key rotation, sharing its store and clock: before, the old key signs; after,
+    /// the new key signs and the old one (<paramref name="oldKeyAfter"/>: its private or only its public PEM) still
+    /// validates, or, when null, the old key is retired.
+    /// </summary>
+    private static (Harness Before, Harness After) Rotate(string? oldKeyAfter)
+    {
+        var store = new InMemoryCodeStore();
+        var time = new FakeTimeProvider(Start);
+        var before = CreateHarness(o => o.Tokens.SigningKeys = [new SigningKeyOptions { KeyId = OldKeyId, Pem = OtherPem.Value }], store, time);
+        var after = CreateHarness(
+            o =>
+            {
+                if (oldKeyAfter is not null)
+                {
+                    o.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = OldKeyId, Pem = oldKeyAfter });
+                }
+            },
+            store,
+            time);
+        return (before, after);
     }
 }

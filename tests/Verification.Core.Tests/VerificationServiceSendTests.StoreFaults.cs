@@ -7,47 +7,29 @@ public sealed partial class VerificationServiceSendTests
 {
     // ---- Store faults ---------------------------------------------------------------------------------------
 
-    [Fact]
-    public async Task SendAsync_StoreThrows_UnavailableAndNothingDelivered()
+    // A store fails by a faulted task, by throwing before it returns one, or by cancelling its own command (a
+    // timeout, not the caller's token); by phone or by email, the send answers unavailable and delivers nothing.
+    [Theory]
+    [InlineData(typeof(TimeoutException), "redis timeout", false, false)]
+    [InlineData(typeof(InvalidOperationException), "connection multiplexer disposed", true, true)]
+    [InlineData(typeof(OperationCanceledException), "command timed out", false, false)]
+    public async Task SendAsync_StoreThrows_UnavailableAndNothingDelivered(Type exceptionType, string message, bool synchronously, bool byEmail)
     {
+        var exception = (Exception)Activator.CreateInstance(exceptionType, message)!;
         var store = Substitute.For<ICodeStore>();
-        store.SaveAsync(default!, default!, default, default, default).ThrowsAsyncForAnyArgs(new TimeoutException("redis timeout"));
+        if (synchronously)
+        {
+            store.SaveAsync(default!, default!, default, default, default).ThrowsForAnyArgs(exception);
+        }
+        else
+        {
+            store.SaveAsync(default!, default!, default, default, default).ThrowsAsyncForAnyArgs(exception);
+        }
+
         var h = new ServiceHarness(store: store);
+        var request = byEmail ? new VerificationRequest(Email: ServiceHarness.Email) : new VerificationRequest(PhoneNumber: ServiceHarness.Phone);
 
-        var error = ResultAssert.Failed(
-            await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)),
-            VerificationErrorCodes.Unavailable,
-            VerificationErrorReasons.StoreUnavailable);
-
-        Assert.Empty(h.Messages);
-    }
-
-    [Fact]
-    public async Task SendAsync_StoreThrowsSynchronously_UnavailableAndNothingDelivered()
-    {
-        var store = Substitute.For<ICodeStore>();
-        store.SaveAsync(default!, default!, default, default, default).ThrowsForAnyArgs(new InvalidOperationException("connection multiplexer disposed"));
-        var h = new ServiceHarness(store: store);
-
-        ResultAssert.Failed(
-            await h.Service.SendAsync(new VerificationRequest(Email: ServiceHarness.Email)),
-            VerificationErrorCodes.Unavailable,
-            VerificationErrorReasons.StoreUnavailable);
-
-        Assert.Empty(h.Messages);
-    }
-
-    [Fact]
-    public async Task SendAsync_StoreThrowsItsOwnCancellation_Unavailable()
-    {
-        var store = Substitute.For<ICodeStore>();
-        store.SaveAsync(default!, default!, default, default, default).ThrowsAsyncForAnyArgs(new OperationCanceledException("command timed out"));
-        var h = new ServiceHarness(store: store);
-
-        ResultAssert.Failed(
-            await h.Service.SendAsync(new VerificationRequest(PhoneNumber: ServiceHarness.Phone)),
-            VerificationErrorCodes.Unavailable,
-            VerificationErrorReasons.StoreUnavailable);
+        ResultAssert.Failed(await h.Service.SendAsync(request), VerificationErrorCodes.Unavailable, VerificationErrorReasons.StoreUnavailable);
 
         Assert.Empty(h.Messages);
     }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -225,7 +224,7 @@ public sealed class AddVerificationTests
         services.AddVerification(o => o.Tokens.AllowEphemeralKey = true)
             .AddSmsSender<NamedSender>()
             .UseUserDirectory<EveryoneExists>()
-            .UseCodeStore<CountingStore>()
+            .UseCodeStore<ObservableStore>()
             .UseMessageRenderer<PlainRenderer>();
         using var provider = services.BuildServiceProvider();
 
@@ -233,7 +232,7 @@ public sealed class AddVerificationTests
 
         Assert.True(sent.Succeeded, sent.ToString());
         Assert.True(sent.Value.IsUser);
-        Assert.Equal(1, Assert.IsType<CountingStore>(provider.GetRequiredService<ICodeStore>()).Saves);
+        Assert.Single(Assert.IsType<ObservableStore>(provider.GetRequiredService<ICodeStore>()).Saves);
         var message = provider.GetServices<ISmsSender>().OfType<NamedSender>().Single().Messages.Single();
         Assert.Equal($"code {message.Code}", message.Body);
     }
@@ -241,60 +240,37 @@ public sealed class AddVerificationTests
     [Fact]
     public async Task PickupDirectoryKey_WithNoSenders_DeliversBothChannelsToTheFolder()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "verification-pickup-" + Guid.NewGuid().ToString("N"));
-        try
+        using var folder = new PickupFolder();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(Configuration(new()
         {
-            var services = new ServiceCollection();
-            services.AddSingleton<IConfiguration>(Configuration(new()
-            {
-                ["Verification:Tokens:AllowEphemeralKey"] = "true",
-                ["Verification:PickupDirectory"] = folder,
-            }));
-            services.AddVerification();
-            using var provider = services.BuildServiceProvider();
-            var service = provider.GetRequiredService<IVerificationService>();
+            ["Verification:Tokens:AllowEphemeralKey"] = "true",
+            ["Verification:PickupDirectory"] = folder.Path,
+        }));
+        services.AddVerification();
+        using var provider = services.BuildServiceProvider();
+        var service = provider.GetRequiredService<IVerificationService>();
 
-            Assert.True((await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 15588665555"))).Succeeded);
-            Assert.True((await service.SendAsync(new VerificationRequest(Email: "a@example.com"))).Succeeded);
+        Assert.True((await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 15588665555"))).Succeeded);
+        Assert.True((await service.SendAsync(new VerificationRequest(Email: "a@example.com"))).Succeeded);
 
-            var channels = Directory.GetFiles(folder, "*.json")
-                .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("channel").GetString()!)
-                .Order(StringComparer.Ordinal)
-                .ToArray();
-            Assert.Equal(new[] { "email", "sms" }, channels);
-        }
-        finally
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+        var channels = folder.ReadFiles().Select(f => f.Channel).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "email", "sms" }, channels);
     }
 
     [Fact]
     public async Task AddPickupDirectorySender_WritesMessagesToTheFolder()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "verification-pickup-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var services = new ServiceCollection();
-            services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddPickupDirectorySender(folder).AddPickupDirectorySender(folder);
-            using var provider = services.BuildServiceProvider();
+        using var folder = new PickupFolder();
+        var services = new ServiceCollection();
+        services.AddVerification(o => o.Tokens.AllowEphemeralKey = true).AddPickupDirectorySender(folder.Path).AddPickupDirectorySender(folder.Path);
+        using var provider = services.BuildServiceProvider();
 
-            var sent = await provider.GetRequiredService<IVerificationService>().SendAsync(new VerificationRequest(Email: "b@example.com"));
+        var sent = await provider.GetRequiredService<IVerificationService>().SendAsync(new VerificationRequest(Email: "b@example.com"));
 
-            Assert.True(sent.Succeeded, sent.ToString());
-            Assert.Single(Directory.GetFiles(folder, "*.json"));
-            Assert.Single(provider.GetServices<IEmailSender>());
-        }
-        finally
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+        Assert.True(sent.Succeeded, sent.ToString());
+        Assert.Single(folder.ReadFiles());
+        Assert.Single(provider.GetServices<IEmailSender>());
     }
 
     [Fact]

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -13,16 +11,13 @@ public sealed class PickupDirectoryFallbackTests : IDisposable
     private static readonly DateTimeOffset Now = new DateTimeOffset(2026, 3, 1, 8, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
 
     // Each test gets its own folder; Dispose deletes it.
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"verification-tests-{Guid.NewGuid():N}");
+    private readonly PickupFolder _pickup = new();
     private ServiceProvider? _provider;
 
     public void Dispose()
     {
         _provider?.Dispose();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
+        _pickup.Dispose();
     }
 
     [Fact]
@@ -35,7 +30,7 @@ public sealed class PickupDirectoryFallbackTests : IDisposable
 
         Assert.True(sms.Succeeded, sms.ToString());
         Assert.True(email.Succeeded, email.ToString());
-        var documents = ReadPickupFiles();
+        var documents = _pickup.ReadFiles();
         Assert.Equal(2, documents.Count);
         var smsFile = Assert.Single(documents, d => d.Channel == "sms");
         var emailFile = Assert.Single(documents, d => d.Channel == "email");
@@ -58,33 +53,18 @@ public sealed class PickupDirectoryFallbackTests : IDisposable
         var sms = await service.SendAsync(new VerificationRequest(PhoneNumber: "+86 155 8866 5555"));
         Assert.True(sms.Succeeded, sms.ToString());
         Assert.Single(outbox.Messages);
-        Assert.False(Directory.Exists(_folder) && Directory.EnumerateFiles(_folder).Any(), "The SMS went to the pickup folder too.");
+        Assert.False(_pickup.HasFiles, "The SMS went to the pickup folder too.");
 
         var email = await service.SendAsync(new VerificationRequest(Email: "alice@example.com"));
 
         Assert.True(email.Succeeded, email.ToString());
         Assert.Single(outbox.Messages);
-        var file = Assert.Single(ReadPickupFiles());
+        var file = Assert.Single(_pickup.ReadFiles());
         Assert.Equal("email", file.Channel);
         Assert.Equal("alice@example.com", file.To);
     }
 
     private static string CodeIn(string body) => Regex.Match(body, @"\b\d{6}\b", RegexOptions.None, TimeSpan.FromSeconds(1)).Value;
-
-    private List<PickupFile> ReadPickupFiles() =>
-        Directory.GetFiles(_folder, "*.json")
-            .Select(f =>
-            {
-                using var json = JsonDocument.Parse(File.ReadAllText(f));
-                var root = json.RootElement;
-                return new PickupFile(
-                    root.GetProperty("channel").GetString()!,
-                    root.GetProperty("to").GetString()!,
-                    root.GetProperty("subject").GetString(),
-                    root.GetProperty("body").GetString()!,
-                    root.GetProperty("created_at").GetString()!);
-            })
-            .ToList();
 
     private IVerificationService CreateService(ISmsSender? smsSender)
     {
@@ -92,10 +72,8 @@ public sealed class PickupDirectoryFallbackTests : IDisposable
         services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         var builder = services.AddVerification(o =>
         {
-            o.Tokens.Algorithm = "HS256";
-            o.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = "hs-test", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-            o.Tokens.HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-            o.PickupDirectory = _folder;
+            TestKeys.UseFreshHs256(o.Tokens);
+            o.PickupDirectory = _pickup.Path;
         });
         if (smsSender is not null)
         {
@@ -105,6 +83,4 @@ public sealed class PickupDirectoryFallbackTests : IDisposable
         _provider = services.BuildServiceProvider();
         return _provider.GetRequiredService<IVerificationService>();
     }
-
-    private sealed record PickupFile(string Channel, string To, string? Subject, string Body, string CreatedAt);
 }

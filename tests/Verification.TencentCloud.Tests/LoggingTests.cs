@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -69,15 +68,6 @@ public sealed class LoggingTests
     [Fact]
     public void LogMessages_HaveUniqueEventIdsFrom5000To5099()
     {
-        var log = typeof(TencentCloudSmsOptions).Assembly.GetType("Verification.TencentCloud.Log", throwOnError: true)!;
-        var ids = log.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
-            .Select(m => m.GetCustomAttribute<LoggerMessageAttribute>())
-            .OfType<LoggerMessageAttribute>()
-            .Select(a => a.EventId)
-            .ToList();
-
-        Assert.NotEmpty(ids);
-        Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.All(ids, id => Assert.InRange(id, 5000, 5099));
+        LogEventIds.AssertUniqueInRange(typeof(TencentCloudSmsOptions).Assembly, 5000, 5099);
     }
 }

@@ -96,10 +96,7 @@ public sealed class RedisProcess : IDisposable
     public RedisProcess(bool durable = false)
     {
         _directory = durable ? Directory.CreateTempSubdirectory("verification-redis-").FullName : null;
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        Port = Loopback.FreePort();
         Start();
     }
 

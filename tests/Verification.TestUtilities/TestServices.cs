@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using MsOptions = Microsoft.Extensions.Options.Options;
@@ -243,9 +242,7 @@ public sealed class ServiceHarness
     public static VerificationOptions CreateOptions()
     {
         var options = new VerificationOptions();
-        options.Tokens.Algorithm = "HS256";
-        options.Tokens.SigningKeys.Add(new SigningKeyOptions { KeyId = "test", Secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
-        options.Tokens.HashKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        TestKeys.UseFreshHs256(options.Tokens, "test");
 
         // Retries follow at once, so that no test waits on the fake clock for a backoff.
         options.Delivery.RetryDelay = TimeSpan.Zero;

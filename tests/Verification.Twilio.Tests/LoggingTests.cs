@@ -1,4 +1,3 @@
-using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -102,15 +101,6 @@ public sealed class LoggingTests
     [Fact]
     public void EventIds_AreUniqueAndInTheAssemblysRange()
     {
-        var log = typeof(TwilioSmsOptions).Assembly.GetType("Verification.Twilio.Log", throwOnError: true)!;
-        var ids = log.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
-            .Select(m => m.GetCustomAttribute<LoggerMessageAttribute>())
-            .OfType<LoggerMessageAttribute>()
-            .Select(a => a.EventId)
-            .ToList();
-
-        Assert.NotEmpty(ids);
-        Assert.Equal(ids.Count, ids.Distinct().Count());
-        Assert.All(ids, id => Assert.InRange(id, 6000, 6099));
+        LogEventIds.AssertUniqueInRange(typeof(TwilioSmsOptions).Assembly, 6000, 6099);
     }
 }

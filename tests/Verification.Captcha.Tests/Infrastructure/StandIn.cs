@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Verification.Captcha.Tests;
 
@@ -28,20 +23,13 @@ internal sealed record ReceivedRequest(string Method, string Path, string? Conte
 /// </summary>
 internal sealed class StandIn : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
-
-    private StandIn(WebApplication app, Uri baseAddress)
-    {
-        _app = app;
-        BaseAddress = baseAddress;
-    }
+    private LoopbackServer _server = null!;
 
     public delegate Task Handler(HttpContext context, ReceivedRequest request, CancellationToken stopping);
 
     /// <summary>The stand-in's root, for example <c>http://127.0.0.1:43817/</c>.</summary>
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _server.BaseAddress;
 
     /// <summary>The siteverify URL to configure as <c>Endpoint</c>.</summary>
     public Uri Endpoint => new(BaseAddress, "siteverify");
@@ -53,20 +41,14 @@ internal sealed class StandIn : IAsyncDisposable
 
     public static async Task<StandIn> StartAsync(Handler handler)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        StandIn? self = null;
-        app.Run(async context =>
+        var self = new StandIn();
+        self._server = await LoopbackServer.StartAsync(async (context, stopping) =>
         {
             var received = await ReadAsync(context.Request);
-            self!._requests.Enqueue(received);
+            self._requests.Enqueue(received);
             self.FirstRequest.TrySetResult();
-            await handler(context, received, self._stopping.Token);
+            await handler(context, received, stopping);
         });
-        await app.StartAsync();
-        self = new StandIn(app, new Uri(app.Urls.Single().TrimEnd('/') + "/"));
         return self;
     }
 
@@ -82,35 +64,12 @@ internal sealed class StandIn : IAsyncDisposable
     public static Handler Json(string json) => Raw(200, "application/json; charset=utf-8", json);
 
     /// <summary>Accepts the request and never answers, until the client gives up or the stand-in stops.</summary>
-    public static Handler NeverAnswers() => async (context, _, stopping) =>
-    {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, either.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    };
+    public static Handler NeverAnswers() => (context, _, stopping) => LoopbackServer.NeverAnswerAsync(context, stopping);
 
     /// <summary>An address on which nothing listens: a port the OS just handed out and took back.</summary>
-    public static Uri ClosedPortEndpoint()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/siteverify");
-    }
+    public static Uri ClosedPortEndpoint() => Loopback.ClosedPortUri("siteverify");
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private static async Task<ReceivedRequest> ReadAsync(HttpRequest request)
     {

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Verification.TencentCloud.Tests;
 
@@ -64,15 +59,12 @@ internal sealed record Answer(int Status, string ContentType, string Body)
 /// </summary>
 internal sealed class SendSmsStandIn : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<SendSmsRequest> _requests = new();
     private readonly ConcurrentQueue<string> _problems = new();
-    private readonly CancellationTokenSource _stopping = new();
-
-    private SendSmsStandIn(WebApplication app) => _app = app;
+    private LoopbackServer _server = null!;
 
     /// <summary>The root URL to configure as <c>Endpoint</c>.</summary>
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint => _server.BaseAddress;
 
     /// <summary>Every request that arrived.</summary>
     public IReadOnlyList<SendSmsRequest> Requests => [.. _requests];
@@ -87,36 +79,17 @@ internal sealed class SendSmsStandIn : IAsyncDisposable
     /// <param name="clock">The stand-in's clock, for the 5-minute timestamp window (the test's fake clock).</param>
     public static async Task<SendSmsStandIn> StartAsync(Func<SendSmsRequest, Answer?> answer, Func<DateTimeOffset> clock)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var self = new SendSmsStandIn(app);
-        app.Run(context => self.HandleAsync(context, answer, clock));
-        await app.StartAsync();
-        self.Endpoint = new Uri(app.Urls.Single().TrimEnd('/') + "/");
+        var self = new SendSmsStandIn();
+        self._server = await LoopbackServer.StartAsync((context, stopping) => self.HandleAsync(context, answer, clock, stopping));
         return self;
     }
 
     /// <summary>An address on which nothing listens: a port the OS just handed out and took back.</summary>
-    public static Uri ClosedPortEndpoint()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/");
-    }
+    public static Uri ClosedPortEndpoint() => Loopback.ClosedPortUri();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private async Task HandleAsync(HttpContext context, Func<SendSmsRequest, Answer?> answer, Func<DateTimeOffset> clock)
+    private async Task HandleAsync(HttpContext context, Func<SendSmsRequest, Answer?> answer, Func<DateTimeOffset> clock, CancellationToken stopping)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
@@ -141,14 +114,7 @@ internal sealed class SendSmsStandIn : IAsyncDisposable
             return;
         }
 
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, either.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await LoopbackServer.NeverAnswerAsync(context, stopping);
     }
 
     private static async Task WriteAsync(HttpContext context, Answer answer)

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Logging;
 
 namespace Verification.Twilio.Tests;
 
@@ -46,23 +41,22 @@ internal sealed class TwilioStandIn : IAsyncDisposable
 {
     public const string MessageSid = "SM0123456789abcdef0123456789abcdef";
 
-    private readonly WebApplication _app;
-    private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly ConcurrentQueue<Answer> _script;
     private readonly Answer _then;
 
-    private TwilioStandIn(WebApplication app, Expected expected, IEnumerable<Answer> script, Answer then)
+    private LoopbackServer _server = null!;
+
+    private TwilioStandIn(Expected expected, IEnumerable<Answer> script, Answer then)
     {
-        _app = app;
         ExpectedRequest = expected;
         _script = new ConcurrentQueue<Answer>(script);
         _then = then;
     }
 
     /// <summary>The stand-in's root, to configure as <c>Endpoint</c>, for example <c>http://127.0.0.1:43817/</c>.</summary>
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint => _server.BaseAddress;
 
     public Expected ExpectedRequest { get; }
 
@@ -81,27 +75,15 @@ internal sealed class TwilioStandIn : IAsyncDisposable
     /// </summary>
     public static async Task<TwilioStandIn> StartAsync(Expected? expected = null, IEnumerable<Answer>? script = null, Answer? then = null, bool hang = false, TimeSpan delay = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var self = new TwilioStandIn(app, expected ?? Expected.AuthToken(), script ?? [], then ?? Answer.Created());
-        app.Run(async context =>
+        var self = new TwilioStandIn(expected ?? Expected.AuthToken(), script ?? [], then ?? Answer.Created());
+        self._server = await LoopbackServer.StartAsync(async (context, stopping) =>
         {
             var received = await ReadAsync(context.Request);
             self._requests.Enqueue(received);
             self.FirstRequest.TrySetResult();
             if (hang)
             {
-                using var either = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, self._stopping.Token);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, either.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-
+                await LoopbackServer.NeverAnswerAsync(context, stopping);
                 return;
             }
 
@@ -120,28 +102,13 @@ internal sealed class TwilioStandIn : IAsyncDisposable
 
             await context.Response.WriteAsync(answer.Body);
         });
-        await app.StartAsync();
-        self.Endpoint = new Uri(app.Urls.Single().TrimEnd('/') + "/");
         return self;
     }
 
     /// <summary>An API root on which nothing listens: a port the OS just handed out and took back.</summary>
-    public static Uri ClosedPortEndpoint()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/");
-    }
+    public static Uri ClosedPortEndpoint() => Loopback.ClosedPortUri();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        _stopping.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     /// <summary>The <c>status</c> of the account resource (GET /2010-04-01/Accounts/{sid}.json): active, suspended or closed.</summary>
     public string AccountStatus { get; set; } = "active";
