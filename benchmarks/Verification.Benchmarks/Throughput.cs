@@ -42,7 +42,8 @@ internal static class Throughput
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput {algorithm}: {count} send+verify on {threads} threads"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor loop   {floorRate,12:F0} ops/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  service      {oursRate,12:F0} ops/s"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio        {ratio,12:F3}  (budget >= 0.85: {(ratio >= 0.85 ? "met" : "missed")})"));
+        var budget = algorithm == "RS256" ? 0.90 : 0.70; // the budgets of docs/performance.md
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio        {ratio,12:F3}  (budget >= {budget:F2}: {(ratio >= budget ? "met" : "missed")})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT throughput {algorithm} floor_ops_s={floorRate:F0} service_ops_s={oursRate:F0} ratio={ratio:F3}"));
         return 0;
     }

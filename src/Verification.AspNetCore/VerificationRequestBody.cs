@@ -34,15 +34,24 @@ public static class VerificationRequestBody
         try
         {
             var length = 0;
-            while (length <= max)
+            try
             {
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length, max + 1 - length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                while (length <= max)
                 {
-                    break;
-                }
+                    var read = await request.Body.ReadAsync(buffer.AsMemory(length, max + 1 - length), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
 
-                length += read;
+                    length += read;
+                }
+            }
+            catch (BadHttpRequestException)
+            {
+                // The server could not read the body (it ended before its Content-Length, or its chunking was
+                // broken): the request's fault, answered as one, never as a 500.
+                return Malformed("The request body ended early or could not be read.");
             }
 
             if (length > max)

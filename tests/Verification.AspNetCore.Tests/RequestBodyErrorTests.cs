@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 
 namespace Verification.AspNetCore.Tests;
 
@@ -334,5 +335,29 @@ public sealed class RequestBodyErrorTests
             length = 0;
             return false;
         }
+    }
+
+    [Fact]
+    public async Task ReadAsync_BodyThatEndsBeforeItsLength_IsInvalidArgumentOnBodyNotAnException()
+    {
+        // What Kestrel throws when a client sends fewer bytes than its Content-Length and closes (seen under load).
+        var context = new DefaultHttpContext();
+        context.Request.Body = new EndsEarlyStream(Encoding.UTF8.GetBytes("""{"phone_number":"+86"""));
+
+        var result = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.SendVerificationBody);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(VerificationErrorCodes.InvalidArgument, result.Error!.Code);
+        Assert.Equal("body", result.Error.Field);
+        Assert.Equal(VerificationErrorReasons.Malformed, result.Error.Reason);
+    }
+
+    /// <summary>A request body that gives its bytes and then fails as Kestrel's does when the content ends early.</summary>
+    private sealed class EndsEarlyStream(byte[] start) : MemoryStream(start)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position < Length
+                ? base.ReadAsync(buffer, cancellationToken)
+                : throw new BadHttpRequestException("Unexpected end of request content.", StatusCodes.Status400BadRequest);
     }
 }
