@@ -59,7 +59,9 @@ management_port="$(free_port)"
 # The sample as it ships, with: HS256 (ephemeral key), the no-op sender, warnings-only logging for both endpoints, and
 # the limits a load run from one client would trip switched off (per-IP window, global SMS budget; the region's SMS
 # budget raised so that its counter is still charged) — every request is one client address, and those limits exist
-# to stop exactly that. Without the region's, the run measured captcha_required refusals after its first 500 sends.
+# to stop exactly that. Without the region's, the run measured captcha_required refusals after its first 500 sends;
+# without a larger in-memory store, store_unavailable refusals once its 1,000,000 entries (records and counters,
+# about eight per send) were full.
 (
     cd samples/Verification.Samples.WebApi
     exec env ASPNETCORE_ENVIRONMENT=Production \
@@ -69,6 +71,7 @@ management_port="$(free_port)"
         Verification__Throttling__GlobalSmsPerHour=0 \
         Verification__Throttling__GlobalSmsPerDay=0 \
         Verification__Throttling__GlobalSmsPerRegionPerHour=2147483647 \
+        Verification__InMemoryStore__MaxEntries=20000000 \
         Logging__LogLevel__Default=Warning Logging__LogLevel__Verification=Warning \
         dotnet bin/Release/net10.0/Verification.Samples.WebApi.dll --urls "http://127.0.0.1:$http_port" \
         --Sample:ManagementUrl="http://127.0.0.1:$management_port"

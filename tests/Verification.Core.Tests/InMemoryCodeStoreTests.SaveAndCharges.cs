@@ -46,6 +46,29 @@ public sealed partial class InMemoryCodeStoreTests
         Assert.Equal(AttemptStatus.Verified, (await _store.AttemptAsync(live.Id, RightHash, MaxAttempts, AmpleBudget, T0)).Status);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SaveAsync_TwoChargesOfOneCounter_ChargeItTwice(bool counterAlreadyOpen)
+    {
+        // The save reads each counter once and then adds in place: a counter named twice must still count both.
+        var budget = new RateCharge("budget:shared", 5, TimeSpan.FromHours(1));
+        if (counterAlreadyOpen)
+        {
+            await SaveAsync(contact: "+8613800138001", charges: [budget]);
+        }
+
+        await SaveAsync(contact: "+8613800138002", charges: [budget, budget]);
+
+        var held = counterAlreadyOpen ? 3 : 2;
+        var counters = await _store.ReadCountersAsync([budget], T0);
+        Assert.Equal(held, counters[0].Count);
+        var last = await _store.SaveAsync(NewRecord(contact: "+8613800138003"), [budget with { Amount = 5 - held }], waiveSoftLimits: false, T0);
+        Assert.Equal(SaveStatus.Saved, last.Status);
+        var refused = await _store.SaveAsync(NewRecord(contact: "+8613800138004"), [budget], waiveSoftLimits: false, T0);
+        Assert.Equal(SaveStatus.RateLimited, refused.Status);
+    }
+
     [Fact]
     public async Task SaveAsync_SoftChargeOverLimit_CaptchaRequired()
     {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Verification;
 
 /// <content>
@@ -9,6 +11,9 @@ public sealed partial class InMemoryCodeStore
 {
     /// <summary>Keys up to this long are joined on the stack; longer ones (rare, from custom callers) as a string.</summary>
     private const int StackKeyLength = 256;
+
+    /// <summary>A save with up to this many charges reads their counters into a stack buffer.</summary>
+    private const int StackCounters = 32;
 
     /// <inheritdoc />
     /// <param name="charges">The charges whose counters to read.</param>
@@ -52,21 +57,18 @@ public sealed partial class InMemoryCodeStore
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The first charge of <paramref name="kind"/> its counter refuses, and when that window ends.</summary>
-    private (RateCharge Charge, TimeSpan RetryAfter)? FirstRefused(IReadOnlyList<RateCharge> charges, RateLimitKind kind, long ticks)
+    /// <summary>
+    /// The first charge of <paramref name="kind"/> its counter (read once, in <paramref name="held"/>) refuses, and
+    /// when that window ends.
+    /// </summary>
+    private static (RateCharge Charge, TimeSpan RetryAfter)? FirstRefused(IReadOnlyList<RateCharge> charges, ReadOnlySpan<Counter> held, RateLimitKind kind, long ticks)
     {
         for (var i = 0; i < charges.Count; i++)
         {
             var charge = charges[i];
-            if (charge.Kind != kind)
+            if (charge.Kind == kind && charge.IsRefusedAt(held[i].Count))
             {
-                continue;
-            }
-
-            var counter = Current(charge, ticks);
-            if (charge.IsRefusedAt(counter.Count))
-            {
-                return (charge, RetryAfter(counter, ticks));
+                return (charge, RetryAfter(held[i], ticks));
             }
         }
 
@@ -91,6 +93,34 @@ public sealed partial class InMemoryCodeStore
         for (var i = 0; i < charges.Count; i++)
         {
             Add(charges[i], ticks);
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="charges"/> whose counters were just read into <paramref name="held"/> (under the same
+    /// lock): an open window is bumped in place with one lookup; a new one is made as <see cref="Add"/> makes it.
+    /// </summary>
+    private void AddAll(IReadOnlyList<RateCharge> charges, ReadOnlySpan<Counter> held, long ticks)
+    {
+        Span<char> buffer = stackalloc char[StackKeyLength];
+        var counters = _counters.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var i = 0; i < charges.Count; i++)
+        {
+            var charge = charges[i];
+            if (charge.Amount <= 0)
+            {
+                continue;
+            }
+
+            if (held[i].WindowEnd != 0)
+            {
+                // Two charges of one save may name one counter: the second sees the first's count through the ref.
+                ref var counter = ref CollectionsMarshal.GetValueRefOrNullRef(counters, KeyOf(charge, buffer));
+                counter = counter with { Count = counter.Count + charge.Amount };
+                continue;
+            }
+
+            Add(charge, ticks);
         }
     }
 
