@@ -14,7 +14,15 @@ internal sealed class VerificationEndpoints(IVerificationService service, IImage
     /// <summary>Whether the built-in image captcha is registered (then its endpoints are mapped).</summary>
     public bool HasImageCaptcha => captcha is not null;
 
-    public Task<IResult> SendAsync(HttpContext context) => AnswerAsync(context, async () =>
+    public Task<IResult> SendAsync(HttpContext context) => AnswerAsync(context, static (self, context) => self.SendCoreAsync(context));
+
+    public Task<IResult> VerifyAsync(HttpContext context) => AnswerAsync(context, static (self, context) => self.VerifyCoreAsync(context));
+
+    public Task<IResult> CaptchaDataAsync(HttpContext context) => AnswerAsync(context, static (self, context) => self.CaptchaDataCoreAsync(context));
+
+    public Task<IResult> CaptchaVerifyAsync(HttpContext context) => AnswerAsync(context, static (self, context) => self.CaptchaVerifyCoreAsync(context));
+
+    private async Task<IResult> SendCoreAsync(HttpContext context)
     {
         var body = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.SendVerificationBody, context.RequestAborted).ConfigureAwait(false);
         if (!body.Succeeded)
@@ -29,9 +37,9 @@ internal sealed class VerificationEndpoints(IVerificationService service, IImage
 
         var request = new VerificationRequest(body.Value.PhoneNumber, body.Value.Email, target, usage, CaptchaToken(context.Request));
         return VerificationHttpResults.From(await service.SendAsync(request, Context(context), context.RequestAborted).ConfigureAwait(false));
-    });
+    }
 
-    public Task<IResult> VerifyAsync(HttpContext context) => AnswerAsync(context, async () =>
+    private async Task<IResult> VerifyCoreAsync(HttpContext context)
     {
         var body = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.VerifyVerificationBody, context.RequestAborted).ConfigureAwait(false);
         if (!body.Succeeded)
@@ -41,19 +49,19 @@ internal sealed class VerificationEndpoints(IVerificationService service, IImage
 
         var request = new VerifyRequest(body.Value.VerificationId, body.Value.VerificationCode);
         return VerificationHttpResults.From(await service.VerifyAsync(request, Context(context), context.RequestAborted).ConfigureAwait(false));
-    });
+    }
 
-    public Task<IResult> CaptchaDataAsync(HttpContext context) => AnswerAsync(context, async () =>
-        // The body carries nothing the challenge needs; clients may send {} or nothing at all.
-        VerificationHttpResults.From(await captcha!.CreateChallengeAsync(Context(context), context.RequestAborted).ConfigureAwait(false)));
+    // The body carries nothing the challenge needs; clients may send {} or nothing at all.
+    private async Task<IResult> CaptchaDataCoreAsync(HttpContext context) =>
+        VerificationHttpResults.From(await captcha!.CreateChallengeAsync(Context(context), context.RequestAborted).ConfigureAwait(false));
 
-    public Task<IResult> CaptchaVerifyAsync(HttpContext context) => AnswerAsync(context, async () =>
+    private async Task<IResult> CaptchaVerifyCoreAsync(HttpContext context)
     {
         var body = await VerificationRequestBody.ReadAsync(context.Request, VerificationJsonContext.Default.CaptchaVerifyBody, context.RequestAborted).ConfigureAwait(false);
         return body.Succeeded
             ? VerificationHttpResults.From(await captcha!.VerifyChallengeAsync(body.Value.Token, body.Value.Key, context.RequestAborted).ConfigureAwait(false))
             : VerificationHttpResults.Error(body.Error);
-    });
+    }
 
     /// <summary>Any other method on a library path: a plain OPTIONS learns the methods, the rest get the JSON 405.</summary>
     public static Task OtherMethodAsync(HttpContext context)
@@ -72,12 +80,15 @@ internal sealed class VerificationEndpoints(IVerificationService service, IImage
     public static Task NotFoundAsync(HttpContext context) =>
         VerificationHttpResults.NotFound().ExecuteAsync(context);
 
-    /// <summary>Runs a handler; an exception becomes the logged JSON 500, a client that went away gets nothing.</summary>
-    private async Task<IResult> AnswerAsync(HttpContext context, Func<Task<IResult>> handle)
+    /// <summary>
+    /// Runs a handler; an exception becomes the logged JSON 500, a client that went away gets nothing. The handlers
+    /// are static lambdas over this instance, so a request allocates no closure for them.
+    /// </summary>
+    private async Task<IResult> AnswerAsync(HttpContext context, Func<VerificationEndpoints, HttpContext, Task<IResult>> handle)
     {
         try
         {
-            return await handle().ConfigureAwait(false);
+            return await handle(this, context).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

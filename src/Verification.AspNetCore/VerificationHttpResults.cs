@@ -19,6 +19,8 @@ namespace Verification.AspNetCore;
 /// </summary>
 public static class VerificationHttpResults
 {
+    private const string JsonContentType = "application/json; charset=utf-8";
+
     /// <summary>200 with <c>{"verification_id", "expires_in", "is_user"?}</c>.</summary>
     /// <param name="value">What the send answered.</param>
     public static IResult Ok(VerificationResponse value) => Json(value, VerificationJsonContext.Readable.VerificationResponse);
@@ -110,14 +112,6 @@ public static class VerificationHttpResults
         return result;
     }
 
-    private static Task WriteAsync(HttpResponse response, byte[] json, string contentType)
-    {
-        response.ContentType = contentType;
-        response.ContentLength = json.Length;
-        response.Headers.CacheControl = "no-store";
-        return response.Body.WriteAsync(json).AsTask();
-    }
-
     /// <summary>The error format of the endpoint's group, else of the registered options, else CloudBase.</summary>
     private static VerificationErrorFormat FormatOf(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<VerificationEndpointMetadata>()?.ErrorFormat
@@ -132,7 +126,7 @@ public static class VerificationHttpResults
         {
             ArgumentNullException.ThrowIfNull(httpContext);
             httpContext.Response.StatusCode = StatusCodes.Status200OK;
-            return WriteAsync(httpContext.Response, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json; charset=utf-8");
+            return PooledJsonWriter.WriteAsync(httpContext.Response, value, typeInfo, JsonContentType);
         }
     }
 
@@ -156,7 +150,7 @@ public static class VerificationHttpResults
                 return Problem().ExecuteAsync(httpContext);
             }
 
-            return WriteAsync(response, JsonSerializer.SerializeToUtf8Bytes(body, VerificationJsonContext.Readable.VerificationErrorBody), "application/json; charset=utf-8");
+            return PooledJsonWriter.WriteAsync(response, body, VerificationJsonContext.Readable.VerificationErrorBody, JsonContentType);
         }
 
         /// <summary>RFC 9457, through the app's IProblemDetailsService when it has one.</summary>
