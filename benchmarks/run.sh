@@ -88,10 +88,11 @@ wrk_run() { # name, extra wrk args…
     wrk -t1 -c16 -d10s --latency "$@" | tee "$results/wrk-$name.log"
 }
 # Warm-up of both endpoints, then two alternating rounds; the better round of each counts.
-wrk -t1 -c16 -d3s "$base/ping" >/dev/null
+# Both endpoints run through a wrk script doing the same Lua work per request (benchmarks/ping.lua, send.lua).
+wrk -t1 -c16 -d3s -s benchmarks/ping.lua "$base" >/dev/null
 wrk -t1 -c16 -d3s -s benchmarks/send.lua "$base" -- 0 >/dev/null
 for round in 1 2; do
-    wrk_run "trivial-$round" "$base/ping"
+    wrk_run "trivial-$round" -s benchmarks/ping.lua "$base"
     wrk_run "send-$round" -s benchmarks/send.lua "$base" -- "$round"
 done
 
