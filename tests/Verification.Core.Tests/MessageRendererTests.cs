@@ -116,6 +116,46 @@ public sealed class MessageRendererTests
         Assert.Equal($"【Contoso】您的登录验证码为：{Code}，10分钟内有效。请勿泄露给他人。", chinese.Body);
     }
 
+    [Theory]
+    [InlineData(VerificationChannel.Sms)]
+    [InlineData(VerificationChannel.Email)]
+    public void Render_PlaceholdersInsideTheWords_FilledAsByReplacingPurposeMinutesCodeProductInTurn(VerificationChannel channel)
+    {
+        // The purpose's own {product} and {minutes}, the lifetime's {code}, and a product name holding "{code}" (text),
+        // an unknown placeholder and a lone brace (text): what replacing purpose, minutes, code, then product gives.
+        var words = new MessageTemplateLocalizer();
+        var template = "{purpose}|{minutes}|{code}|{product}|{unknown}|{";
+        words.Set(channel == VerificationChannel.Sms ? "Sms" : "Email.Lead", template, null);
+        words.Set("Purpose", "code for {product}valid {minutes} {purpose}", null);
+        words.Set("Minutes", "{minutes} min ({code}, {minutes})", null);
+        var renderer = new VerificationMessageRenderer([words]);
+
+        var message = renderer.Render(Context(channel, "en-US", product: "P{code}"));
+
+        var lifetime = "10 min (012345, 10)";
+        var expected = $"code for P{{code}} valid {lifetime} {{purpose}}|{lifetime}|012345|P{{code}} |{{unknown}}|{{";
+        var text = channel == VerificationChannel.Sms ? message.Body : message.Body.Split('\n')[0];
+        Assert.Equal(expected, text);
+    }
+
+    [Fact]
+    public void Render_ManyMessagesOnOneThread_EachItsOwnText()
+    {
+        // The thread's builder is reused: a long message after short ones (and the reverse) keeps nothing of the other.
+        var words = new MessageTemplateLocalizer();
+        words.Set("Sms.PasswordReset", new string('x', 5000) + "{code}", null);
+        var renderer = new VerificationMessageRenderer([words]);
+
+        for (var round = 0; round < 3; round++)
+        {
+            var signIn = renderer.Render(Context(VerificationChannel.Sms, "en-US", VerificationUsage.SignIn));
+            var reset = renderer.Render(Context(VerificationChannel.Sms, "en-US", VerificationUsage.PasswordReset));
+
+            Assert.Equal($"{Code} is your sign-in code. It expires in 10 minutes. Do not share it with anyone.", signIn.Body);
+            Assert.Equal(new string('x', 5000) + Code, reset.Body);
+        }
+    }
+
     [Fact]
     public void Set_UnknownTemplateName_ThrowsNamingTheEntries()
     {

@@ -34,8 +34,23 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
 
     private static string[] Templates => ["Sms", "Email.Subject", "Email.Lead", "Email.Expiry", "Email.Warning"];
 
-    private static readonly IStringLocalizer BuiltIn = new ResourceLocalizer(
+    // The per-usage entry names, made once ("Sms.SignIn", "Purpose.SignIn"), indexed by template and usage value.
+    private static readonly string?[][] UsageTemplateNames = [.. Templates.Select(static t => ByUsage(t + "."))];
+
+    private static readonly string?[] PurposeNames = ByUsage("Purpose.");
+
+    private const int SmsTemplate = 0;
+    private const int SubjectTemplate = 1;
+    private const int LeadTemplate = 2;
+    private const int ExpiryTemplate = 3;
+    private const int WarningTemplate = 4;
+
+    private static readonly ResourceLocalizer BuiltIn = new(
         new System.Resources.ResourceManager("Verification.Delivery.VerificationMessages", typeof(VerificationMessageRenderer).Assembly));
+
+    // A rendering builds its text in the thread's builder (one string per text, no intermediate ones); see Fill.
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
 
     private readonly IStringLocalizer[] _localizers;
 
@@ -50,20 +65,36 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
     public VerificationMessageRenderer(IEnumerable<IStringLocalizer> localizers)
     {
         ArgumentNullException.ThrowIfNull(localizers);
-        _localizers = [.. localizers, BuiltIn];
+        _localizers = [.. localizers];
+    }
+
+    /// <summary>The placeholders a text may hold where it is filled.</summary>
+    [Flags]
+    private enum Placeholders
+    {
+        Code = 1,
+        Product = 2,
+        Minutes = 4,
+        Purpose = 8,
+        All = Code | Product | Minutes | Purpose,
     }
 
     /// <inheritdoc />
     public RenderedMessage Render(MessageRenderContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (_localizers.Length == 0)
+        {
+            // The built-in resources are read in the message's culture directly: no switch of the thread's culture.
+            return Render(context, context.Culture);
+        }
 
-        // IStringLocalizer reads in the current UI culture: the message's, for the time of the lookups.
+        // An IStringLocalizer reads in the current UI culture: the message's, for the time of the lookups.
         var previous = CultureInfo.CurrentUICulture;
         CultureInfo.CurrentUICulture = context.Culture;
         try
         {
-            return context.Channel == VerificationChannel.Sms ? RenderSms(context) : RenderEmail(context);
+            return Render(context, context.Culture);
         }
         finally
         {
@@ -71,9 +102,17 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         }
     }
 
-    private RenderedMessage RenderSms(MessageRenderContext context)
+    private RenderedMessage Render(MessageRenderContext context, CultureInfo culture)
     {
-        var text = new StringBuilder(Fill(Template("Sms", context.Usage), context, "Product.Sms"));
+        var fill = new Fills(this, context, culture);
+        return context.Channel == VerificationChannel.Sms ? RenderSms(fill) : RenderEmail(fill);
+    }
+
+    private static RenderedMessage RenderSms(in Fills fill)
+    {
+        var context = fill.Context;
+        var text = Rent();
+        fill.Into(text, fill.Template(SmsTemplate), "Product.Sms");
         if (context.AndroidAppHash is { Length: > 0 } hash)
         {
             text.Append("\n\n").Append(hash);
@@ -85,15 +124,16 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
             text.Append("\n\n@").Append(host).Append(" #").Append(context.Code);
         }
 
-        return new RenderedMessage(null, text.ToString(), null);
+        return new RenderedMessage(null, Return(text), null);
     }
 
-    private RenderedMessage RenderEmail(MessageRenderContext context)
+    private static RenderedMessage RenderEmail(in Fills fill)
     {
-        var subject = Fill(Template("Email.Subject", context.Usage), context, "Product");
-        var lead = Fill(Template("Email.Lead", context.Usage), context, "Product");
-        var expiry = Fill(Template("Email.Expiry", context.Usage), context, "Product");
-        var warning = Fill(Template("Email.Warning", context.Usage), context, "Product");
+        var context = fill.Context;
+        var subject = fill.Text(SubjectTemplate, "Product");
+        var lead = fill.Text(LeadTemplate, "Product");
+        var expiry = fill.Text(ExpiryTemplate, "Product");
+        var warning = fill.Text(WarningTemplate, "Product");
         var body = $"{lead}\n\n    {context.Code}\n\n{expiry}\n{warning}\n";
         var html =
             "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">" +
@@ -104,30 +144,8 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         return new RenderedMessage(subject, body, html);
     }
 
-    /// <summary>The template <paramref name="name"/> of the usage (<c>Sms.SignIn</c>) or, without one, the general one.</summary>
-    private string Template(string name, VerificationUsage? usage) =>
-        (usage is { } u ? Find($"{name}.{u}") : null) ?? Find(name) ?? string.Empty;
-
-    private string Fill(string template, MessageRenderContext context, string productEntry)
-    {
-        var minutes = Math.Max(1, (int)Math.Ceiling(context.Lifetime.TotalMinutes));
-        var product = string.IsNullOrWhiteSpace(context.ProductName)
-            ? string.Empty
-            : (Find(productEntry) ?? "{product} ").Replace("{product}", context.ProductName.Trim(), StringComparison.Ordinal);
-        var purpose = (context.Usage is { } usage ? Find("Purpose." + usage) : null) ?? Find("Purpose") ?? string.Empty;
-        var lifetime = ((minutes == 1 ? Find("Minutes.One") : null) ?? Find("Minutes") ?? "{minutes}")
-            .Replace("{minutes}", minutes.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-
-        // The code last, so that a product name holding "{code}" stays text.
-        return template
-            .Replace("{purpose}", purpose, StringComparison.Ordinal)
-            .Replace("{minutes}", lifetime, StringComparison.Ordinal)
-            .Replace("{code}", context.Code, StringComparison.Ordinal)
-            .Replace("{product}", product, StringComparison.Ordinal);
-    }
-
-    /// <summary>The entry <paramref name="name"/> of the first localizer that has it in the current UI culture.</summary>
-    private string? Find(string name)
+    /// <summary>The entry <paramref name="name"/> of the first localizer that has it, else the built-in one, in <paramref name="culture"/>.</summary>
+    private string? Find(string name, CultureInfo culture)
     {
         foreach (var localizer in _localizers)
         {
@@ -138,12 +156,145 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
             }
         }
 
-        return null;
+        return BuiltIn.Find(name, culture);
+    }
+
+    /// <summary>The names <paramref name="prefix"/> + usage, at each usage's value (a value no usage has is null).</summary>
+    private static string?[] ByUsage(string prefix)
+    {
+        var usages = Enum.GetValues<VerificationUsage>();
+        var names = new string?[usages.Max(static u => (int)u) + 1];
+        foreach (var usage in usages)
+        {
+            names[(int)usage] = prefix + usage;
+        }
+
+        return names;
+    }
+
+    /// <summary>The per-usage name of <paramref name="usage"/> in <paramref name="names"/>, or null for a value no usage has.</summary>
+    private static string? NameOf(string?[] names, VerificationUsage? usage) =>
+        usage is { } u && (uint)u < (uint)names.Length ? names[(int)u] : null;
+
+    private static StringBuilder Rent()
+    {
+        var builder = t_builder ?? new StringBuilder(256);
+        t_builder = null;
+        return builder.Clear();
+    }
+
+    private static string Return(StringBuilder builder)
+    {
+        var text = builder.ToString();
+        if (builder.Capacity <= 4096)
+        {
+            t_builder = builder;
+        }
+
+        return text;
+    }
+
+    /// <summary>What a message's templates are filled with: found once per message.</summary>
+    private readonly struct Fills
+    {
+        private readonly VerificationMessageRenderer _renderer;
+        private readonly CultureInfo _culture;
+        private readonly string _purpose;
+        private readonly string _lifetime;
+        private readonly int _minutes;
+
+        public Fills(VerificationMessageRenderer renderer, MessageRenderContext context, CultureInfo culture)
+        {
+            _renderer = renderer;
+            _culture = culture;
+            Context = context;
+            _minutes = Math.Max(1, (int)Math.Ceiling(context.Lifetime.TotalMinutes));
+            _purpose = (NameOf(PurposeNames, context.Usage) is { } purpose ? renderer.Find(purpose, culture) : null) ?? renderer.Find("Purpose", culture) ?? string.Empty;
+            _lifetime = (_minutes == 1 ? renderer.Find("Minutes.One", culture) : null) ?? renderer.Find("Minutes", culture) ?? "{minutes}";
+        }
+
+        public MessageRenderContext Context { get; }
+
+        /// <summary>The template of the usage (<c>Sms.SignIn</c>) or, without one, the general one.</summary>
+        public string Template(int template) =>
+            (NameOf(UsageTemplateNames[template], Context.Usage) is { } name ? _renderer.Find(name, _culture) : null)
+            ?? _renderer.Find(Templates[template], _culture) ?? string.Empty;
+
+        /// <summary>A template filled, as its own string.</summary>
+        public string Text(int template, string productEntry)
+        {
+            var builder = Rent();
+            Into(builder, Template(template), productEntry);
+            return Return(builder);
+        }
+
+        /// <summary>
+        /// Appends <paramref name="template"/> with its placeholders filled, in one pass: <c>{purpose}</c> by the
+        /// purpose (whose own <c>{minutes}</c>, <c>{code}</c> and <c>{product}</c> are filled), <c>{minutes}</c> by the
+        /// lifetime (whose <c>{minutes}</c> is the number and whose <c>{code}</c> and <c>{product}</c> are filled),
+        /// <c>{code}</c> by the code, <c>{product}</c> by the product name as text (a name holding <c>{code}</c>
+        /// stays text). The same text as replacing purpose, minutes, code and product in that order.
+        /// </summary>
+        public void Into(StringBuilder into, string template, string productEntry)
+        {
+            var name = Context.ProductName;
+            var product = string.IsNullOrWhiteSpace(name)
+                ? string.Empty
+                : (_renderer.Find(productEntry, _culture) ?? "{product} ").Replace("{product}", name.Trim(), StringComparison.Ordinal);
+            Expand(into, template, product, Placeholders.All, lifetime: false);
+        }
+
+        private void Expand(StringBuilder into, string text, string product, Placeholders allowed, bool lifetime)
+        {
+            var rest = text.AsSpan();
+            while (rest.IndexOf('{') is var open and >= 0)
+            {
+                into.Append(rest[..open]);
+                rest = rest[open..];
+                if ((allowed & Placeholders.Purpose) != 0 && rest.StartsWith("{purpose}", StringComparison.Ordinal))
+                {
+                    Expand(into, _purpose, product, Placeholders.Minutes | Placeholders.Code | Placeholders.Product, lifetime: false);
+                    rest = rest["{purpose}".Length..];
+                }
+                else if ((allowed & Placeholders.Minutes) != 0 && rest.StartsWith("{minutes}", StringComparison.Ordinal))
+                {
+                    if (lifetime)
+                    {
+                        into.Append(_minutes);
+                    }
+                    else
+                    {
+                        Expand(into, _lifetime, product, Placeholders.Minutes | Placeholders.Code | Placeholders.Product, lifetime: true);
+                    }
+
+                    rest = rest["{minutes}".Length..];
+                }
+                else if ((allowed & Placeholders.Code) != 0 && rest.StartsWith("{code}", StringComparison.Ordinal))
+                {
+                    into.Append(Context.Code);
+                    rest = rest["{code}".Length..];
+                }
+                else if ((allowed & Placeholders.Product) != 0 && rest.StartsWith("{product}", StringComparison.Ordinal))
+                {
+                    into.Append(product);
+                    rest = rest["{product}".Length..];
+                }
+                else
+                {
+                    into.Append('{');
+                    rest = rest[1..];
+                }
+            }
+
+            into.Append(rest);
+        }
     }
 
     /// <summary>An <see cref="IStringLocalizer"/> over a <see cref="System.Resources.ResourceManager"/>, in the current UI culture.</summary>
     private sealed class ResourceLocalizer(System.Resources.ResourceManager resources) : IStringLocalizer
     {
+        public string? Find(string name, CultureInfo culture) => resources.GetString(name, culture);
+
         public LocalizedString this[string name] =>
             resources.GetString(name, CultureInfo.CurrentUICulture) is { } value
                 ? new LocalizedString(name, value, resourceNotFound: false)
