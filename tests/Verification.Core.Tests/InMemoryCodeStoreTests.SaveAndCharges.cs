@@ -47,18 +47,27 @@ public sealed partial class InMemoryCodeStoreTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task SaveAsync_TwoChargesOfOneCounter_ChargeItTwice(bool counterAlreadyOpen)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task SaveOrChargeAsync_TwoChargesOfOneCounter_ChargeItTwice(bool counterAlreadyOpen, bool charged)
     {
-        // The save reads each counter once and then adds in place: a counter named twice must still count both.
+        // A save or charge reads each counter once and then adds in place: a counter named twice must count both.
         var budget = new RateCharge("budget:shared", 5, TimeSpan.FromHours(1));
         if (counterAlreadyOpen)
         {
             await SaveAsync(contact: "+8613800138001", charges: [budget]);
         }
 
-        await SaveAsync(contact: "+8613800138002", charges: [budget, budget]);
+        if (charged)
+        {
+            await _store.ChargeAsync([budget, budget], T0);
+        }
+        else
+        {
+            await SaveAsync(contact: "+8613800138002", charges: [budget, budget]);
+        }
 
         var held = counterAlreadyOpen ? 3 : 2;
         var counters = await _store.ReadCountersAsync([budget], T0);

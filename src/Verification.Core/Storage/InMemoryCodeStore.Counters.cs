@@ -12,7 +12,7 @@ public sealed partial class InMemoryCodeStore
     /// <summary>Keys up to this long are joined on the stack; longer ones (rare, from custom callers) as a string.</summary>
     private const int StackKeyLength = 256;
 
-    /// <summary>A save with up to this many charges reads their counters into a stack buffer.</summary>
+    /// <summary>A save or charge with up to this many charges reads their counters into a stack buffer.</summary>
     private const int StackCounters = 32;
 
     /// <inheritdoc />
@@ -47,11 +47,13 @@ public sealed partial class InMemoryCodeStore
     {
         ArgumentNullException.ThrowIfNull(charges);
         var ticks = now.UtcTicks;
+        Span<Counter> held = charges.Count <= StackCounters ? stackalloc Counter[StackCounters] : new Counter[charges.Count];
+        held = held[..charges.Count];
         lock (_gate)
         {
             Sweep(ticks);
-            EnsureRoom(NewCounters(charges, ticks));
-            AddAll(charges, ticks);
+            EnsureRoom(ReadHeld(charges, held, ticks));
+            AddAll(charges, held, ticks);
         }
 
         return ValueTask.CompletedTask;
@@ -75,25 +77,20 @@ public sealed partial class InMemoryCodeStore
         return null;
     }
 
-    /// <summary>How many of <paramref name="charges"/> would open a counter that is not held yet.</summary>
-    private int NewCounters(IReadOnlyList<RateCharge> charges, long ticks)
+    /// <summary>
+    /// Reads the counter of each of <paramref name="charges"/> into <paramref name="held"/> (one lookup each, under the
+    /// lock) and returns how many of them would open a counter that is not held yet.
+    /// </summary>
+    private int ReadHeld(IReadOnlyList<RateCharge> charges, Span<Counter> held, long ticks)
     {
-        var added = 0;
-        for (var i = 0; i < charges.Count; i++)
+        var opened = 0;
+        for (var i = 0; i < held.Length; i++)
         {
-            var charge = charges[i];
-            added += charge.Amount > 0 && Current(charge, ticks).WindowEnd == 0 ? 1 : 0;
+            held[i] = Current(charges[i], ticks);
+            opened += charges[i].Amount > 0 && held[i].WindowEnd == 0 ? 1 : 0;
         }
 
-        return added;
-    }
-
-    private void AddAll(IReadOnlyList<RateCharge> charges, long ticks)
-    {
-        for (var i = 0; i < charges.Count; i++)
-        {
-            Add(charges[i], ticks);
-        }
+        return opened;
     }
 
     /// <summary>

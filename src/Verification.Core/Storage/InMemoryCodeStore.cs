@@ -116,12 +116,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
         lock (_gate)
         {
             Sweep(ticks);
-            var added = 1;
-            for (var i = 0; i < held.Length; i++)
-            {
-                held[i] = Current(charges[i], ticks);
-                added += charges[i].Amount > 0 && held[i].WindowEnd == 0 ? 1 : 0;
-            }
+            var opened = ReadHeld(charges, held, ticks);
 
             // Hard limits first: solving a captcha cannot help against them, so they are reported before soft ones.
             if (FirstRefused(charges, held, RateLimitKind.Hard, ticks) is { } hard)
@@ -134,7 +129,7 @@ public sealed partial class InMemoryCodeStore : ICodeStore, ILiveCodeStore
                 return ValueTask.FromResult(new SaveOutcome(SaveStatus.CaptchaRequired, soft.Charge, soft.RetryAfter));
             }
 
-            EnsureRoom(added);
+            EnsureRoom(1 + opened);
             AddAll(charges, held, ticks);
 
             var superseded = Guid.Empty;
