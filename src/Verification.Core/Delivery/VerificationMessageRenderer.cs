@@ -23,6 +23,9 @@ namespace Verification;
 /// </remarks>
 public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
 {
+    // Declared first: the initializers below read it.
+    private static readonly string[] Templates = ["Sms", "Email.Subject", "Email.Lead", "Email.Expiry", "Email.Warning"];
+
     /// <summary>The template and word names a localizer may provide.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
@@ -32,23 +35,14 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         "Product", "Product.Sms", "Minutes", "Minutes.One",
     ];
 
-    private static string[] Templates => ["Sms", "Email.Subject", "Email.Lead", "Email.Expiry", "Email.Warning"];
-
-    // The per-usage entry names, made once ("Sms.SignIn", "Purpose.SignIn"), indexed by template and usage value.
-    private static readonly string?[][] UsageTemplateNames = [.. Templates.Select(static t => ByUsage(t + "."))];
-
-    private static readonly string?[] PurposeNames = ByUsage("Purpose.");
-
-    private const int SmsTemplate = 0;
-    private const int SubjectTemplate = 1;
-    private const int LeadTemplate = 2;
-    private const int ExpiryTemplate = 3;
-    private const int WarningTemplate = 4;
+    // The per-usage entry names of each template and of "Purpose", made once ("Sms.SignIn"), by usage value.
+    private static readonly Dictionary<string, string?[]> UsageNames =
+        Templates.Append("Purpose").ToDictionary(static name => name, static name => ByUsage(name + "."), StringComparer.Ordinal);
 
     private static readonly ResourceLocalizer BuiltIn = new(
         new System.Resources.ResourceManager("Verification.Delivery.VerificationMessages", typeof(VerificationMessageRenderer).Assembly));
 
-    // A rendering builds its text in the thread's builder (one string per text, no intermediate ones); see Fill.
+    // A rendering builds each text in the thread's builder: one string per text, no intermediate ones (Fills.Into).
     [ThreadStatic]
     private static StringBuilder? t_builder;
 
@@ -75,7 +69,8 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         Code = 1,
         Product = 2,
         Minutes = 4,
-        Purpose = 8,
+        MinutesNumber = 8,
+        Purpose = 16,
         All = Code | Product | Minutes | Purpose,
     }
 
@@ -86,7 +81,7 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         if (_localizers.Length == 0)
         {
             // The built-in resources are read in the message's culture directly: no switch of the thread's culture.
-            return Render(context, context.Culture);
+            return RenderIn(context);
         }
 
         // An IStringLocalizer reads in the current UI culture: the message's, for the time of the lookups.
@@ -94,7 +89,7 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         CultureInfo.CurrentUICulture = context.Culture;
         try
         {
-            return Render(context, context.Culture);
+            return RenderIn(context);
         }
         finally
         {
@@ -102,9 +97,9 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         }
     }
 
-    private RenderedMessage Render(MessageRenderContext context, CultureInfo culture)
+    private RenderedMessage RenderIn(MessageRenderContext context)
     {
-        var fill = new Fills(this, context, culture);
+        var fill = new Fills(this, context);
         return context.Channel == VerificationChannel.Sms ? RenderSms(fill) : RenderEmail(fill);
     }
 
@@ -112,7 +107,7 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
     {
         var context = fill.Context;
         var text = Rent();
-        fill.Into(text, fill.Template(SmsTemplate), "Product.Sms");
+        fill.Into(text, fill.Template("Sms"));
         if (context.AndroidAppHash is { Length: > 0 } hash)
         {
             text.Append("\n\n").Append(hash);
@@ -130,10 +125,10 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
     private static RenderedMessage RenderEmail(in Fills fill)
     {
         var context = fill.Context;
-        var subject = fill.Text(SubjectTemplate, "Product");
-        var lead = fill.Text(LeadTemplate, "Product");
-        var expiry = fill.Text(ExpiryTemplate, "Product");
-        var warning = fill.Text(WarningTemplate, "Product");
+        var subject = fill.Text("Email.Subject");
+        var lead = fill.Text("Email.Lead");
+        var expiry = fill.Text("Email.Expiry");
+        var warning = fill.Text("Email.Warning");
         var body = $"{lead}\n\n    {context.Code}\n\n{expiry}\n{warning}\n";
         var html =
             "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">" +
@@ -172,9 +167,9 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         return names;
     }
 
-    /// <summary>The per-usage name of <paramref name="usage"/> in <paramref name="names"/>, or null for a value no usage has.</summary>
-    private static string? NameOf(string?[] names, VerificationUsage? usage) =>
-        usage is { } u && (uint)u < (uint)names.Length ? names[(int)u] : null;
+    /// <summary>The entry <c>{name}.{usage}</c> (<c>Sms.SignIn</c>), or null without a usage or for a value no usage has.</summary>
+    private static string? NameOf(string name, VerificationUsage? usage) =>
+        usage is { } u && UsageNames[name] is var names && (uint)u < (uint)names.Length ? names[(int)u] : null;
 
     private static StringBuilder Rent()
     {
@@ -194,37 +189,41 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         return text;
     }
 
-    /// <summary>What a message's templates are filled with: found once per message.</summary>
+    /// <summary>What a message's templates are filled with: found once per message, in its culture.</summary>
     private readonly struct Fills
     {
         private readonly VerificationMessageRenderer _renderer;
-        private readonly CultureInfo _culture;
         private readonly string _purpose;
         private readonly string _lifetime;
+        private readonly string _product;
         private readonly int _minutes;
 
-        public Fills(VerificationMessageRenderer renderer, MessageRenderContext context, CultureInfo culture)
+        public Fills(VerificationMessageRenderer renderer, MessageRenderContext context)
         {
             _renderer = renderer;
-            _culture = culture;
             Context = context;
+            var culture = context.Culture;
             _minutes = Math.Max(1, (int)Math.Ceiling(context.Lifetime.TotalMinutes));
-            _purpose = (NameOf(PurposeNames, context.Usage) is { } purpose ? renderer.Find(purpose, culture) : null) ?? renderer.Find("Purpose", culture) ?? string.Empty;
+            _purpose = (NameOf("Purpose", context.Usage) is { } purpose ? renderer.Find(purpose, culture) : null) ?? renderer.Find("Purpose", culture) ?? string.Empty;
             _lifetime = (_minutes == 1 ? renderer.Find("Minutes.One", culture) : null) ?? renderer.Find("Minutes", culture) ?? "{minutes}";
+            var productEntry = context.Channel == VerificationChannel.Sms ? "Product.Sms" : "Product";
+            _product = string.IsNullOrWhiteSpace(context.ProductName)
+                ? string.Empty
+                : (renderer.Find(productEntry, culture) ?? "{product} ").Replace("{product}", context.ProductName.Trim(), StringComparison.Ordinal);
         }
 
         public MessageRenderContext Context { get; }
 
         /// <summary>The template of the usage (<c>Sms.SignIn</c>) or, without one, the general one.</summary>
-        public string Template(int template) =>
-            (NameOf(UsageTemplateNames[template], Context.Usage) is { } name ? _renderer.Find(name, _culture) : null)
-            ?? _renderer.Find(Templates[template], _culture) ?? string.Empty;
+        public string Template(string template) =>
+            (NameOf(template, Context.Usage) is { } name ? _renderer.Find(name, Context.Culture) : null)
+            ?? _renderer.Find(template, Context.Culture) ?? string.Empty;
 
         /// <summary>A template filled, as its own string.</summary>
-        public string Text(int template, string productEntry)
+        public string Text(string template)
         {
             var builder = Rent();
-            Into(builder, Template(template), productEntry);
+            Into(builder, Template(template));
             return Return(builder);
         }
 
@@ -235,48 +234,38 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
         /// <c>{code}</c> by the code, <c>{product}</c> by the product name as text (a name holding <c>{code}</c>
         /// stays text). The same text as replacing purpose, minutes, code and product in that order.
         /// </summary>
-        public void Into(StringBuilder into, string template, string productEntry)
-        {
-            var name = Context.ProductName;
-            var product = string.IsNullOrWhiteSpace(name)
-                ? string.Empty
-                : (_renderer.Find(productEntry, _culture) ?? "{product} ").Replace("{product}", name.Trim(), StringComparison.Ordinal);
-            Expand(into, template, product, Placeholders.All, lifetime: false);
-        }
+        public void Into(StringBuilder into, string template) => Expand(into, template, Placeholders.All);
 
-        private void Expand(StringBuilder into, string text, string product, Placeholders allowed, bool lifetime)
+        private void Expand(StringBuilder into, string text, Placeholders allowed)
         {
             var rest = text.AsSpan();
             while (rest.IndexOf('{') is var open and >= 0)
             {
                 into.Append(rest[..open]);
                 rest = rest[open..];
-                if ((allowed & Placeholders.Purpose) != 0 && rest.StartsWith("{purpose}", StringComparison.Ordinal))
+                if (Starts(rest, "{purpose}", allowed, Placeholders.Purpose))
                 {
-                    Expand(into, _purpose, product, Placeholders.Minutes | Placeholders.Code | Placeholders.Product, lifetime: false);
+                    Expand(into, _purpose, Placeholders.Minutes | Placeholders.Code | Placeholders.Product);
                     rest = rest["{purpose}".Length..];
                 }
-                else if ((allowed & Placeholders.Minutes) != 0 && rest.StartsWith("{minutes}", StringComparison.Ordinal))
+                else if (Starts(rest, "{minutes}", allowed, Placeholders.Minutes))
                 {
-                    if (lifetime)
-                    {
-                        into.Append(_minutes);
-                    }
-                    else
-                    {
-                        Expand(into, _lifetime, product, Placeholders.Minutes | Placeholders.Code | Placeholders.Product, lifetime: true);
-                    }
-
+                    Expand(into, _lifetime, Placeholders.MinutesNumber | Placeholders.Code | Placeholders.Product);
                     rest = rest["{minutes}".Length..];
                 }
-                else if ((allowed & Placeholders.Code) != 0 && rest.StartsWith("{code}", StringComparison.Ordinal))
+                else if (Starts(rest, "{minutes}", allowed, Placeholders.MinutesNumber))
+                {
+                    into.Append(_minutes);
+                    rest = rest["{minutes}".Length..];
+                }
+                else if (Starts(rest, "{code}", allowed, Placeholders.Code))
                 {
                     into.Append(Context.Code);
                     rest = rest["{code}".Length..];
                 }
-                else if ((allowed & Placeholders.Product) != 0 && rest.StartsWith("{product}", StringComparison.Ordinal))
+                else if (Starts(rest, "{product}", allowed, Placeholders.Product))
                 {
-                    into.Append(product);
+                    into.Append(_product);
                     rest = rest["{product}".Length..];
                 }
                 else
@@ -288,6 +277,9 @@ public sealed class VerificationMessageRenderer : IVerificationMessageRenderer
 
             into.Append(rest);
         }
+
+        private static bool Starts(ReadOnlySpan<char> rest, string placeholder, Placeholders allowed, Placeholders which) =>
+            (allowed & which) != 0 && rest.StartsWith(placeholder, StringComparison.Ordinal);
     }
 
     /// <summary>An <see cref="IStringLocalizer"/> over a <see cref="System.Resources.ResourceManager"/>, in the current UI culture.</summary>
