@@ -53,17 +53,23 @@ public sealed partial class OptionsTests
     }
 
     [Theory]
-    [InlineData("1.5", "Verification:Captcha:MinimumScore is 1.5; use 0.0 to 1.0")]
-    [InlineData("-0.1", "Verification:Captcha:MinimumScore is -0.1; use 0.0 to 1.0")]
-    [InlineData("NaN", "Verification:Captcha:MinimumScore is NaN; use 0.0 to 1.0")]
-    [InlineData("high", "Verification:Captcha:MinimumScore 'high' is not a number")]
-    public void AddCaptcha_MinimumScoreOutside0To1_FailsNamingTheKey(string score, string message)
+    [InlineData("ReCaptchaV3", "MinimumScore", "1.5", "Verification:Captcha:MinimumScore is 1.5; use 0.0 to 1.0")]
+    [InlineData("ReCaptchaV3", "MinimumScore", "-0.1", "Verification:Captcha:MinimumScore is -0.1; use 0.0 to 1.0")]
+    [InlineData("ReCaptchaV3", "MinimumScore", "NaN", "Verification:Captcha:MinimumScore is NaN; use 0.0 to 1.0")]
+    [InlineData("ReCaptchaV3", "MinimumScore", "high", "Verification:Captcha:MinimumScore 'high' is not a number")]
+    [InlineData("Turnstile", "Timeout", "00:00:00", "Verification:Captcha:Timeout is 00:00:00; use 00:00:00.1 to 00:02:00")]
+    [InlineData("Turnstile", "Timeout", "00:05:00", "Verification:Captcha:Timeout is 00:05:00; use 00:00:00.1 to 00:02:00")]
+    [InlineData("Turnstile", "Timeout", "-00:00:01", "Verification:Captcha:Timeout is -00:00:01; use 00:00:00.1 to 00:02:00")]
+    [InlineData("Turnstile", "Timeout", "five seconds", "Verification:Captcha:Timeout 'five seconds' is not a duration")]
+    [InlineData("HCaptcha", "ExpectedAction", "login", "Verification:Captcha:ExpectedAction is set but HCaptcha answers carry no action")]
+    [InlineData("ReCaptchaV2", "ExpectedAction", "login", "Verification:Captcha:ExpectedAction is set but ReCaptchaV2 answers carry no action")]
+    public void AddCaptcha_SettingOutOfRangeOrNotForTheProvider_FailsNamingTheKey(string provider, string key, string value, string message)
     {
         var failure = AssertInvalid(b => b.AddCaptcha(), new()
         {
-            ["Verification:Captcha:Provider"] = "ReCaptchaV3",
+            ["Verification:Captcha:Provider"] = provider,
             ["Verification:Captcha:Secret"] = Secret,
-            ["Verification:Captcha:MinimumScore"] = score,
+            ["Verification:Captcha:" + key] = value,
         });
 
         Assert.Contains(failure.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
@@ -98,38 +104,6 @@ public sealed partial class OptionsTests
         using var provider = Build(b => b.AddTurnstileCaptcha(o => { o.Secret = Secret; o.Endpoint = new Uri(endpoint); }));
 
         Assert.Equal(new Uri(endpoint), ((SiteverifyCaptchaValidator)provider.GetRequiredService<ICaptchaValidator>()).Endpoint);
-    }
-
-    [Theory]
-    [InlineData("00:00:00", "Verification:Captcha:Timeout is 00:00:00; use 00:00:00.1 to 00:02:00")]
-    [InlineData("00:05:00", "Verification:Captcha:Timeout is 00:05:00; use 00:00:00.1 to 00:02:00")]
-    [InlineData("-00:00:01", "Verification:Captcha:Timeout is -00:00:01; use 00:00:00.1 to 00:02:00")]
-    [InlineData("five seconds", "Verification:Captcha:Timeout 'five seconds' is not a duration")]
-    public void AddCaptcha_TimeoutOutOfRange_FailsNamingTheKey(string timeout, string message)
-    {
-        var failure = AssertInvalid(b => b.AddCaptcha(), new()
-        {
-            ["Verification:Captcha:Provider"] = "Turnstile",
-            ["Verification:Captcha:Secret"] = Secret,
-            ["Verification:Captcha:Timeout"] = timeout,
-        });
-
-        Assert.Contains(failure.Failures, f => f.StartsWith(message, StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData("HCaptcha")]
-    [InlineData("ReCaptchaV2")]
-    public void AddCaptcha_ExpectedActionForAProviderWithoutActions_FailsNamingTheKey(string provider)
-    {
-        var failure = AssertInvalid(b => b.AddCaptcha(), new()
-        {
-            ["Verification:Captcha:Provider"] = provider,
-            ["Verification:Captcha:Secret"] = Secret,
-            ["Verification:Captcha:ExpectedAction"] = "login",
-        });
-
-        Assert.Contains(failure.Failures, f => f.StartsWith($"Verification:Captcha:ExpectedAction is set but {provider} answers carry no action", StringComparison.Ordinal));
     }
 
     [Fact]
