@@ -47,9 +47,7 @@ internal static class PooledJsonWriter
         {
             if (buffer.Capacity > KeptCapacity)
             {
-                t_buffer = null;
-                t_writer = null;
-                t_writerOptions = null;
+                t_buffer = null; // the thread's writer is pointed at the next buffer by its Reset
             }
             else
             {
