@@ -31,6 +31,39 @@ public sealed partial class AbuseLimitTests
     }
 
     [Fact]
+    public async Task SendAsync_SameIdempotencyKeySavedBetweenReplayAndLimitCheck_ReplaysInsteadOfTheCooldown()
+    {
+        // The race seen on Redis, made deterministic: while the second request reads its limits (after its replay
+        // step found nothing), the first request with the same key completes and charges the cooldown.
+        ServiceHarness? h = null;
+        var context = new VerificationContext { IdempotencyKey = "race-key" };
+        Task<VerificationResult<VerificationResponse>>? first = null;
+        var store = new BeforeFirstCounterRead(new InMemoryCodeStore(), () => first = SendPhone(h!, ServiceHarness.Phone, context).AsTask());
+        h = new ServiceHarness(store: store);
+
+        var second = ResultAssert.Succeeded(await SendPhone(h, ServiceHarness.Phone, context));
+
+        Assert.Equal(ResultAssert.Succeeded(await first!).VerificationId, second.VerificationId);
+        Assert.Single(h.Messages);
+    }
+
+    /// <summary>Runs <paramref name="interleave"/> to completion before the first counter read reaches the store.</summary>
+    private sealed class BeforeFirstCounterRead(ICodeStore inner, Func<Task> interleave) : DelegatingCodeStore(inner)
+    {
+        private Func<Task>? _interleave = interleave;
+
+        public override async ValueTask<IReadOnlyList<RateCounter>> ReadCountersAsync(IReadOnlyList<RateCharge> charges, DateTimeOffset now, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _interleave, null) is { } run)
+            {
+                await run();
+            }
+
+            return await base.ReadCountersAsync(charges, now, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task SendAsync_IdempotentReplay_KeepsIsUser()
     {
         var directory = Users(ServiceHarness.PhoneE164);

@@ -98,7 +98,14 @@ internal sealed class SendSteps(
             return null;
         }
 
-        return error.Code == VerificationErrorCodes.Unavailable ? error : Refused(send, error);
+        if (error.Code == VerificationErrorCodes.Unavailable)
+        {
+            return error;
+        }
+
+        // A concurrent send with the same Idempotency-Key may have been saved since the replay step, charging the
+        // cooldown this read now meets: that send is this one's answer (one more read, on the refusal path only).
+        return await ReplayAsync(send, cancellationToken).ConfigureAwait(false) ?? Refused(send, error);
     }
 
     /// <summary>
