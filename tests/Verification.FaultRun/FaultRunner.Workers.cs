@@ -27,10 +27,9 @@ public static partial class FaultRunner
         bool expectStoreFaults,
         CancellationToken cancellationToken,
         Action<PendingCode, TimeSpan>? onSent = null,
-        Stopwatch? clock = null)
+        PhaseProgress? progress = null)
     {
-        clock ??= Stopwatch.StartNew();
-        var budget = options.MaxRequestsPerPhase;
+        progress ??= new PhaseProgress(options);
         // Each worker owns its numbers and sends one at a time, so the count for a number changes only through that
         // worker's own send.
         int DeliveredTo(string e164, out string? lastBody) => deliveries.CountTo(e164, out lastBody);
@@ -40,7 +39,7 @@ public static partial class FaultRunner
             using var client = app.CreateClient();
             var number = 0;
             var retrySameAfterFailure = false;
-            while (clock.Elapsed < options.PhaseDuration && Interlocked.Decrement(ref budget) >= 0 && !cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested && progress.TryTake())
             {
                 if (!retrySameAfterFailure)
                 {
@@ -50,7 +49,7 @@ public static partial class FaultRunner
                 var national = $"{phonePrefix}{worker % 100:D2}{number % 1_000_000:D6}";
                 var e164 = "+86" + national;
                 var before = DeliveredTo(e164, out _);
-                var started = clock.Elapsed;
+                var started = progress.Elapsed;
                 var (status, body) = await TimedAsync(client, report, "send", "/auth/v1/verification", new { phone_number = "+86 " + national }, cancellationToken);
                 var after = DeliveredTo(e164, out var messageBody);
                 var wasRetry = retrySameAfterFailure;

@@ -96,13 +96,13 @@ public static partial class FaultRunner
             (0.70, ProviderMode.Throttle, true),
             (1.00, ProviderMode.Ok, false),
         ];
-        var clock = Stopwatch.StartNew();
+        var progress = new PhaseProgress(options);
         using var scheduler = new CancellationTokenSource();
         var schedulerTask = Task.Run(async () =>
         {
             while (!scheduler.IsCancellationRequested)
             {
-                var fraction = clock.Elapsed / options.PhaseDuration;
+                var fraction = progress.Fraction;
                 var step = schedule.FirstOrDefault(s => fraction < s.Until, schedule[^1]);
                 provider.Mode = step.Mode;
                 backup.Down = step.BackupDown;
@@ -116,7 +116,7 @@ public static partial class FaultRunner
             }
         }, CancellationToken.None);
 
-        await RunWorkersAsync(app, options, report, "139", deliveries, expectStoreFaults: false, cancellationToken);
+        await RunWorkersAsync(app, options, report, "139", deliveries, expectStoreFaults: false, cancellationToken, progress: progress);
         await scheduler.CancelAsync();
         await schedulerTask;
 
@@ -167,27 +167,29 @@ public static partial class FaultRunner
             })
             .AddSmsSender(outbox));
 
-        var clock = Stopwatch.StartNew();
-        var killAt = options.PhaseDuration * 0.3;
-        var restartAt = options.PhaseDuration * 0.55;
+        var progress = new PhaseProgress(options);
+        TimeSpan? killedAt = null;
         TimeSpan? restartedAt = null;
         using var scheduler = new CancellationTokenSource();
         var schedulerTask = Task.Run(async () =>
         {
             while (!scheduler.IsCancellationRequested && restartedAt is null)
             {
-                if (redis.Running && clock.Elapsed >= killAt && clock.Elapsed < restartAt)
+                // Killed at 30 % of the phase, restarted at 55 %.
+                var fraction = progress.Fraction;
+                if (redis.Running && killedAt is null && fraction >= 0.3)
                 {
                     redis.Stop();
+                    killedAt = progress.Elapsed;
                     report.StoreOutages++;
-                    options.Log.WriteLine($"[{clock.Elapsed.TotalSeconds:F1} s] redis-server killed");
+                    options.Log.WriteLine($"[{progress.Elapsed.TotalSeconds:F1} s] redis-server killed");
                 }
-                else if (!redis.Running && clock.Elapsed >= restartAt)
+                else if (!redis.Running && fraction >= 0.55)
                 {
                     redis.Start();
-                    restartedAt = clock.Elapsed;
-                    report.StoreDowntime += clock.Elapsed - killAt;
-                    options.Log.WriteLine($"[{clock.Elapsed.TotalSeconds:F1} s] redis-server restarted");
+                    restartedAt = progress.Elapsed;
+                    report.StoreDowntime += restartedAt.Value - killedAt!.Value;
+                    options.Log.WriteLine($"[{progress.Elapsed.TotalSeconds:F1} s] redis-server restarted");
                 }
 
                 try
@@ -221,7 +223,7 @@ public static partial class FaultRunner
                     pending.Enqueue(code);
                 }
             },
-            clock: clock);
+            progress: progress);
         await scheduler.CancelAsync();
         await schedulerTask;
         if (!redis.Running)
